@@ -1,0 +1,1 @@
+"""Audio at the edges: WAV files, microphone sources, speaker and file sinks."""

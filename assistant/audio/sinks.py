@@ -1,0 +1,86 @@
+"""Where the assistant's voice goes: speakers, a WAV file, or nowhere.
+
+play() returns only when the audio has finished, so the caller knows exactly when speaking ends
+(the listener ignores the microphone until then).
+"""
+
+from __future__ import annotations
+
+import time
+import wave
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from assistant.audio.wav import Audio, resample, to_int16
+from assistant.errors import AudioDeviceError, BadInputError
+
+
+class AudioSink(Protocol):
+    def play(self, audio: Audio) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class SpeakerSink:
+    """The default (or chosen) output device through sounddevice, bounded so it cannot hang."""
+
+    def __init__(self, device: int | str | None = None, slack_s: float = 2.0) -> None:
+        import sounddevice as sd
+
+        self._sd = sd
+        self._device = device
+        self._slack_s = slack_s
+
+    def play(self, audio: Audio) -> None:
+        sd = self._sd
+        try:
+            sd.play(audio.samples, audio.rate_hz, device=self._device)
+            deadline = time.monotonic() + audio.duration_s + self._slack_s
+            while sd.get_stream().active and time.monotonic() < deadline:
+                time.sleep(0.02)
+            sd.stop()
+        except sd.PortAudioError as exc:
+            raise AudioDeviceError(f"the speaker failed ({exc}); try --silent") from None
+
+    def close(self) -> None:
+        pass
+
+
+class WavSink:
+    """Writes everything the assistant says to one WAV file, prompts separated by short gaps.
+
+    The header is patched after each prompt, so the file is valid even if the session dies.
+    """
+
+    def __init__(self, path: Path | str, rate_hz: int = 22_050, gap_s: float = 0.4) -> None:
+        self.path = Path(path)
+        self._rate_hz = rate_hz
+        self._gap = np.zeros(int(gap_s * rate_hz), dtype=np.int16)
+        try:
+            self._out = wave.open(str(self.path), "wb")  # noqa: SIM115 (closed in close())
+        except OSError as exc:
+            raise BadInputError(f"cannot write {self.path}: {exc.strerror}") from None
+        self._out.setnchannels(1)
+        self._out.setsampwidth(2)
+        self._out.setframerate(rate_hz)
+
+    def play(self, audio: Audio) -> None:
+        samples = audio.samples
+        if audio.rate_hz != self._rate_hz:
+            samples = to_int16(resample(samples / 32768.0, audio.rate_hz, self._rate_hz))
+        self._out.writeframes(np.concatenate([samples, self._gap]).astype("<i2").tobytes())
+
+    def close(self) -> None:
+        self._out.close()
+
+
+class NullSink:
+    """--silent, or no speaker: prompts are only printed."""
+
+    def play(self, audio: Audio) -> None:
+        pass
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,135 @@
+"""Command line: parse, wire the edges to the core, and map failures to one line and an exit code.
+
+Exit codes: 0 done, 1 other failure, 2 bad input or script, 3 model or audio device missing,
+4 journal unreadable or unwritable, 130 interrupted (Ctrl-C; answers so far are saved).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from assistant.errors import BadInputError, ReflectError
+from assistant.settings import DIALOGS_DIR, ListenSettings, VoiceSettings, default_data_dir
+
+COMMANDS = ("scripts", "devices", "history", "show", "export", "forget")
+USAGE = """reflect SCRIPT [options]      run a reflection script (e.g. evening, journal)
+       reflect scripts               list the scripts
+       reflect devices               list microphones and speakers
+       reflect history               list saved sessions
+       reflect show ID               print one session
+       reflect export --format json|markdown
+       reflect forget ID | --all [--yes]"""
+
+
+def _device(value: str) -> int | str:
+    return int(value) if value.isdigit() else value
+
+
+def _data_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="journal folder (default: REFLECT_DATA_DIR or the user data folder)",
+    )
+
+
+def session_parser(name: str) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=f"reflect {name}", description="Run a reflection script.")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument(
+        "--audio-in",
+        type=Path,
+        metavar="FILE.wav",
+        help="take the spoken answers from a WAV file instead of the microphone",
+    )
+    source.add_argument(
+        "--typed",
+        action="store_true",
+        help="type the answers (one line each); end of input ends the session",
+    )
+    sink = p.add_mutually_exclusive_group()
+    sink.add_argument(
+        "--audio-out",
+        type=Path,
+        metavar="FILE.wav",
+        help="write what the assistant says to a WAV file instead of the speakers",
+    )
+    sink.add_argument("--silent", action="store_true", help="print the prompts only")
+    p.add_argument("--device", type=_device, help="input device number or name (reflect devices)")
+    p.add_argument("--output-device", type=_device, help="output device number or name")
+    p.add_argument(
+        "--model",
+        type=Path,
+        help="Vosk model folder (default: VOSK_MODEL_PATH, "
+        "then models/vosk-model-small-en-us-0.15)",
+    )
+    p.add_argument(
+        "--rate",
+        type=int,
+        default=VoiceSettings.rate_wpm,
+        help="speaking rate in words per minute (default %(default)s)",
+    )
+    _data_dir_option(p)
+    return p
+
+
+def command_parser(name: str) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=f"reflect {name}")
+    if name == "devices":
+        p.add_argument(
+            "--check-input",
+            action="store_true",
+            help="exit 0 if a microphone exists, 3 if not; print nothing",
+        )
+        return p
+    if name == "scripts":
+        return p
+    _data_dir_option(p)
+    if name == "show":
+        p.add_argument("id", help="session id (or its first characters)")
+    elif name == "export":
+        p.add_argument("--format", choices=("json", "markdown"), default="json")
+    elif name == "forget":
+        target = p.add_mutually_exclusive_group(required=True)
+        target.add_argument("id", nargs="?", help="session id to delete")
+        target.add_argument("--all", action="store_true", help="delete every session")
+        p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help"):
+        print(f"usage: {USAGE}", file=sys.stdout if argv else sys.stderr)
+        return 0 if argv else 2
+    name, rest = argv[0], argv[1:]
+    try:
+        if name in COMMANDS:
+            from assistant.cli_tools import run_tool
+
+            args = command_parser(name).parse_args(rest)
+            return run_tool(name, args, DIALOGS_DIR, _data_dir(args))
+        from assistant.cli_session import run_session
+
+        args = session_parser(name).parse_args(rest)
+
+        listen = ListenSettings()
+        voice = replace(VoiceSettings(), rate_wpm=args.rate)
+        if not 80 <= args.rate <= 300:
+            raise BadInputError(f"--rate {args.rate}: use 80 to 300 words per minute")
+        return run_session(name, args, DIALOGS_DIR, _data_dir(args), listen, voice)
+    except ReflectError as exc:
+        print(f"reflect: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("\nreflect: interrupted; everything said so far is saved.", file=sys.stderr)
+        return 130
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    return args.data_dir if getattr(args, "data_dir", None) else default_data_dir()

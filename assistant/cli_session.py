@@ -1,0 +1,93 @@
+"""Wiring one session: pick the source, the sink and the voice, then hand them to the core.
+
+Everything that can fail on bad input is checked before the journal is touched, so a bad WAV
+or a missing model writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from assistant.audio import devices
+from assistant.audio.sinks import AudioSink, NullSink, SpeakerSink, WavSink
+from assistant.audio.sources import AudioSource, MicSource, WavSource
+from assistant.audio.wav import read_wav
+from assistant.console import Console
+from assistant.dialog.script import find_script
+from assistant.dialog.session import Session
+from assistant.errors import AudioDeviceError
+from assistant.events import Listener
+from assistant.journal.store import Journal
+from assistant.settings import ListenSettings, VoiceSettings
+from assistant.speech.commands import load_commands
+from assistant.speech.listener import SpeechListener
+from assistant.speech.model import load_model
+from assistant.speech.typed import TypedListener
+from assistant.speech.voice import EspeakCliSynth, Pyttsx3Synth, Voice
+
+
+def _sink(args: argparse.Namespace, console: Console, settings: VoiceSettings) -> AudioSink:
+    if args.silent:
+        return NullSink()
+    if args.audio_out:
+        return WavSink(args.audio_out, gap_s=settings.gap_s)
+    try:
+        if devices.has_device("output", args.output_device):
+            return SpeakerSink(args.output_device)
+    except AudioDeviceError:
+        pass
+    console.note("no speaker found; prompts are printed only")
+    return NullSink()
+
+
+def _source(args: argparse.Namespace, listen: ListenSettings) -> AudioSource:
+    if args.audio_in:
+        return WavSource(read_wav(args.audio_in, listen.sample_rate_hz), listen.chunk_frames)
+    if not devices.has_device("input", args.device):
+        raise AudioDeviceError("no microphone found; use --typed, or --audio-in FILE.wav")
+    return MicSource(args.device, listen.sample_rate_hz, listen.chunk_frames)
+
+
+def run_session(
+    name: str,
+    args: argparse.Namespace,
+    dialogs_dir: Path,
+    data_dir: Path,
+    listen: ListenSettings,
+    voice_settings: VoiceSettings,
+) -> int:
+    script = find_script(name, dialogs_dir)
+    commands = load_commands(dialogs_dir / "commands.yaml")
+    console = Console()
+
+    source: AudioSource | None = None
+    listener: Listener
+    if args.typed:
+        listener = TypedListener(sys.stdin, commands, prompt="> " if sys.stdin.isatty() else "")
+    else:
+        audio = read_wav(args.audio_in, listen.sample_rate_hz) if args.audio_in else None
+        model = load_model(args.model)  # before the microphone opens: loading takes a moment
+        source = (
+            WavSource(audio, listen.chunk_frames) if audio is not None else _source(args, listen)
+        )
+        listener = SpeechListener(source, model, commands, on_partial=console.partial)
+
+    journal = Journal(data_dir)  # a damaged journal stops us here, before anything is said
+    synths = [] if args.silent else [Pyttsx3Synth(voice_settings), EspeakCliSynth(voice_settings)]
+    voice = Voice(
+        synths, _sink(args, console, voice_settings), show=console.prompt, warn=console.note
+    )
+    try:
+        outcome = Session(script, listener, voice, journal, commands, console.answer).run()
+    finally:
+        voice.close()
+        if source is not None:
+            source.close()
+        journal.close()
+    console.note(
+        f"session {outcome.session_id} saved: {outcome.status}, {outcome.answers} answers "
+        f"(reflect show {outcome.session_id})"
+    )
+    return 0

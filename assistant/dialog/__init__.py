@@ -1,0 +1,1 @@
+"""Dialog scripts (data in dialogs/), the transitions machine built from them, the session loop."""

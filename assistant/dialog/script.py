@@ -1,0 +1,277 @@
+"""Dialog scripts: YAML data in dialogs/ shaped like transitions.Machine arguments, validated on
+load. Every error names the file, the line and key, and what is expected."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.dialog.callbacks import REGISTRY
+from assistant.dialog.yamlfile import line_of, load_yaml
+from assistant.errors import BadInputError, BadScriptError
+from assistant.settings import ListenSettings
+
+#: Data files in dialogs/ that are not scripts.
+RESERVED = {"commands"}
+#: The one trigger the session fires: after an answer, a skip, or a second silence.
+TRIGGERS = {"next"}
+NAME = re.compile(r"^[a-z][a-z0-9]*$")  # no underscores: transitions uses them to nest states
+CALLBACK_KEYS = ("conditions", "unless", "prepare", "before", "after")
+TOP_KEYS = {"description", "intro", "outro", "listen", "machine"}
+MACHINE_KEYS = {"initial", "states", "transitions"}
+STATE_KEYS = {"name", "prompt", "reprompt", "listen", "final"}
+TRANSITION_KEYS = {"trigger", "source", "dest", *CALLBACK_KEYS}
+DEFAULT_REPROMPT = "Take your time. When you are ready, answer, or say skip to move on."
+
+
+@dataclass(frozen=True)
+class StateSpec:
+    name: str
+    prompt: str
+    reprompt: str
+    listen: ListenSettings
+    final: bool
+
+
+@dataclass(frozen=True)
+class Script:
+    name: str
+    path: Path
+    description: str
+    intro: str
+    outro: str
+    initial: str
+    states: dict[str, StateSpec]
+    #: transitions.Machine transition dicts with callback names already resolved to functions.
+    transitions: tuple[dict[str, Any], ...]
+
+
+class _Where:
+    """Builds `file:line: key.path: message` for errors."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def error(self, container: Any, key: Any, keypath: str, message: str) -> BadScriptError:
+        line = line_of(container, key)
+        return BadScriptError(f"{self.path}{f':{line}' if line else ''}: {keypath}: {message}")
+
+
+def _unknown_keys(where: _Where, mapping: dict, allowed: set[str], keypath: str) -> None:
+    for key in mapping:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"expected one of {sorted(allowed)}"
+            raise where.error(mapping, key, f"{keypath}.{key}".lstrip("."), f"unknown key; {hint}")
+
+
+def _text(where: _Where, mapping: dict, key: str, keypath: str, required: bool) -> str:
+    value = mapping.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        raise where.error(
+            mapping, key, keypath, "expected a line of text (in quotes if it has ':')"
+        )
+    return " ".join(value.split())
+
+
+def _callbacks(where: _Where, spec: dict, keypath: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in CALLBACK_KEYS:
+        if key not in spec:
+            continue
+        names = spec[key] if isinstance(spec[key], list) else [spec[key]]
+        for name in names:
+            if name not in REGISTRY:
+                raise where.error(
+                    spec,
+                    key,
+                    f"{keypath}.{key}",
+                    f"unknown callback {name!r}; known callbacks are {sorted(REGISTRY)}",
+                )
+        out[key] = [REGISTRY[name] for name in names]
+    return out
+
+
+def _load_states(where: _Where, states: Any, listen: ListenSettings) -> dict[str, StateSpec]:
+    if not isinstance(states, list) or not states:
+        raise where.error(states, None, "machine.states", "expected a list of states")
+    out: dict[str, StateSpec] = {}
+    for i, raw in enumerate(states):
+        keypath = f"machine.states[{i}]"
+        if not isinstance(raw, dict):
+            raise where.error(states, i, keypath, "expected a mapping with name and prompt")
+        _unknown_keys(where, raw, STATE_KEYS, keypath)
+        name = raw.get("name")
+        if not isinstance(name, str) or not NAME.match(name):
+            raise where.error(
+                raw,
+                "name",
+                f"{keypath}.name",
+                "expected a lower-case name of letters and digits (no underscores), e.g. 'fear'",
+            )
+        if name in out:
+            raise where.error(raw, "name", f"{keypath}.name", f"state {name!r} is defined twice")
+        final = raw.get("final", False)
+        if not isinstance(final, bool):
+            raise where.error(raw, "final", f"{keypath}.final", "expected true or false")
+        if final:
+            if "prompt" in raw:
+                raise where.error(
+                    raw,
+                    "prompt",
+                    f"{keypath}.prompt",
+                    "a final state asks nothing; put closing words in 'outro'",
+                )
+            prompt = reprompt = ""
+        else:
+            prompt = _text(where, raw, "prompt", f"{keypath}.prompt", required=True)
+            reprompt = _text(where, raw, "reprompt", f"{keypath}.reprompt", required=False)
+        state_listen = raw.get("listen")
+        if state_listen is not None and not isinstance(state_listen, dict):
+            raise where.error(raw, "listen", f"{keypath}.listen", "expected a mapping of settings")
+        merged = listen.merged(
+            state_listen, f"{where.path}:{line_of(raw, 'listen')}: {keypath}.listen"
+        )
+        out[name] = StateSpec(name, prompt, reprompt or DEFAULT_REPROMPT, merged, final)
+    return out
+
+
+def _load_transitions(
+    where: _Where, transitions: Any, states: dict[str, StateSpec]
+) -> tuple[dict[str, Any], ...]:
+    if not isinstance(transitions, list) or not transitions:
+        raise where.error(
+            transitions, None, "machine.transitions", "expected a list of transitions"
+        )
+    out = []
+    for i, raw in enumerate(transitions):
+        keypath = f"machine.transitions[{i}]"
+        if not isinstance(raw, dict):
+            raise where.error(transitions, i, keypath, "expected a mapping: trigger, source, dest")
+        _unknown_keys(where, raw, TRANSITION_KEYS, keypath)
+        for key in ("trigger", "source", "dest"):
+            if key not in raw:
+                raise where.error(raw, None, keypath, f"missing {key!r}")
+        if raw["trigger"] not in TRIGGERS:
+            raise where.error(
+                raw,
+                "trigger",
+                f"{keypath}.trigger",
+                f"unknown trigger {raw['trigger']!r}; scripts use {sorted(TRIGGERS)}",
+            )
+        sources = raw["source"] if isinstance(raw["source"], list) else [raw["source"]]
+        for key, names in (("source", sources), ("dest", [raw["dest"]])):
+            for name in names:
+                if name not in states:
+                    close = difflib.get_close_matches(str(name), list(states), n=1)
+                    hint = f"did you mean {close[0]!r}?" if close else f"states are {list(states)}"
+                    raise where.error(raw, key, f"{keypath}.{key}", f"no state {name!r}; {hint}")
+        for name in sources:
+            if states[name].final:
+                raise where.error(
+                    raw,
+                    "source",
+                    f"{keypath}.source",
+                    f"{name!r} is final; nothing leaves a final state",
+                )
+        out.append(
+            {
+                "trigger": raw["trigger"],
+                "source": sources,
+                "dest": raw["dest"],
+                **_callbacks(where, raw, keypath),
+            }
+        )
+    return tuple(out)
+
+
+def _check_graph(
+    where: _Where,
+    machine: dict,
+    initial: str,
+    states: dict[str, StateSpec],
+    transitions: tuple[dict[str, Any], ...],
+) -> None:
+    for index, (name, state) in enumerate(states.items()):
+        if not state.final and not any(name in t["source"] for t in transitions):
+            raise where.error(
+                machine["states"],
+                index,
+                f"machine.states[{index}]",
+                f"state {name!r} has no 'next' transition; add one leaving it "
+                "to machine.transitions",
+            )
+    seen, todo = {initial}, [initial]
+    while todo:
+        here = todo.pop()
+        for t in transitions:
+            if here in t["source"] and t["dest"] not in seen:
+                seen.add(t["dest"])
+                todo.append(t["dest"])
+    for name in states:
+        if name not in seen:
+            raise where.error(
+                machine,
+                "states",
+                "machine.states",
+                f"state {name!r} can never be reached from {initial!r}",
+            )
+    if not any(states[name].final for name in seen):
+        raise where.error(machine, "states", "machine.states", "add a state with 'final: true'")
+
+
+def load_script(path: Path, defaults: ListenSettings | None = None) -> Script:
+    where = _Where(path)
+    data = load_yaml(path)
+    _unknown_keys(where, data, TOP_KEYS, "")
+    description = _text(where, data, "description", "description", required=True)
+    listen_raw = data.get("listen")
+    if listen_raw is not None and not isinstance(listen_raw, dict):
+        raise where.error(data, "listen", "listen", "expected a mapping of settings")
+    listen = (defaults or ListenSettings()).merged(
+        listen_raw, f"{path}:{line_of(data, 'listen')}: listen"
+    )
+    machine = data.get("machine")
+    if not isinstance(machine, dict):
+        raise where.error(
+            data, "machine", "machine", "expected a mapping with initial, states and transitions"
+        )
+    _unknown_keys(where, machine, MACHINE_KEYS, "machine")
+    states = _load_states(where, machine.get("states"), listen)
+    initial = machine.get("initial")
+    if initial not in states:
+        raise where.error(
+            machine,
+            "initial",
+            "machine.initial",
+            f"expected the name of a state, one of {list(states)}",
+        )
+    transitions = _load_transitions(where, machine.get("transitions"), states)
+    _check_graph(where, machine, initial, states, transitions)
+    return Script(
+        name=path.stem,
+        path=path,
+        description=description,
+        intro=_text(where, data, "intro", "intro", required=False),
+        outro=_text(where, data, "outro", "outro", required=False),
+        initial=initial,
+        states=states,
+        transitions=transitions,
+    )
+
+
+def script_paths(dialogs_dir: Path) -> dict[str, Path]:
+    return {p.stem: p for p in sorted(dialogs_dir.glob("*.yaml")) if p.stem not in RESERVED}
+
+
+def find_script(name: str, dialogs_dir: Path) -> Script:
+    paths = script_paths(dialogs_dir)
+    if name not in paths:
+        known = ", ".join(paths) or "none"
+        raise BadInputError(f"unknown script or command {name!r}; scripts: {known}")
+    return load_script(paths[name])

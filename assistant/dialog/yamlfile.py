@@ -1,0 +1,78 @@
+"""Loading a YAML data file so that every value remembers the line it came from.
+
+Validation errors can then say `dialogs/evening.yaml:12: machine.states[1].prompt: ...`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.errors import BadScriptError
+
+
+class Lines(dict):
+    """A mapping that also knows the line of each key (1-based), in `.lines`."""
+
+    lines: dict[Any, int]
+    line: int
+
+
+class LineList(list):
+    lines: list[int]
+    line: int
+
+
+def _convert(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        out = Lines()
+        out.lines = {}
+        out.line = node.start_mark.line + 1
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            out[key] = _convert(value_node, loader)
+            out.lines[key] = key_node.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        items = LineList(_convert(child, loader) for child in node.value)
+        items.lines = [child.start_mark.line + 1 for child in node.value]
+        items.line = node.start_mark.line + 1
+        return items
+    return loader.construct_object(node, deep=True)
+
+
+def load_yaml(path: Path) -> Lines:
+    """Parse a YAML mapping; errors name the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BadScriptError(f"{path}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise BadScriptError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = _convert(node, loader) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = f":{mark.line + 1}" if mark else ""
+        raise BadScriptError(f"{path}{line}: not valid YAML: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise BadScriptError(f"{path}: not valid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, Lines):
+        raise BadScriptError(f"{path}: expected a mapping of keys at the top level")
+    return data
+
+
+def line_of(container: Any, key: Any) -> int | None:
+    """The line of `key` inside a loaded mapping or list, when known."""
+    lines = getattr(container, "lines", None)
+    if isinstance(lines, dict):
+        return lines.get(key, getattr(container, "line", None))
+    if isinstance(lines, list) and isinstance(key, int) and 0 <= key < len(lines):
+        return lines[key]
+    return getattr(container, "line", None)

@@ -1,0 +1,49 @@
+"""Typed events that flow from a listener to the session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from assistant.settings import ListenSettings
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Something the user said (or typed) in reply; times are seconds of input audio."""
+
+    text: str
+    start_s: float = 0.0
+    end_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class Command:
+    name: Literal["repeat", "skip", "back", "pause", "continue", "stop"]
+    heard: str  # the phrase as recognised
+
+
+@dataclass(frozen=True)
+class NoAnswer:
+    """Nothing was said for the whole no-answer timeout."""
+
+    waited_s: float
+
+
+@dataclass(frozen=True)
+class EndOfInput:
+    """The file or typed input ran out."""
+
+
+Heard = Answer | Command | NoAnswer | EndOfInput
+
+
+class Listener(Protocol):
+    def listen(self, settings: ListenSettings) -> Heard:
+        """Wait for one answer or command."""
+
+    def wait_for_command(self, names: tuple[str, ...]) -> Command | EndOfInput:
+        """While paused: ignore everything but these commands."""
+
+    def after_speaking(self) -> None:
+        """The assistant just finished speaking: drop what the microphone caught meanwhile."""

@@ -1,0 +1,68 @@
+"""Settings as frozen dataclasses; every number names its unit."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from assistant.errors import BadScriptError
+
+MODEL_NAME = "vosk-model-small-en-us-0.15"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL_DIR = PROJECT_ROOT / "models" / MODEL_NAME
+#: The scripts; REFLECT_DIALOGS_DIR points at a folder of your own (with its commands.yaml).
+DIALOGS_DIR = Path(os.environ.get("REFLECT_DIALOGS_DIR") or PROJECT_ROOT / "dialogs")
+
+
+@dataclass(frozen=True)
+class ListenSettings:
+    """How the listener decides that an answer has ended, in audio time."""
+
+    sample_rate_hz: int = 16_000
+    chunk_frames: int = 4_000
+    #: Silence after the last word that ends an answer (s). Must exceed a thinking pause (~2.5 s).
+    end_silence_s: float = 3.0
+    #: Silence with no word at all before the assistant asks once more, gently (s).
+    no_answer_s: float = 20.0
+    #: Longest single answer; a memo longer than this is saved and the script moves on (s).
+    max_answer_s: float = 900.0
+
+    def merged(self, overrides: dict[str, Any] | None, where: str) -> ListenSettings:
+        """Apply per-script or per-state overrides, rejecting unknown keys and bad values."""
+        if not overrides:
+            return self
+        known = {f.name for f in fields(self)} - {"sample_rate_hz", "chunk_frames"}
+        for key, value in overrides.items():
+            if key not in known:
+                raise BadScriptError(
+                    f"{where}: unknown listen setting {key!r}; expected one of {sorted(known)}"
+                )
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise BadScriptError(f"{where}.{key}: expected a positive number of seconds")
+        merged = replace(self, **{k: float(v) for k, v in overrides.items()})
+        if merged.end_silence_s <= 2.5:
+            raise BadScriptError(
+                f"{where}.end_silence_s: {merged.end_silence_s} s would cut people off during a "
+                "thinking pause; use more than 2.5"
+            )
+        return merged
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """How prompts are spoken."""
+
+    rate_wpm: int = 150  #: speaking rate (words per minute); calm conversation is 120-150
+    volume: float = 1.0  #: 0.0 to 1.0
+    synth_timeout_s: float = 10.0  #: longest wait for one prompt to be synthesised (s)
+    gap_s: float = 0.4  #: silence written between prompts in --audio-out (s)
+
+
+def default_data_dir() -> Path:
+    """REFLECT_DATA_DIR, else the platform's per-user data folder."""
+    env = os.environ.get("REFLECT_DATA_DIR")
+    return Path(env) if env else Path(platformdirs.user_data_dir("reflect", appauthor=False))

@@ -1,0 +1,201 @@
+"""The listener: audio chunks in, one answer or command out, decided in audio time.
+
+Two recognisers hear the same audio. The free-text one transcribes the answer; the second is
+limited to the command phrases plus "[unk]", because a lone command word is often misheard by the
+free-text decoder ("skip" as "cape") while the grammar hears it right and returns "[unk]" for
+ordinary sentences. A command counts only when said on its own, before any answer words.
+
+Both recognisers live for the whole session, like a plain Vosk loop: a fresh recogniser per
+answer would throw away the speaker adaptation (i-vectors, cepstral mean) and hear the first
+words of every answer worse.
+
+An answer ends after `end_silence_s` of silence following the last word (so thinking pauses
+inside an answer do not end it), at once on a closing phrase said on its own ("that's all"), or
+at the end of the input. Time is the number of samples heard: no clock is read, so a WAV replays
+exactly and fast.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from assistant.audio.sources import AudioSource
+from assistant.events import Answer, Command, EndOfInput, Heard, NoAnswer
+from assistant.settings import ListenSettings
+from assistant.speech.commands import CommandSet
+
+#: A command phrase is at most this many words; a longer free-text reading of the same stretch
+#: means the person was saying a sentence that merely contains the word.
+MAX_COMMAND_WORDS = 4
+#: Words this close before a command or closing phrase belong to it (Vosk's word times jitter).
+OVERLAP_S = 0.3
+
+
+@dataclass
+class _Heard:
+    """What one listen has heard so far (times in seconds of audio heard this session)."""
+
+    words: list[dict] = field(default_factory=list)
+    partial: str = ""
+    last_voice_s: float | None = None
+    pending: Command | None = None  # the grammar heard a command; waiting for confirmation
+    closing_at_s: float | None = None  # the grammar heard a closing phrase here
+    segment_start_s: float = 0.0  # first word of the latest free-text segment
+
+    def add_final(self, result: dict) -> None:
+        words = result.get("result", [])
+        if words:
+            self.segment_start_s = words[0]["start"]
+            self.last_voice_s = max(self.last_voice_s or 0.0, words[-1]["end"])
+        self.words.extend(words)
+        self.partial = ""
+
+    def set_partial(self, partial: str, now_s: float) -> bool:
+        changed = partial != self.partial
+        self.partial = partial
+        if changed and partial:
+            self.last_voice_s = now_s
+        return changed
+
+    def text(self, before_s: float | None = None) -> str:
+        words = self.words if before_s is None else [w for w in self.words if w["start"] < before_s]
+        return " ".join(w["word"] for w in words)
+
+    @property
+    def started(self) -> bool:
+        return bool(self.words or self.partial)
+
+    def answer(self) -> Answer:
+        if not self.words:
+            return Answer("")
+        return Answer(self.text(), self.words[0]["start"], self.words[-1]["end"])
+
+
+def said_alone(grammar_words: list[dict]) -> tuple[str, float] | None:
+    """The phrase a grammar result holds and where it starts, if nothing was said right next to
+    it. "[unk]" marks other speech; one that ends well before the phrase (the tail of an earlier
+    answer) is not part of it, one touching it means the phrase was inside a sentence."""
+    core = [w for w in grammar_words if w["word"] != "[unk]"]
+    if not core:
+        return None
+    first, last = core[0]["start"], core[-1]["end"]
+    for w in grammar_words:
+        if w["word"] == "[unk]" and w["end"] > first - OVERLAP_S and w["start"] < last + OVERLAP_S:
+            return None
+    return " ".join(w["word"] for w in core), first
+
+
+class SpeechListener:
+    def __init__(
+        self,
+        source: AudioSource,
+        model: object,
+        commands: CommandSet,
+        on_partial: Callable[[str], None] | None = None,
+    ) -> None:
+        import vosk
+
+        self._source = source
+        self._commands = commands
+        self._on_partial = on_partial or (lambda text: None)
+        self._rate = source.rate_hz
+        self._text = vosk.KaldiRecognizer(model, self._rate)
+        self._text.SetWords(True)
+        self._grammar = vosk.KaldiRecognizer(model, self._rate, commands.grammar())
+        self._grammar.SetWords(True)
+        self._heard_samples = 0  # the listener's clock
+        self._ended = False
+
+    def after_speaking(self) -> None:
+        if self._source.live:
+            self._source.discard_buffered()
+
+    def _feed(self, heard: _Heard) -> tuple[bool, dict | None]:
+        """Hear one chunk with both recognisers. Returns (input continues, grammar result)."""
+        chunk = self._source.read()
+        if chunk is None:
+            self._ended = True
+            if heard.partial:
+                heard.add_final(json.loads(self._text.FinalResult()))
+            return False, None
+        data = chunk.tobytes()
+        self._heard_samples += len(chunk)
+        now = self._heard_samples / self._rate
+        if self._text.AcceptWaveform(data):
+            segment = json.loads(self._text.Result())
+            if segment.get("result") and self._commands.is_closing(segment.get("text", "")):
+                heard.closing_at_s = segment["result"][0]["start"]
+            heard.add_final(segment)
+            self._on_partial(heard.text())
+        else:
+            partial = json.loads(self._text.PartialResult()).get("partial", "")
+            if heard.set_partial(partial, now):
+                self._on_partial(" ".join(filter(None, (heard.text(), partial))))
+        grammar = json.loads(self._grammar.Result()) if self._grammar.AcceptWaveform(data) else None
+        return True, grammar
+
+    # -- one answer --------------------------------------------------------------------------
+    def listen(self, settings: ListenSettings) -> Heard:
+        if self._ended:
+            return EndOfInput()
+        heard = _Heard()
+        start = self._heard_samples / self._rate
+        while True:
+            more, grammar = self._feed(heard)
+            if not more:
+                # The input ended mid-answer: keep what was said rather than lose it.
+                return heard.answer() if heard.words else EndOfInput()
+            now = self._heard_samples / self._rate
+
+            alone = said_alone(grammar.get("result", [])) if grammar else None
+            if alone:
+                phrase, first = alone
+                if self._commands.is_closing(phrase):
+                    heard.closing_at_s = first
+                name = self._commands.match(phrase)
+                if name and not heard.text(before_s=first - OVERLAP_S):
+                    heard.pending = Command(name, phrase)
+
+            if heard.closing_at_s is not None and not heard.partial and heard.words:
+                # Confirmed only if the free-text recogniser also heard it as an utterance of its
+                # own; at the end of a sentence ("I told him I'm done") it is part of the answer.
+                cut = heard.closing_at_s - OVERLAP_S
+                if heard.segment_start_s >= cut:
+                    heard.words = [w for w in heard.words if w["start"] < cut]
+                    return heard.answer()
+                heard.closing_at_s = None
+
+            if heard.pending and not heard.partial:
+                # The free-text recogniser has closed the same stretch: a few words means the
+                # command was said alone; more means it was part of a sentence.
+                if len(heard.words) <= MAX_COMMAND_WORDS:
+                    return heard.pending
+                heard.pending = None
+
+            if not heard.started:
+                if now - start >= settings.no_answer_s:
+                    return NoAnswer(round(now - start, 2))
+                continue
+            quiet_s = now - (heard.last_voice_s or now)
+            if quiet_s >= settings.end_silence_s or now - start >= settings.max_answer_s:
+                if heard.partial:  # still mid-utterance (the length cap): close it now
+                    heard.add_final(json.loads(self._text.FinalResult()))
+                return heard.answer()
+
+    # -- paused ------------------------------------------------------------------------------
+    def wait_for_command(self, names: tuple[str, ...]) -> Command | EndOfInput:
+        """Hear only these commands; whatever else is said while paused is not an answer."""
+        heard = _Heard()
+        while True:
+            more, grammar = self._feed(heard)
+            if not more:
+                return EndOfInput()
+            alone = said_alone(grammar.get("result", [])) if grammar else None
+            if alone and self._commands.match(alone[0]) in names:
+                heard.pending = Command(self._commands.match(alone[0]), alone[0])
+            if heard.pending and not heard.partial:
+                # Return once the free-text recogniser has closed the command's words too, so
+                # they do not leak into the next answer.
+                return heard.pending

@@ -1,0 +1,41 @@
+"""The typed listener: one line of text is one answer (for --typed, pipes and tests)."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from assistant.events import Answer, Command, EndOfInput, Heard, NoAnswer
+from assistant.settings import ListenSettings
+from assistant.speech.commands import CommandSet
+
+
+class TypedListener:
+    def __init__(self, lines: TextIO, commands: CommandSet, prompt: str = "") -> None:
+        self._lines = lines
+        self._commands = commands
+        self._prompt = prompt  # shown before each line when a person is typing at a terminal
+
+    def _readline(self) -> str | None:
+        if self._prompt:
+            print(self._prompt, end="", flush=True)
+        line = self._lines.readline()
+        return None if line == "" else line.strip()
+
+    def listen(self, settings: ListenSettings) -> Heard:
+        line = self._readline()
+        if line is None:
+            return EndOfInput()
+        if not line:
+            return NoAnswer(0.0)
+        name = self._commands.match(line)
+        return Command(name, line) if name else Answer(line)
+
+    def wait_for_command(self, names: tuple[str, ...]) -> Command | EndOfInput:
+        while (line := self._readline()) is not None:
+            name = self._commands.match(line)
+            if name in names:
+                return Command(name, line)
+        return EndOfInput()
+
+    def after_speaking(self) -> None:
+        pass

@@ -1,0 +1,155 @@
+"""The voice: text -> audio buffer -> sink, so the session knows exactly when speaking ends.
+
+pyttsx3's runAndWait returns before its audio starts on the first call and is known to hang in
+some set-ups, so it is only used to synthesise into a file (no playback), on one worker thread,
+with a time bound. If it fails or hangs, the espeak-ng command line takes over; if that fails too,
+prompts are printed only. Playback belongs to the sink.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from typing import Protocol
+
+from assistant.audio.sinks import AudioSink, NullSink
+from assistant.audio.wav import Audio, parse_wav, read_wav
+from assistant.errors import AudioDeviceError, BadInputError
+from assistant.settings import VoiceSettings
+
+
+class SynthesisError(Exception):
+    pass
+
+
+class Synthesizer(Protocol):
+    name: str
+
+    def render(self, text: str) -> Audio: ...
+
+
+class Pyttsx3Synth:
+    """pyttsx3 with espeak-ng, driven on one daemon thread so a hang cannot block the session."""
+
+    name = "pyttsx3"
+
+    def __init__(self, settings: VoiceSettings) -> None:
+        self._settings = settings
+        self._requests: queue.Queue[tuple[str, queue.Queue | None]] = queue.Queue()
+        self._dir = tempfile.mkdtemp(prefix="reflect-voice-")
+        self._thread = threading.Thread(target=self._work, name="reflect-tts", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
+        engine = None
+        path = os.path.join(self._dir, "prompt.wav")
+        while True:
+            text, reply = self._requests.get()
+            if reply is None:  # close()
+                return
+            try:
+                if engine is None:
+                    import pyttsx3
+                    import pyttsx3.drivers.espeak as espeak_driver
+
+                    # The driver prints "Audio saved to ..." on stdout, which carries results.
+                    espeak_driver.print = lambda *args, **kwargs: None
+                    engine = pyttsx3.init("espeak")
+                    engine.setProperty("rate", self._settings.rate_wpm)
+                    engine.setProperty("volume", self._settings.volume)
+                engine.save_to_file(text, path)
+                engine.runAndWait()
+                reply.put(read_wav(path, rate_hz=None))
+                os.unlink(path)
+            except BaseException as exc:  # report everything to the waiting caller
+                reply.put(exc)
+
+    def render(self, text: str) -> Audio:
+        reply: queue.Queue = queue.Queue()
+        self._requests.put((text, reply))
+        try:
+            result = reply.get(timeout=self._settings.synth_timeout_s)
+        except queue.Empty:
+            raise SynthesisError(f"no audio after {self._settings.synth_timeout_s:.0f} s") from None
+        if isinstance(result, BaseException):
+            raise SynthesisError(str(result) or type(result).__name__)
+        return result
+
+    def close(self) -> None:
+        self._requests.put(("", None))
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+
+class EspeakCliSynth:
+    """The espeak-ng program writing WAV to stdout; a subprocess can always be timed out."""
+
+    name = "espeak-ng"
+
+    def __init__(self, settings: VoiceSettings) -> None:
+        self._settings = settings
+
+    def render(self, text: str) -> Audio:
+        amplitude = str(int(self._settings.volume * 100))
+        cmd = ["espeak-ng", "-s", str(self._settings.rate_wpm), "-a", amplitude, "--stdout", text]
+        try:
+            done = subprocess.run(
+                cmd, capture_output=True, timeout=self._settings.synth_timeout_s, check=True
+            )
+            return parse_wav(done.stdout, rate_hz=None)
+        except (OSError, subprocess.SubprocessError, BadInputError) as exc:
+            raise SynthesisError(str(exc)) from None
+
+    def close(self) -> None:
+        pass
+
+
+class Voice:
+    """Prints every prompt, then speaks it through the first synthesiser that works."""
+
+    def __init__(
+        self,
+        synths: list[Synthesizer],
+        sink: AudioSink,
+        show: Callable[[str], None],
+        warn: Callable[[str], None] = lambda msg: print(msg, file=sys.stderr),
+    ) -> None:
+        self._synths = list(synths)
+        self._all = list(synths)
+        self._sink = sink
+        self._show = show
+        self._warn = warn
+
+    def say(self, text: str) -> None:
+        self._show(text)
+        audio = self._render(text)
+        if audio is None:
+            return
+        try:
+            self._sink.play(audio)
+        except AudioDeviceError as exc:
+            self._warn(f"reflect: {exc}; prompts are printed only from now on")
+            self._sink = NullSink()
+
+    def _render(self, text: str) -> Audio | None:
+        while self._synths:
+            synth = self._synths[0]
+            try:
+                return synth.render(text)
+            except SynthesisError as exc:
+                self._synths.pop(0)
+                after = self._synths[0].name if self._synths else "printing prompts only"
+                self._warn(f"reflect: speech with {synth.name} failed ({exc}); using {after}")
+        return None
+
+    def close(self) -> None:
+        for synth in self._all:
+            close = getattr(synth, "close", None)
+            if close:
+                close()
+        self._sink.close()

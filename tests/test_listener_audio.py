@@ -1,0 +1,119 @@
+"""The listener on real speech (espeak-ng, made now from our own sentences) with the real model.
+
+Everything runs in audio time: 30 s of conversation is heard in well under a second of CPU time.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.audio.sources import WavSource
+from assistant.audio.wav import Audio
+from assistant.events import Answer, Command, EndOfInput, NoAnswer
+from assistant.settings import ListenSettings
+from assistant.speech.listener import SpeechListener
+
+from audio_helpers import RATE, conversation
+
+FIRST = "Yesterday my partner did not reply to my messages for the whole evening."
+SECOND = "I kept checking my phone and felt more and more anxious."
+
+
+DEFAULT = ListenSettings()
+
+
+def hear(parts, model, commands, settings=DEFAULT):
+    listener = SpeechListener(WavSource(Audio(conversation(parts), RATE)), model, commands)
+    events = []
+    while not isinstance(event := listener.listen(settings), EndOfInput):
+        events.append(event)
+        assert len(events) < 20
+    return events
+
+
+def words(event) -> set[str]:
+    assert isinstance(event, Answer), event
+    return set(event.text.split())
+
+
+def test_a_thinking_pause_does_not_split_an_answer(model, commands):
+    [answer] = hear([0.5, FIRST, 2.5, SECOND, 4.0], model, commands)
+    assert {"partner", "messages", "evening"} <= words(answer)
+    assert {"checking", "phone", "anxious"} <= words(answer)
+
+
+def test_a_longer_silence_ends_the_answer(model, commands):
+    first, second = hear([0.5, FIRST, 3.6, SECOND, 4.0], model, commands)
+    assert "partner" in words(first) and "phone" not in words(first)
+    assert "phone" in words(second)
+    assert 0.4 < first.start_s < 0.7  # times are positions in the input audio
+    assert second.start_s > first.end_s + 3.5
+
+
+def test_end_silence_is_a_setting(model, commands):
+    patient = ListenSettings(end_silence_s=5.0)
+    [answer] = hear([0.5, FIRST, 4.0, SECOND, 5.5], model, commands, patient)
+    assert {"partner", "phone"} <= words(answer)
+
+
+def test_commands_said_alone_end_at_once(model, commands):
+    said = [
+        ("skip", "skip"),
+        ("repeat that", "repeat"),
+        ("repeat", "repeat"),
+        ("go back", "back"),
+        ("pause", "pause"),
+        ("stop", "stop"),
+        ("next question", "skip"),
+    ]
+    parts: list[str | float] = [0.5]
+    for phrase, _ in said:
+        parts += [phrase, 1.5]  # gaps shorter than the end silence: each must end at once
+    *heard, answer = hear([*parts, FIRST, 4.0], model, commands)
+    assert heard == [Command(name, phrase) for phrase, name in said]
+    assert {"partner", "evening"} <= words(answer)  # and the answer after them is whole
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I wanted to stop texting him.",
+        "I want to skip the part where we argued.",
+        "Please repeat that you love me.",
+        "I stopped eating dinner with my parents on Sundays.",
+    ],
+)
+def test_a_sentence_containing_a_command_word_is_an_answer(model, commands, sentence):
+    [answer] = hear([0.5, sentence, 4.0], model, commands)
+    assert len(answer.text.split()) >= 4
+
+
+def test_a_closing_phrase_ends_the_answer_at_once(model, commands):
+    # Without the closing phrase, 1.5 s gaps would make this one answer.
+    first, second = hear([0.5, FIRST, 1.0, "that's all", 1.5, SECOND, 4.0], model, commands)
+    assert "partner" in words(first) and "phone" not in words(first)
+    assert not {"that's", "all"} & words(first)
+    assert "phone" in words(second)
+
+
+def test_a_closing_phrase_inside_a_sentence_is_kept(model, commands):
+    [answer] = hear([0.5, "I told him that I am done with guessing.", 4.0], model, commands)
+    assert {"told", "guessing"} <= words(answer)
+
+
+def test_silence_is_no_answer_after_the_timeout(model, commands):
+    events = hear([25.0], model, commands, ListenSettings(no_answer_s=10))
+    assert [type(e) for e in events] == [NoAnswer, NoAnswer]
+    assert events[0].waited_s == pytest.approx(10, abs=0.3)
+
+
+def test_input_ending_mid_answer_keeps_the_answer(model, commands):
+    [answer] = hear([0.5, FIRST], model, commands)
+    assert "partner" in words(answer)
+
+
+def test_while_paused_only_continue_or_stop_count(model, commands):
+    audio = conversation([0.5, "skip", 1.5, FIRST, 2.0, "continue", 1.0, SECOND, 4.0])
+    listener = SpeechListener(WavSource(Audio(audio, RATE)), model, commands)
+    assert listener.wait_for_command(("continue", "stop")) == Command("continue", "continue")
+    assert "phone" in words(listener.listen(ListenSettings()))
