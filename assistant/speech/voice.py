@@ -76,7 +76,7 @@ class Pyttsx3Synth:
         try:
             result = reply.get(timeout=self._settings.synth_timeout_s)
         except queue.Empty:
-            raise SynthesisError(f"no audio after {self._settings.synth_timeout_s:.0f} s") from None
+            raise SynthesisError(f"no audio after {self._settings.synth_timeout_s:g} s") from None
         if isinstance(result, BaseException):
             raise SynthesisError(str(result) or type(result).__name__)
         return result
