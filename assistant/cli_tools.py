@@ -70,7 +70,7 @@ def run_tool(name: str, args: argparse.Namespace, dialogs_dir: Path, data_dir: P
         return _scripts(dialogs_dir)
     if name == "devices":
         return _devices(args)
-    journal = Journal(data_dir)
+    journal = Journal(data_dir, create=False)
     try:
         if name == "history":
             return _history(journal)

@@ -15,6 +15,7 @@ class Answer:
     text: str
     start_s: float = 0.0
     end_s: float = 0.0
+    closed: bool = False  # ended by a closing phrase ("that's all"); with no text: nothing to add
 
 
 @dataclass(frozen=True)

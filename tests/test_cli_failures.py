@@ -41,7 +41,9 @@ def test_a_truncated_wav_is_read_as_far_as_it_goes(tmp_path):
     wav = write(tmp_path / "a.wav", conversation([0.3, "I felt alone tonight.", 4.0]))
     cut = tmp_path / "cut.wav"
     cut.write_bytes(wav.read_bytes()[: 44 + 16000 * 2 * 2])  # header + 2 s
-    result = reflect("journal", "--audio-in", str(cut), "--silent", "--data-dir", str(tmp_path))
+    result = reflect(
+        "journal", "--audio-in", str(cut), "--silent", "--data-dir", str(tmp_path / "d")
+    )
     assert result.returncode == 0, result.stderr
 
 

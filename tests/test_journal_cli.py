@@ -89,3 +89,60 @@ def test_a_killed_session_keeps_its_answers_and_is_marked_interrupted(tmp_path):
     [saved] = exported(tmp_path)
     assert saved["status"] == "interrupted" and saved["ended_at"]
     assert [t["answer"] for t in saved["turns"]] == ["a late reply", "that he would leave"]
+
+
+def test_a_folder_holding_other_files_is_not_taken_over(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    (shared / "notes.txt").write_text("someone else's file")
+    shared.chmod(0o755)
+    for args in (["history"], ["evening", "--typed", "--silent"]):
+        result = reflect(*args, "--data-dir", str(shared), stdin="hello\n")
+        assert result.returncode == 4
+        assert result.stderr.strip() == (
+            f"reflect: {shared} already holds other files; give --data-dir a new or empty folder"
+        )
+    assert (shared.stat().st_mode & 0o777) == 0o755 and sorted(shared.iterdir()) == [
+        shared / "notes.txt"
+    ]
+
+
+def test_reading_commands_do_not_create_the_folder(tmp_path):
+    result = reflect("history", "--data-dir", str(tmp_path / "none"))
+    assert result.returncode == 0 and "no sessions yet" in result.stderr
+    assert not (tmp_path / "none").exists()
+
+
+def test_json_that_is_not_a_journal_is_reported_and_left_untouched(tmp_path):
+    journal = tmp_path / "journal.json"
+    for text in ('{"sessions": []}', '{"sessions": {"1": {"id": "x"}}}', "[1, 2]"):
+        journal.write_text(text)
+        result = reflect("history", "--data-dir", str(tmp_path))
+        assert result.returncode == 4, result.stderr
+        assert "is damaged" in result.stderr and "Traceback" not in result.stderr
+        assert journal.read_text() == text
+
+
+def test_a_session_whose_pid_was_reused_is_recovered(tmp_path):
+    from assistant.journal.owner import process_token
+    from assistant.journal.store import Journal
+
+    boot, _, _ = process_token(1).split("/")
+    tmp_path.chmod(0o700)
+    running = {
+        "script": "evening",
+        "started_at": "2026-01-01T21:00:00+00:00",
+        "ended_at": None,
+        "status": "running",
+        "turns": [],
+    }
+    sessions = {
+        # pid 1 exists, but it is not the process that started this session
+        "1": {**running, "id": "aaaa0001", "owner": f"{boot}/1/999999999"},
+        "2": {**running, "id": "aaaa0002", "owner": process_token()},  # this process: alive
+    }
+    (tmp_path / "journal.json").write_text(json.dumps({"sessions": sessions}))
+    journal = Journal(tmp_path)
+    statuses = {s["id"]: s["status"] for s in journal.sessions()}
+    journal.close()
+    assert statuses == {"aaaa0001": "interrupted", "aaaa0002": "running"}

@@ -117,3 +117,16 @@ def test_while_paused_only_continue_or_stop_count(model, commands):
     listener = SpeechListener(WavSource(Audio(audio, RATE)), model, commands)
     assert listener.wait_for_command(("continue", "stop")) == Command("continue", "continue")
     assert "phone" in words(listener.listen(ListenSettings()))
+
+
+def test_speech_right_after_a_closing_phrase_is_kept(model, commands):
+    # "That's all... actually, one more thing": the answer goes on, nothing is dropped.
+    more = "Actually one more thing, he forgot my birthday."
+    [answer] = hear([0.5, FIRST, 1.0, "that's all", 0.4, more, 4.0], model, commands)
+    assert {"partner", "forgot", "birthday"} <= words(answer)
+
+
+def test_a_command_at_the_very_end_of_the_input(model, commands):
+    first, command = hear([0.5, FIRST, 4.0, "stop", 0.3], model, commands)
+    assert "partner" in words(first)
+    assert command == Command("stop", "stop")

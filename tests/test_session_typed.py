@@ -161,3 +161,10 @@ def test_private_even_under_a_permissive_umask(tmp_path, umask, commands):
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "j").stat().st_mode) == 0o700
     assert stat.S_IMODE((tmp_path / "j" / "journal.json").stat().st_mode) == 0o600
+
+
+def test_a_closing_phrase_alone_moves_on_without_storing(data_dir, commands):
+    script = find_script("evening", DIALOGS_DIR)
+    _, said, [session] = run(["that's all", "being left", "stop"], data_dir, commands)
+    assert said[1:3] == [script.states["today"].prompt, script.states["fear"].prompt]
+    assert answers(session) == [("fear", "being left")]

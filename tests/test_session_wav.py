@@ -100,9 +100,11 @@ def test_an_evening_completed_as_accurately_as_a_plain_vosk_loop(tmp_path, model
     for answer in answers:
         parts += [answer, 4.0]
     wav = write(tmp_path / "answers.wav", conversation(parts))
-    result = reflect("evening", "--audio-in", str(wav), "--silent", "--data-dir", str(tmp_path))
+    result = reflect(
+        "evening", "--audio-in", str(wav), "--silent", "--data-dir", str(tmp_path / "d")
+    )
     assert result.returncode == 0, result.stderr
-    [session] = export(tmp_path)
+    [session] = export(tmp_path / "d")
     assert session["status"] == "completed"
     assert [t["state"] for t in session["turns"]] == ["today", "fear", "roots", "need", "kindness"]
     reference = " ".join(answers)
@@ -110,17 +112,19 @@ def test_an_evening_completed_as_accurately_as_a_plain_vosk_loop(tmp_path, model
     plain = word_error_rate(reference, plain_vosk_transcript(model, read_wav(wav).samples))
     print(f"espeak evening WER: loop {ours:.3f}, plain Vosk loop {plain:.3f}")
     assert ours <= plain + VOSK_JITTER
-    shown = reflect("show", session["id"][:4], "--data-dir", str(tmp_path)).stdout
+    shown = reflect("show", session["id"][:4], "--data-dir", str(tmp_path / "d")).stdout
     assert "**What happened today" in shown and "cancelled" in shown
-    history = reflect("history", "--data-dir", str(tmp_path)).stdout
+    history = reflect("history", "--data-dir", str(tmp_path / "d")).stdout
     assert session["id"] in history and "completed" in history and "5 answers" in history
 
 
 def test_the_end_of_the_file_ends_the_session_as_interrupted(tmp_path):
     wav = write(tmp_path / "a.wav", conversation([0.5, "My partner forgot my birthday.", 4.0]))
-    result = reflect("evening", "--audio-in", str(wav), "--silent", "--data-dir", str(tmp_path))
+    result = reflect(
+        "evening", "--audio-in", str(wav), "--silent", "--data-dir", str(tmp_path / "d")
+    )
     assert result.returncode == 0, result.stderr
-    [session] = export(tmp_path)
+    [session] = export(tmp_path / "d")
     assert session["status"] == "interrupted" and len(session["turns"]) == 1
 
 
@@ -130,9 +134,11 @@ def test_a_human_voice_memo_is_as_accurate_as_a_plain_vosk_loop(tmp_path, model)
     loop over the same audio (the reference text is imperfect, so compare the two)."""
     wav = SHARED_SPEECH / "polar.wav"
     reference = (SHARED_SPEECH / "polar.txt").read_text()
-    result = reflect("journal", "--audio-in", str(wav), "--silent", "--data-dir", str(tmp_path))
+    result = reflect(
+        "journal", "--audio-in", str(wav), "--silent", "--data-dir", str(tmp_path / "d")
+    )
     assert result.returncode == 0, result.stderr
-    [session] = export(tmp_path)
+    [session] = export(tmp_path / "d")
     [turn] = session["turns"]
     ours = word_error_rate(reference, turn["answer"])
     plain = word_error_rate(reference, plain_vosk_transcript(model, read_wav(wav).samples))

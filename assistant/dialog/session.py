@@ -85,7 +85,10 @@ class Session:
                 self._answers += 1
                 asked.append(state.name)
                 dialog.advance(heard.text)
-            elif isinstance(heard, (NoAnswer, Answer)):  # silence, or only a closing phrase
+            elif isinstance(heard, Answer):  # only "that's all": nothing to add, so move on
+                asked.append(state.name)
+                dialog.advance(None)
+            elif isinstance(heard, NoAnswer):
                 if not reprompted:
                     self._say(state.reprompt)
                     ask, reprompted = False, True

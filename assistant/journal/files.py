@@ -4,14 +4,32 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
+from assistant.errors import JournalError
 
-def private_dir(path: Path) -> Path:
-    """Create (or tighten) a folder to 0700, whatever the umask."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(path, 0o700)
+
+def private_dir(path: Path, marker: str) -> Path:
+    """Create the journal folder 0700 whatever the umask, or tighten an existing one.
+
+    An existing folder is only tightened if it is empty or already holds `marker` (the journal
+    file): pointing --data-dir at a shared folder such as /tmp or ~ must not change its rights.
+    """
+    try:
+        if not path.exists():
+            path.mkdir(parents=True, mode=0o700)
+        elif not path.is_dir():
+            raise JournalError(f"{path} is not a folder; give --data-dir a folder for the journal")
+        elif not (path / marker).exists() and any(path.iterdir()):
+            raise JournalError(
+                f"{path} already holds other files; give --data-dir a new or empty folder"
+            )
+        if stat.S_IMODE(path.stat().st_mode) != 0o700:
+            os.chmod(path, 0o700)
+    except OSError as exc:
+        raise JournalError(f"cannot use {path} for the journal: {exc.strerror}") from None
     return path
 
 

@@ -7,7 +7,6 @@ the answer in progress.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from collections.abc import Callable
 from datetime import datetime
@@ -19,6 +18,7 @@ from tinydb.storages import Storage
 
 from assistant.errors import BadInputError, JournalError
 from assistant.journal.files import atomic_write, private_dir
+from assistant.journal.owner import owner_alive, process_token
 
 RUNNING = "running"
 STATUSES = ("completed", "stopped", "interrupted", RUNNING)
@@ -56,6 +56,7 @@ class AtomicJSONStorage(Storage):
             ) from None
         if not isinstance(data, dict):
             raise JournalError(f"the journal {self._path} is damaged; it was left untouched")
+        _check(self._path, data)
         return data
 
     def write(self, data: dict[str, Any]) -> None:
@@ -68,21 +69,35 @@ class AtomicJSONStorage(Storage):
         pass
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+def _check(path: Path, data: dict[str, Any]) -> None:
+    """Refuse a file that is JSON but not a journal, before anything reads or rewrites it."""
+
+    def damaged(why: str) -> JournalError:
+        return JournalError(f"the journal {path} is damaged ({why}); it was left untouched")
+
+    for name, table in data.items():
+        if not isinstance(table, dict) or not all(isinstance(d, dict) for d in table.values()):
+            raise damaged(f"table {name!r} is not a set of records")
+    for doc in data.get("sessions", {}).values():
+        ok = (
+            all(isinstance(doc.get(k), str) for k in ("id", "script", "started_at"))
+            and doc.get("status") in STATUSES
+            and isinstance(doc.get("turns"), list)
+            and all(isinstance(t, dict) and isinstance(t.get("answer"), str) for t in doc["turns"])
+        )
+        if not ok:
+            raise damaged(f"session {doc.get('id', '?')!r} is incomplete")
 
 
 class Journal:
     FILE = "journal.json"
 
-    def __init__(self, data_dir: Path, clock: Clock = local_now) -> None:
-        self.path = private_dir(data_dir) / self.FILE
+    def __init__(self, data_dir: Path, clock: Clock = local_now, create: bool = True) -> None:
+        """Open the journal in `data_dir`; with create=False (reading commands) a folder that
+        does not exist yet is left uncreated and the journal is simply empty."""
+        if create or data_dir.exists():
+            private_dir(data_dir, self.FILE)
+        self.path = data_dir / self.FILE
         self._clock = clock
         self._db = TinyDB(self.path, storage=AtomicJSONStorage)
         self._table = self._db.table("sessions", cache_size=0)
@@ -92,11 +107,11 @@ class Journal:
         """A session left `running` by a process that died (crash, SIGKILL) is `interrupted`."""
         q = Query()
         for doc in self._table.search(q.status == RUNNING):
-            if not _alive(doc.get("pid", -1)):
+            if not owner_alive(doc.get("owner", "")):
                 turns = doc.get("turns") or []
                 ended = turns[-1]["at"] if turns else doc["started_at"]
                 self._table.update(
-                    {"status": "interrupted", "ended_at": ended, "pid": None}, q.id == doc["id"]
+                    {"status": "interrupted", "ended_at": ended, "owner": None}, q.id == doc["id"]
                 )
 
     # -- writing a session -------------------------------------------------------------------
@@ -112,7 +127,7 @@ class Journal:
                 "started_at": stamp(self._clock()),
                 "ended_at": None,
                 "status": RUNNING,
-                "pid": os.getpid(),
+                "owner": process_token(),
                 "turns": [],
             }
         )
@@ -131,7 +146,7 @@ class Journal:
         if status not in STATUSES or status == RUNNING:
             raise ValueError(status)
         self._table.update(
-            {"status": status, "ended_at": stamp(self._clock()), "pid": None}, Query().id == sid
+            {"status": status, "ended_at": stamp(self._clock()), "owner": None}, Query().id == sid
         )
 
     # -- reading -----------------------------------------------------------------------------
@@ -155,7 +170,8 @@ class Journal:
 
     def forget_all(self) -> int:
         count = len(self._table)
-        self._table.truncate()
+        if count:
+            self._table.truncate()
         return count
 
     def close(self) -> None:

@@ -41,7 +41,7 @@ class _Heard:
     partial: str = ""
     last_voice_s: float | None = None
     pending: Command | None = None  # the grammar heard a command; waiting for confirmation
-    closing_at_s: float | None = None  # the grammar heard a closing phrase here
+    closing: tuple[float, float] | None = None  # where a closing phrase was heard (start, end)
     segment_start_s: float = 0.0  # first word of the latest free-text segment
 
     def add_final(self, result: dict) -> None:
@@ -67,15 +67,15 @@ class _Heard:
     def started(self) -> bool:
         return bool(self.words or self.partial)
 
-    def answer(self) -> Answer:
+    def answer(self, closed: bool = False) -> Answer:
         if not self.words:
-            return Answer("")
-        return Answer(self.text(), self.words[0]["start"], self.words[-1]["end"])
+            return Answer("", closed=closed)
+        return Answer(self.text(), self.words[0]["start"], self.words[-1]["end"], closed)
 
 
-def said_alone(grammar_words: list[dict]) -> tuple[str, float] | None:
-    """The phrase a grammar result holds and where it starts, if nothing was said right next to
-    it. "[unk]" marks other speech; one that ends well before the phrase (the tail of an earlier
+def said_alone(grammar_words: list[dict]) -> tuple[str, float, float] | None:
+    """The phrase a grammar result holds, with its start and end, if nothing was said right next
+    to it. "[unk]" marks other speech; one that ends well before the phrase (the tail of an earlier
     answer) is not part of it, one touching it means the phrase was inside a sentence."""
     core = [w for w in grammar_words if w["word"] != "[unk]"]
     if not core:
@@ -84,7 +84,7 @@ def said_alone(grammar_words: list[dict]) -> tuple[str, float] | None:
     for w in grammar_words:
         if w["word"] == "[unk]" and w["end"] > first - OVERLAP_S and w["start"] < last + OVERLAP_S:
             return None
-    return " ".join(w["word"] for w in core), first
+    return " ".join(w["word"] for w in core), first, last
 
 
 class SpeechListener:
@@ -113,28 +113,32 @@ class SpeechListener:
             self._source.discard_buffered()
 
     def _feed(self, heard: _Heard) -> tuple[bool, dict | None]:
-        """Hear one chunk with both recognisers. Returns (input continues, grammar result)."""
+        """Hear one chunk with both recognisers. Returns (input continues, grammar result).
+        At the end of the input both are flushed, so a last word or command is not lost."""
         chunk = self._source.read()
         if chunk is None:
             self._ended = True
-            if heard.partial:
-                heard.add_final(json.loads(self._text.FinalResult()))
-            return False, None
+            self._segment(heard, json.loads(self._text.FinalResult()))
+            return False, json.loads(self._grammar.FinalResult())
         data = chunk.tobytes()
         self._heard_samples += len(chunk)
         now = self._heard_samples / self._rate
         if self._text.AcceptWaveform(data):
-            segment = json.loads(self._text.Result())
-            if segment.get("result") and self._commands.is_closing(segment.get("text", "")):
-                heard.closing_at_s = segment["result"][0]["start"]
-            heard.add_final(segment)
-            self._on_partial(heard.text())
+            self._segment(heard, json.loads(self._text.Result()))
         else:
             partial = json.loads(self._text.PartialResult()).get("partial", "")
             if heard.set_partial(partial, now):
                 self._on_partial(" ".join(filter(None, (heard.text(), partial))))
         grammar = json.loads(self._grammar.Result()) if self._grammar.AcceptWaveform(data) else None
         return True, grammar
+
+    def _segment(self, heard: _Heard, segment: dict) -> None:
+        words = segment.get("result", [])
+        if words and self._commands.is_closing(segment.get("text", "")):
+            heard.closing = (words[0]["start"], words[-1]["end"])
+        heard.add_final(segment)
+        if words:
+            self._on_partial(heard.text())
 
     # -- one answer --------------------------------------------------------------------------
     def listen(self, settings: ListenSettings) -> Heard:
@@ -144,28 +148,26 @@ class SpeechListener:
         start = self._heard_samples / self._rate
         while True:
             more, grammar = self._feed(heard)
-            if not more:
-                # The input ended mid-answer: keep what was said rather than lose it.
-                return heard.answer() if heard.words else EndOfInput()
             now = self._heard_samples / self._rate
 
             alone = said_alone(grammar.get("result", [])) if grammar else None
             if alone:
-                phrase, first = alone
+                phrase, first, last = alone
                 if self._commands.is_closing(phrase):
-                    heard.closing_at_s = first
+                    heard.closing = (first, last)
                 name = self._commands.match(phrase)
                 if name and not heard.text(before_s=first - OVERLAP_S):
                     heard.pending = Command(name, phrase)
 
-            if heard.closing_at_s is not None and not heard.partial and heard.words:
-                # Confirmed only if the free-text recogniser also heard it as an utterance of its
-                # own; at the end of a sentence ("I told him I'm done") it is part of the answer.
-                cut = heard.closing_at_s - OVERLAP_S
-                if heard.segment_start_s >= cut:
-                    heard.words = [w for w in heard.words if w["start"] < cut]
-                    return heard.answer()
-                heard.closing_at_s = None
+            if heard.closing is not None and not heard.partial and heard.words:
+                # Confirmed only if the free-text recogniser heard it as an utterance of its own,
+                # with nothing after it: at the end of a sentence ("I told him I'm done") or
+                # followed by more ("that's all... actually, one more thing") it is the answer.
+                start, end = heard.closing[0] - OVERLAP_S, heard.closing[1] + OVERLAP_S
+                if heard.segment_start_s >= start and heard.words[-1]["end"] <= end:
+                    heard.words = [w for w in heard.words if w["start"] < start]
+                    return heard.answer(closed=True)
+                heard.closing = None
 
             if heard.pending and not heard.partial:
                 # The free-text recogniser has closed the same stretch: a few words means the
@@ -173,6 +175,10 @@ class SpeechListener:
                 if len(heard.words) <= MAX_COMMAND_WORDS:
                     return heard.pending
                 heard.pending = None
+
+            if not more:
+                # The input ended mid-answer: keep what was said rather than lose it.
+                return heard.answer() if heard.words else EndOfInput()
 
             if not heard.started:
                 if now - start >= settings.no_answer_s:
@@ -190,8 +196,6 @@ class SpeechListener:
         heard = _Heard()
         while True:
             more, grammar = self._feed(heard)
-            if not more:
-                return EndOfInput()
             alone = said_alone(grammar.get("result", [])) if grammar else None
             if alone and self._commands.match(alone[0]) in names:
                 heard.pending = Command(self._commands.match(alone[0]), alone[0])
@@ -199,3 +203,5 @@ class SpeechListener:
                 # Return once the free-text recogniser has closed the command's words too, so
                 # they do not leak into the next answer.
                 return heard.pending
+            if not more:
+                return EndOfInput()

@@ -27,6 +27,8 @@ class TypedListener:
             return EndOfInput()
         if not line:
             return NoAnswer(0.0)
+        if self._commands.is_closing(line):
+            return Answer("", closed=True)
         name = self._commands.match(line)
         return Command(name, line) if name else Answer(line)
 
