@@ -7,6 +7,7 @@ Exit codes: 0 done, 1 other failure, 2 bad input or script, 3 model or audio dev
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -25,6 +26,13 @@ USAGE = """reflect SCRIPT [options]      run a reflection script (e.g. evening, 
        reflect forget ID | --all [--yes]"""
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes are one line too, like every other failure."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def _device(value: str) -> int | str:
     return int(value) if value.isdigit() else value
 
@@ -39,7 +47,7 @@ def _data_dir_option(parser: argparse.ArgumentParser) -> None:
 
 
 def session_parser(name: str) -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog=f"reflect {name}", description="Run a reflection script.")
+    p = _Parser(prog=f"reflect {name}", description="Run a reflection script.")
     source = p.add_mutually_exclusive_group()
     source.add_argument(
         "--audio-in",
@@ -79,7 +87,7 @@ def session_parser(name: str) -> argparse.ArgumentParser:
 
 
 def command_parser(name: str) -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog=f"reflect {name}")
+    p = _Parser(prog=f"reflect {name}")
     if name == "devices":
         p.add_argument(
             "--check-input",
@@ -104,9 +112,15 @@ def command_parser(name: str) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] in ("-h", "--help"):
-        print(f"usage: {USAGE}", file=sys.stdout if argv else sys.stderr)
-        return 0 if argv else 2
+    if argv and argv[0] in ("-h", "--help"):
+        print(f"usage: {USAGE}")
+        return 0
+    if not argv:
+        print(
+            "reflect: say what to run, e.g. `reflect evening` (`reflect --help` lists all)",
+            file=sys.stderr,
+        )
+        return 2
     name, rest = argv[0], argv[1:]
     try:
         if name in COMMANDS:
@@ -127,8 +141,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"reflect: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("\nreflect: interrupted; everything said so far is saved.", file=sys.stderr)
+        saved = "; everything said so far is saved" if name not in COMMANDS else ""
+        print(f"\nreflect: interrupted{saved}.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `reflect history | head -1`: the reader has had enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 def _data_dir(args: argparse.Namespace) -> Path:

@@ -28,18 +28,18 @@ from assistant.speech.typed import TypedListener
 from assistant.speech.voice import EspeakCliSynth, Pyttsx3Synth, Voice
 
 
-def _sink(args: argparse.Namespace, console: Console, settings: VoiceSettings) -> AudioSink:
+def _sink(args: argparse.Namespace, settings: VoiceSettings) -> tuple[AudioSink, str]:
+    """The sink, and a note for the user if the voice cannot be heard."""
     if args.silent:
-        return NullSink()
+        return NullSink(), ""
     if args.audio_out:
-        return WavSink(args.audio_out, gap_s=settings.gap_s)
+        return WavSink(args.audio_out, gap_s=settings.gap_s), ""
     try:
         if devices.has_device("output", args.output_device):
-            return SpeakerSink(args.output_device)
+            return SpeakerSink(args.output_device), ""
     except AudioDeviceError:
         pass
-    console.note("no speaker found; prompts are printed only")
-    return NullSink()
+    return NullSink(), "no speaker found; prompts are printed only"
 
 
 def _source(args: argparse.Namespace, listen: ListenSettings) -> AudioSource:
@@ -65,6 +65,7 @@ def run_session(
     source: AudioSource | None = None
     listener: Listener
     if args.typed:
+        sys.stdin.reconfigure(errors="replace")  # a stray byte must not cost the session
         listener = TypedListener(sys.stdin, commands, prompt="> " if sys.stdin.isatty() else "")
     else:
         audio = read_wav(args.audio_in, listen.sample_rate_hz) if args.audio_in else None
@@ -74,11 +75,12 @@ def run_session(
         )
         listener = SpeechListener(source, model, commands, on_partial=console.partial)
 
-    journal = Journal(data_dir)  # a damaged journal stops us here, before anything is said
+    sink, note = _sink(args, voice_settings)  # an unwritable --audio-out stops us here
+    journal = Journal(data_dir)  # and a damaged journal here, before anything is said
+    if note:
+        console.note(note)
     synths = [] if args.silent else [Pyttsx3Synth(voice_settings), EspeakCliSynth(voice_settings)]
-    voice = Voice(
-        synths, _sink(args, console, voice_settings), show=console.prompt, warn=console.note
-    )
+    voice = Voice(synths, sink, show=console.prompt, warn=console.note)
     try:
         outcome = Session(script, listener, voice, journal, commands, console.answer).run()
     finally:
@@ -86,8 +88,9 @@ def run_session(
         if source is not None:
             source.close()
         journal.close()
+    answers = f"{outcome.answers} answer{'' if outcome.answers == 1 else 's'}"
     console.note(
-        f"session {outcome.session_id} saved: {outcome.status}, {outcome.answers} answers "
+        f"session {outcome.session_id} saved: {outcome.status}, {answers} "
         f"(reflect show {outcome.session_id})"
     )
     return 0

@@ -53,7 +53,11 @@ def _forget(journal: Journal, args: argparse.Namespace) -> int:
     if not args.yes:
         if not sys.stdin.isatty():
             raise BadInputError(f"refusing to delete {what} without confirmation; add --yes")
-        reply = input(f"Delete {what} for good? Type yes to confirm: ")
+        try:
+            reply = input(f"Delete {what} for good? Type yes to confirm: ")
+        except (EOFError, KeyboardInterrupt):
+            reply = ""
+            print(file=sys.stderr)
         if reply.strip().lower() != "yes":
             print("nothing deleted", file=sys.stderr)
             return 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -41,7 +42,12 @@ class ListenSettings:
                 raise BadScriptError(
                     f"{where}: unknown listen setting {key!r}; expected one of {sorted(known)}"
                 )
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not math.isfinite(value)
+                or value <= 0
+            ):
                 raise BadScriptError(f"{where}.{key}: expected a positive number of seconds")
         merged = replace(self, **{k: float(v) for k, v in overrides.items()})
         if merged.end_silence_s <= 2.5:

@@ -166,3 +166,94 @@ def test_ctrl_c_keeps_every_saved_answer(tmp_path):
     session = json.loads(reflect("export", "--data-dir", str(tmp_path)).stdout)["sessions"][0]
     assert session["status"] == "interrupted"
     assert [t["answer"] for t in session["turns"]] == ["a late reply", "that he would leave"]
+
+
+def test_audio_out_that_cannot_be_written(tmp_path):
+    result = reflect(
+        "evening",
+        "--typed",
+        "--audio-out",
+        str(tmp_path),
+        "--data-dir",
+        str(tmp_path / "d"),
+        stdin="hello\n",
+    )
+    assert result.returncode == 2
+    assert one_line(result) == f"reflect: cannot write {tmp_path}: Is a directory"
+    assert not (tmp_path / "d").exists()
+
+
+def test_a_full_disk_under_audio_out_keeps_the_session_going(tmp_path):
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    result = reflect(
+        "evening",
+        "--typed",
+        "--audio-out",
+        "/dev/full",
+        "--data-dir",
+        str(tmp_path),
+        stdin="a late reply\nstop\n",
+    )
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert (
+        "cannot write /dev/full: No space left on device; prompts are printed only" in result.stderr
+    )
+    session = json.loads(reflect("export", "--data-dir", str(tmp_path)).stdout)["sessions"][0]
+    assert session["status"] == "stopped" and session["turns"][0]["answer"] == "a late reply"
+
+
+def test_bytes_that_are_not_utf8_in_typed_answers(tmp_path):
+    child = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "assistant",
+            "evening",
+            "--typed",
+            "--silent",
+            "--data-dir",
+            str(tmp_path),
+        ],
+        input=b"hello\n\xff\xfe bad\nstop\n",
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert child.returncode == 0, child.stderr
+    session = json.loads(reflect("export", "--data-dir", str(tmp_path)).stdout)["sessions"][0]
+    assert [t["answer"] for t in session["turns"]] == ["hello", "\ufffd\ufffd bad"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((), "reflect: say what to run, e.g. `reflect evening` (`reflect --help` lists all)"),
+        (
+            ("evening", "--bogus"),
+            "reflect evening: unrecognized arguments: --bogus (see reflect evening --help)",
+        ),
+        (
+            ("evening", "--typed", "--rate", "20"),
+            "reflect: --rate 20: use 80 to 300 words per minute",
+        ),
+        (("export", "--format", "pdf"), "reflect export: argument --format: invalid choice: 'pdf'"),
+    ],
+)
+def test_usage_mistakes_are_one_line(args, expected):
+    result = reflect(*args)
+    assert result.returncode == 2
+    assert one_line(result).startswith(expected)
+
+
+def test_a_closed_pipe_is_not_an_error(tmp_path):
+    reflect("journal", "--typed", "--silent", "--data-dir", str(tmp_path), stdin="hello\n")
+    shell = f"{sys.executable} -m assistant history --data-dir {tmp_path} | head -c 0"
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", shell],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert "Traceback" not in done.stderr and "Error" not in done.stderr

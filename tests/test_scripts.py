@@ -125,7 +125,7 @@ def test_shipped_commands_have_every_command():
             "    - {trigger: next, source: second, dest: end}\n",
             "",
             7,
-            "state 'second' has no 'next' transition",
+            "nothing leaves state 'second' when the person answers",
         ),
         ("      prompt: Second question?", "      prompt: Second: question?", 8, "not valid YAML"),
         (
@@ -145,6 +145,55 @@ def test_mistakes_name_file_line_key_and_fix(tmp_path, old, new, line, expected)
     assert message.startswith(f"{path}:{line}:"), message
     assert expected in message
     assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "expected"),
+    [
+        (
+            "dest: second}",
+            "dest: second, conditions: answered}",
+            5,
+            "nothing leaves state 'first' when the person skips",
+        ),
+        ("{trigger: next,", "{trigger: [next],", 13, "unknown trigger ['next']"),
+        ("dest: second}", "dest: [second]}", 13, "dest: expected one state name"),
+        ("source: first,", "source: {a: 1},", 13, "source: expected a name or a list of names"),
+        ("  initial: first", "  initial: [first]", 3, "machine.initial: expected the name"),
+        (
+            "dest: second}",
+            "dest: second, unless: {answered: true}}",
+            13,
+            "unless: expected a name or a list of names",
+        ),
+        ("      prompt: First question?", "      prompt: First\x07 question?", 6, "not valid YAML"),
+        (
+            "description: A test script.",
+            "description: A test script.\ndescription: again",
+            2,
+            "key 'description' appears twice",
+        ),
+        (
+            "listen: {end_silence_s: 4}",
+            "listen: {end_silence_s: .nan}",
+            9,
+            "expected a positive number of seconds",
+        ),
+        (
+            "source: second, dest: end}",
+            "source: second, dest: first}",
+            5,
+            "from state 'first' no path leads to a state with 'final: true'",
+        ),
+    ],
+)
+def test_shapes_that_would_crash_or_hang_are_refused(tmp_path, old, new, line, expected):
+    assert old in GOOD
+    path = write(tmp_path, GOOD.replace(old, new))
+    with pytest.raises(BadScriptError) as err:
+        load_script(path)
+    assert str(err.value).startswith(f"{path}:{line}:"), str(err.value)
+    assert expected in str(err.value)
 
 
 def test_unreachable_state_is_reported(tmp_path):

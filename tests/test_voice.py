@@ -95,7 +95,7 @@ def test_a_failing_speaker_degrades_to_printing(tmp_path):
     voice.say("one")
     voice.say("two")
     assert shown == ["one", "two"]
-    assert warnings == ["reflect: device unplugged; prompts are printed only from now on"]
+    assert warnings == ["device unplugged; prompts are printed only from now on"]
 
 
 def test_silent_voice_only_prints():

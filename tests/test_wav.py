@@ -114,3 +114,31 @@ def test_unreadable_files_are_one_clear_error(tmp_path: Path, content: bytes, re
 def test_missing_file(tmp_path: Path):
     with pytest.raises(BadInputError, match="No such file"):
         read_wav(tmp_path / "nope.wav")
+
+
+def test_a_wav_whose_size_was_never_patched_is_read_to_the_end(tmp_path: Path):
+    raw = bytearray(wav_bytes(tone(16000), 16000, 16))
+    data_at = raw.index(b"data")
+    raw[data_at + 4 : data_at + 8] = struct.pack("<I", 0)  # as a recorder that crashed leaves it
+    path = tmp_path / "unpatched.wav"
+    path.write_bytes(bytes(raw))
+    assert len(read_wav(path).samples) == 16000
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (wav_bytes(np.zeros(0), 16000, 16), "it holds no audio"),
+        (
+            wav_bytes(tone(8000), 8000, 16).replace(
+                struct.pack("<I", 8000), struct.pack("<I", 4_000_000_000), 1
+            ),
+            "unsupported layout",
+        ),
+    ],
+)
+def test_empty_or_absurd_files_are_refused(tmp_path: Path, content: bytes, reason: str):
+    path = tmp_path / "odd.wav"
+    path.write_bytes(content)
+    with pytest.raises(BadInputError, match=reason):
+        read_wav(path)

@@ -6,6 +6,7 @@ play() returns only when the audio has finished, so the caller knows exactly whe
 
 from __future__ import annotations
 
+import contextlib
 import time
 import wave
 from pathlib import Path
@@ -59,9 +60,10 @@ class WavSink:
         self._rate_hz = rate_hz
         self._gap = np.zeros(int(gap_s * rate_hz), dtype=np.int16)
         try:
-            self._out = wave.open(str(self.path), "wb")  # noqa: SIM115 (closed in close())
+            self._file = open(self.path, "wb")  # noqa: SIM115 (closed in close())
         except OSError as exc:
             raise BadInputError(f"cannot write {self.path}: {exc.strerror}") from None
+        self._out = wave.open(self._file, "wb")  # noqa: SIM115 (closed in close())
         self._out.setnchannels(1)
         self._out.setsampwidth(2)
         self._out.setframerate(rate_hz)
@@ -70,10 +72,17 @@ class WavSink:
         samples = audio.samples
         if audio.rate_hz != self._rate_hz:
             samples = to_int16(resample(samples / 32768.0, audio.rate_hz, self._rate_hz))
-        self._out.writeframes(np.concatenate([samples, self._gap]).astype("<i2").tobytes())
+        try:
+            self._out.writeframes(np.concatenate([samples, self._gap]).astype("<i2").tobytes())
+        except OSError as exc:  # disk full, file removed from under us
+            raise AudioDeviceError(f"cannot write {self.path}: {exc.strerror}") from None
 
     def close(self) -> None:
-        self._out.close()
+        # Already reported by play() if the disk filled up; closing must not fail again.
+        with contextlib.suppress(OSError):
+            self._out.close()
+        with contextlib.suppress(OSError):
+            self._file.close()
 
 
 class NullSink:

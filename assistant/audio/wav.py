@@ -69,7 +69,7 @@ def resample(x: np.ndarray, src_hz: int, dst_hz: int) -> np.ndarray:
     padded = np.concatenate([np.zeros(half, x.dtype), x, np.zeros(half + 1, x.dtype)])
     taps = np.arange(-half + 1, half + 1)
     out = np.empty(n_out, dtype=np.float32)
-    block = 16_384
+    block = max(256, 2**21 // half)  # bounds the (block x taps) work arrays to ~32 MB
     for start in range(0, n_out, block):
         t = np.arange(start, min(start + block, n_out)) * step
         base = np.floor(t).astype(np.int64)
@@ -111,7 +111,8 @@ def parse_wav(data: bytes, rate_hz: int | None = 16_000, path: Path | str = "<au
             if fmt[0] == _EXTENSIBLE and len(body) >= 26:
                 fmt = (struct.unpack_from("<H", body, 24)[0], *fmt[1:])
         elif cid == b"data":
-            pcm = body  # a truncated file keeps what it has
+            # A recorder that died never patched the size (0 or too big): read to the end.
+            pcm = body if 0 < size <= len(data) - pos - 8 else data[pos + 8 :]
             break
         pos += 8 + size + (size & 1)
     if fmt is None:
@@ -121,8 +122,14 @@ def parse_wav(data: bytes, rate_hz: int | None = 16_000, path: Path | str = "<au
     tag, channels, rate, _, _, bits = fmt
     if tag not in (_PCM, _FLOAT):
         raise _bad(path, f"format {tag:#x} is compressed; save it as PCM")
-    if channels < 1 or rate < 1000 or bits not in ((8, 16, 24, 32) if tag == _PCM else (32, 64)):
+    if (
+        not 1 <= channels <= 64
+        or not 1000 <= rate <= 384_000
+        or bits not in ((8, 16, 24, 32) if tag == _PCM else (32, 64))
+    ):
         raise _bad(path, f"unsupported layout ({channels} channels, {rate} Hz, {bits}-bit)")
+    if len(pcm) < channels * bits // 8:
+        raise _bad(path, "it holds no audio")
     frames = _decode(pcm, bits, tag, channels)
     mono = frames.mean(axis=1) if channels > 1 else frames[:, 0]
     rate_hz = rate_hz or rate

@@ -79,12 +79,21 @@ def _text(where: _Where, mapping: dict, key: str, keypath: str, required: bool) 
     return " ".join(value.split())
 
 
+def _names(where: _Where, spec: dict, key: str, keypath: str) -> list[str]:
+    """A name or a list of names (state names, callback names)."""
+    value = spec[key]
+    names = value if isinstance(value, list) else [value]
+    if not names or not all(isinstance(n, str) for n in names):
+        raise where.error(spec, key, keypath, "expected a name or a list of names")
+    return names
+
+
 def _callbacks(where: _Where, spec: dict, keypath: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in CALLBACK_KEYS:
         if key not in spec:
             continue
-        names = spec[key] if isinstance(spec[key], list) else [spec[key]]
+        names = _names(where, spec, key, f"{keypath}.{key}")
         for name in names:
             if name not in REGISTRY:
                 raise where.error(
@@ -157,14 +166,16 @@ def _load_transitions(
         for key in ("trigger", "source", "dest"):
             if key not in raw:
                 raise where.error(raw, None, keypath, f"missing {key!r}")
-        if raw["trigger"] not in TRIGGERS:
+        if not isinstance(raw["trigger"], str) or raw["trigger"] not in TRIGGERS:
             raise where.error(
                 raw,
                 "trigger",
                 f"{keypath}.trigger",
                 f"unknown trigger {raw['trigger']!r}; scripts use {sorted(TRIGGERS)}",
             )
-        sources = raw["source"] if isinstance(raw["source"], list) else [raw["source"]]
+        sources = _names(where, raw, "source", f"{keypath}.source")
+        if not isinstance(raw["dest"], str):
+            raise where.error(raw, "dest", f"{keypath}.dest", "expected one state name")
         for key, names in (("source", sources), ("dest", [raw["dest"]])):
             for name in names:
                 if name not in states:
@@ -190,6 +201,19 @@ def _load_transitions(
     return tuple(out)
 
 
+class _Probe:
+    """Stands in for transitions' EventData to ask where `next` goes after an answer or a skip."""
+
+    def __init__(self, answer: str | None) -> None:
+        self.kwargs = {"answer": answer}
+
+
+def _taken(transition: dict[str, Any], probe: _Probe) -> bool:
+    return all(c(probe) for c in transition.get("conditions", [])) and not any(
+        u(probe) for u in transition.get("unless", [])
+    )
+
+
 def _check_graph(
     where: _Where,
     machine: dict,
@@ -198,31 +222,41 @@ def _check_graph(
     transitions: tuple[dict[str, Any], ...],
 ) -> None:
     for index, (name, state) in enumerate(states.items()):
-        if not state.final and not any(name in t["source"] for t in transitions):
-            raise where.error(
-                machine["states"],
-                index,
-                f"machine.states[{index}]",
-                f"state {name!r} has no 'next' transition; add one leaving it "
-                "to machine.transitions",
-            )
-    seen, todo = {initial}, [initial]
-    while todo:
-        here = todo.pop()
-        for t in transitions:
-            if here in t["source"] and t["dest"] not in seen:
-                seen.add(t["dest"])
-                todo.append(t["dest"])
-    for name in states:
-        if name not in seen:
-            raise where.error(
-                machine,
-                "states",
-                "machine.states",
-                f"state {name!r} can never be reached from {initial!r}",
-            )
-    if not any(states[name].final for name in seen):
-        raise where.error(machine, "states", "machine.states", "add a state with 'final: true'")
+        if state.final:
+            continue
+        for probe, case in ((_Probe("an answer"), "answers"), (_Probe(None), "skips")):
+            if not any(name in t["source"] and _taken(t, probe) for t in transitions):
+                raise where.error(
+                    machine["states"],
+                    index,
+                    f"machine.states[{index}]",
+                    f"nothing leaves state {name!r} when the person {case}; add a 'next' "
+                    "transition from it (without conditions, or with the opposite ones)",
+                )
+
+    def reach(start: set[str], forward: bool) -> set[str]:
+        seen, todo = set(start), list(start)
+        while todo:
+            here = todo.pop()
+            for t in transitions:
+                src, dst = (t["source"], [t["dest"]]) if forward else ([t["dest"]], t["source"])
+                if here in src:
+                    for other in dst:
+                        if other not in seen:
+                            seen.add(other)
+                            todo.append(other)
+        return seen
+
+    reachable = reach({initial}, forward=True)
+    finishing = reach({n for n, st in states.items() if st.final}, forward=False)
+    for index, name in enumerate(states):
+        if name not in reachable:
+            problem = f"state {name!r} can never be reached from {initial!r}"
+        elif name not in finishing:
+            problem = f"from state {name!r} no path leads to a state with 'final: true'"
+        else:
+            continue
+        raise where.error(machine["states"], index, f"machine.states[{index}]", problem)
 
 
 def load_script(path: Path, defaults: ListenSettings | None = None) -> Script:
@@ -244,7 +278,7 @@ def load_script(path: Path, defaults: ListenSettings | None = None) -> Script:
     _unknown_keys(where, machine, MACHINE_KEYS, "machine")
     states = _load_states(where, machine.get("states"), listen)
     initial = machine.get("initial")
-    if initial not in states:
+    if not isinstance(initial, str) or initial not in states:
         raise where.error(
             machine,
             "initial",

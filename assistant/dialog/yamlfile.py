@@ -32,6 +32,9 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
         out.line = node.start_mark.line + 1
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)) or key in out:
+                what = f"key {key!r} appears twice" if key in out else "a key must be plain text"
+                raise yaml.MarkedYAMLError(problem=what, problem_mark=key_node.start_mark)
             out[key] = _convert(value_node, loader)
             out.lines[key] = key_node.start_mark.line + 1
         return out
@@ -51,18 +54,25 @@ def load_yaml(path: Path) -> Lines:
         raise BadScriptError(f"{path}: cannot read ({exc.strerror})") from None
     except UnicodeDecodeError:
         raise BadScriptError(f"{path}: not UTF-8 text; save it as UTF-8") from None
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         data = _convert(node, loader) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f":{mark.line + 1}" if mark else ""
         raise BadScriptError(f"{path}{line}: not valid YAML: {exc.problem}") from None
+    except yaml.reader.ReaderError as exc:  # a control character: find its line
+        line = text.count("\n", 0, exc.position) + 1
+        raise BadScriptError(
+            f"{path}:{line}: not valid YAML: control character {exc.character!r}; remove it"
+        ) from None
     except yaml.YAMLError as exc:
-        raise BadScriptError(f"{path}: not valid YAML: {exc}") from None
+        raise BadScriptError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(data, Lines):
         raise BadScriptError(f"{path}: expected a mapping of keys at the top level")
     return data

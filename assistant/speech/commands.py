@@ -52,6 +52,11 @@ def load_commands(path: Path) -> CommandSet:
         if not isinstance(items, list) or not items or not all(isinstance(p, str) for p in items):
             raise BadScriptError(f"{where}: commands.{name}: expected a list of phrases")
         for phrase in items:
+            if normalize(phrase) in phrases:
+                raise BadScriptError(
+                    f"{where}: commands.{name}: {phrase!r} is already a phrase for "
+                    f"{phrases[normalize(phrase)]!r}; a phrase can mean one command only"
+                )
             phrases[normalize(phrase)] = name
     missing = set(COMMANDS) - set(table)
     if missing:

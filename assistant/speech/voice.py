@@ -96,10 +96,15 @@ class EspeakCliSynth:
 
     def render(self, text: str) -> Audio:
         amplitude = str(int(self._settings.volume * 100))
-        cmd = ["espeak-ng", "-s", str(self._settings.rate_wpm), "-a", amplitude, "--stdout", text]
+        # The text goes on stdin: as an argument, a prompt starting with "-" would be an option.
+        cmd = ["espeak-ng", "-s", str(self._settings.rate_wpm), "-a", amplitude, "--stdout"]
         try:
             done = subprocess.run(
-                cmd, capture_output=True, timeout=self._settings.synth_timeout_s, check=True
+                cmd,
+                input=text.encode("utf-8"),
+                capture_output=True,
+                timeout=self._settings.synth_timeout_s,
+                check=True,
             )
             return parse_wav(done.stdout, rate_hz=None)
         except (OSError, subprocess.SubprocessError, BadInputError) as exc:
@@ -117,7 +122,7 @@ class Voice:
         synths: list[Synthesizer],
         sink: AudioSink,
         show: Callable[[str], None],
-        warn: Callable[[str], None] = lambda msg: print(msg, file=sys.stderr),
+        warn: Callable[[str], None] = lambda msg: print(f"reflect: {msg}", file=sys.stderr),
     ) -> None:
         self._synths = list(synths)
         self._all = list(synths)
@@ -133,7 +138,8 @@ class Voice:
         try:
             self._sink.play(audio)
         except AudioDeviceError as exc:
-            self._warn(f"reflect: {exc}; prompts are printed only from now on")
+            self._warn(f"{exc}; prompts are printed only from now on")
+            self._sink.close()
             self._sink = NullSink()
 
     def _render(self, text: str) -> Audio | None:
@@ -144,7 +150,7 @@ class Voice:
             except SynthesisError as exc:
                 self._synths.pop(0)
                 after = self._synths[0].name if self._synths else "printing prompts only"
-                self._warn(f"reflect: speech with {synth.name} failed ({exc}); using {after}")
+                self._warn(f"speech with {synth.name} failed ({exc}); using {after}")
         return None
 
     def close(self) -> None:
