@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -30,14 +31,42 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "journal"
 
 
-def reflect(*args: str, stdin: str = "", env: dict | None = None, timeout: float = 120):
-    """Run the real CLI in a child process, as a user would."""
+def reflect(*args: str, stdin: str | bytes = "", env: dict | None = None, timeout: float = 120):
+    """Run the real CLI in a child process, as a user would (bytes in, bytes out)."""
     return subprocess.run(
         [sys.executable, "-m", "assistant", *args],
         input=stdin,
         capture_output=True,
-        text=True,
+        text=isinstance(stdin, str),
         timeout=timeout,
         env=env,
         cwd=ROOT,
     )
+
+
+def typed_session_until_saved(data_dir: Path, answers: list[str]) -> subprocess.Popen:
+    """A typed `reflect evening` in a child process, returned once its last answer is reported
+    saved (the session is still running, waiting for more)."""
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "assistant",
+            "evening",
+            "--typed",
+            "--silent",
+            "--data-dir",
+            str(data_dir),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    child.stdin.write("".join(f"{a}\n" for a in answers))
+    child.stdin.flush()
+    deadline = time.monotonic() + 30
+    while f"you: {answers[-1]}" not in child.stdout.readline():
+        assert time.monotonic() < deadline and child.poll() is None
+    return child

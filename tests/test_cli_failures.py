@@ -8,14 +8,13 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
 from assistant.settings import DIALOGS_DIR
 
 from audio_helpers import conversation, write
-from conftest import ROOT, reflect
+from conftest import ROOT, reflect, typed_session_until_saved
 
 
 def one_line(result) -> str:
@@ -137,28 +136,7 @@ def test_a_damaged_journal_is_reported_and_left_untouched(tmp_path):
 
 
 def test_ctrl_c_keeps_every_saved_answer(tmp_path):
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "assistant",
-            "evening",
-            "--typed",
-            "--silent",
-            "--data-dir",
-            str(tmp_path),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    child.stdin.write("a late reply\nthat he would leave\n")
-    child.stdin.flush()
-    deadline = time.monotonic() + 20
-    while "you: that he would leave" not in child.stdout.readline():  # second answer is saved
-        assert time.monotonic() < deadline
+    child = typed_session_until_saved(tmp_path, ["a late reply", "that he would leave"])
     child.send_signal(signal.SIGINT)
     _, err = child.communicate(timeout=20)
     assert child.returncode == 130
@@ -204,21 +182,13 @@ def test_a_full_disk_under_audio_out_keeps_the_session_going(tmp_path):
 
 
 def test_bytes_that_are_not_utf8_in_typed_answers(tmp_path):
-    child = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "assistant",
-            "evening",
-            "--typed",
-            "--silent",
-            "--data-dir",
-            str(tmp_path),
-        ],
-        input=b"hello\n\xff\xfe bad\nstop\n",
-        capture_output=True,
-        cwd=ROOT,
-        timeout=60,
+    child = reflect(
+        "evening",
+        "--typed",
+        "--silent",
+        "--data-dir",
+        str(tmp_path),
+        stdin=b"hello\n\xff\xfe bad\nstop\n",
     )
     assert child.returncode == 0, child.stderr
     session = json.loads(reflect("export", "--data-dir", str(tmp_path)).stdout)["sessions"][0]

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
-import time
 
-from conftest import ROOT, reflect
+from conftest import reflect, typed_session_until_saved
 
 
 def session(data, *answers: str, script: str = "evening") -> None:
@@ -61,27 +58,7 @@ def test_forget_all_asks_first(tmp_path):
 
 def test_a_killed_session_keeps_its_answers_and_is_marked_interrupted(tmp_path):
     """SIGKILL mid-session (no cleanup runs): every answer reported saved is still there."""
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "assistant",
-            "evening",
-            "--typed",
-            "--silent",
-            "--data-dir",
-            str(tmp_path),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    child.stdin.write("a late reply\nthat he would leave\n")
-    child.stdin.flush()
-    deadline = time.monotonic() + 20
-    while "you: that he would leave" not in child.stdout.readline():
-        assert time.monotonic() < deadline
+    child = typed_session_until_saved(tmp_path, ["a late reply", "that he would leave"])
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=10)
     history = reflect("history", "--data-dir", str(tmp_path)).stdout
