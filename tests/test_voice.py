@@ -6,6 +6,7 @@ import threading
 import time
 import wave
 
+import numpy as np
 import pytest
 
 from assistant.audio.sinks import NullSink, WavSink
@@ -47,6 +48,9 @@ def test_a_hanging_engine_falls_back_within_the_time_bound(tmp_path, monkeypatch
 
     class HangingEngine:
         def setProperty(self, name, value):
+            pass
+
+        def connect(self, topic, callback):
             pass
 
         def save_to_file(self, text, path):
@@ -102,3 +106,43 @@ def test_silent_voice_only_prints():
     shown: list[str] = []
     Voice([], NullSink(), shown.append).say("hello")
     assert shown == ["hello"]
+
+
+def test_a_run_and_wait_that_returns_early_is_waited_out(monkeypatch):
+    """pyttsx3's first runAndWait returned 1 s before its audio here. That race cannot be caused
+    on demand, so this engine returns at once and writes the file 0.3 s later, as the driver
+    does, then fires its "finished-utterance" event."""
+    import pyttsx3
+
+    from assistant.audio.wav import Audio, write_wav
+
+    class EarlyEngine:
+        def __init__(self):
+            self.finished = None
+            self.path = ""
+
+        def setProperty(self, name, value):
+            pass
+
+        def connect(self, topic, callback):
+            assert topic == "finished-utterance"
+            self.finished = callback
+
+        def save_to_file(self, text, path):
+            self.path = path
+
+        def runAndWait(self):
+            def later():
+                time.sleep(0.3)
+                write_wav(self.path, Audio(np.full(22050, 1000, dtype=np.int16), 22050))
+                self.finished(name=None, completed=True)
+
+            threading.Thread(target=later, daemon=True).start()
+
+    monkeypatch.setattr(pyttsx3, "init", lambda *a, **k: EarlyEngine())
+    synth = Pyttsx3Synth(VoiceSettings(synth_timeout_s=5))
+    try:
+        audio = synth.render("hello")
+    finally:
+        synth.close()
+    assert audio.duration_s == pytest.approx(1.0)

@@ -49,6 +49,9 @@ class Pyttsx3Synth:
     def _work(self) -> None:
         engine = None
         path = os.path.join(self._dir, "prompt.wav")
+        # runAndWait can return before the file is written (seen on the first call, and under
+        # load), so wait for the driver's own "finished" event, which follows the write.
+        finished = threading.Event()
         while True:
             text, reply = self._requests.get()
             if reply is None:  # close()
@@ -63,8 +66,12 @@ class Pyttsx3Synth:
                     engine = pyttsx3.init("espeak")
                     engine.setProperty("rate", self._settings.rate_wpm)
                     engine.setProperty("volume", self._settings.volume)
+                    engine.connect("finished-utterance", lambda **event: finished.set())
+                finished.clear()
                 engine.save_to_file(text, path)
                 engine.runAndWait()
+                if not finished.wait(self._settings.synth_timeout_s):
+                    raise SynthesisError("pyttsx3 never finished the prompt")
                 reply.put(read_wav(path, rate_hz=None))
                 os.unlink(path)
             except BaseException as exc:  # report everything to the waiting caller
