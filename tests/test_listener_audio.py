@@ -130,3 +130,13 @@ def test_a_command_at_the_very_end_of_the_input(model, commands):
     first, command = hear([0.5, FIRST, 4.0, "stop", 0.3], model, commands)
     assert "partner" in words(first)
     assert command == Command("stop", "stop")
+
+
+def test_partial_transcripts_are_reported_while_speaking(model, commands):
+    partials: list[str] = []
+    audio = conversation([0.5, FIRST, 2.5, SECOND, 4.0])
+    listener = SpeechListener(WavSource(Audio(audio, RATE)), model, commands, partials.append)
+    answer = listener.listen(DEFAULT)
+    assert len(partials) >= 6  # updated as the words come, not only at the end
+    assert partials[-1] == answer.text
+    assert any("partner" in p and "phone" not in p for p in partials)  # before the pause
