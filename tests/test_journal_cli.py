@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import signal
+import subprocess
+import sys
 
-from conftest import reflect, typed_session_until_saved
+from conftest import ROOT, reflect, typed_session_until_saved
 
 
 def session(data, *answers: str, script: str = "evening") -> None:
@@ -123,3 +125,38 @@ def test_a_session_whose_pid_was_reused_is_recovered(tmp_path):
     statuses = {s["id"]: s["status"] for s in journal.sessions()}
     journal.close()
     assert statuses == {"aaaa0001": "interrupted", "aaaa0002": "running"}
+
+
+def test_sessions_running_at_once_lose_nothing(tmp_path):
+    """Five typed sessions write the same journal at the same time, 20 turns each ("go back"
+    after each answer keeps them on the first question)."""
+    answers = [f"answer number {i}" for i in range(20)]
+    stdin = "".join(f"{a}\ngo back\n" for a in answers).encode()
+    children = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "assistant",
+                "evening",
+                "--typed",
+                "--silent",
+                "--data-dir",
+                str(tmp_path),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+        )
+        for _ in range(5)
+    ]
+    for child in children:
+        child.stdin.write(stdin)
+        child.stdin.close()
+    for child in children:
+        assert child.wait(timeout=120) == 0, child.stderr.read()
+    sessions = exported(tmp_path)
+    assert len(sessions) == 5
+    for saved in sessions:
+        assert [t["answer"] for t in saved["turns"]] == answers

@@ -6,15 +6,19 @@ the answer in progress.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
+from tinydb.table import Document
 
 from assistant.errors import BadInputError, JournalError
 from assistant.journal.files import atomic_write, private_dir
@@ -103,25 +107,42 @@ class Journal:
         self._table = self._db.table("sessions", cache_size=0)
         self._close_abandoned()
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Each change is read-modify-write of the file; a lock on the folder keeps two processes
+        (a session and `reflect forget`, or two sessions) from losing each other's writes."""
+        try:
+            fd = os.open(self.path.parent, os.O_RDONLY)
+        except OSError as exc:
+            raise JournalError(f"cannot open {self.path.parent}: {exc.strerror}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # releases the lock
+
     def _close_abandoned(self) -> None:
         """A session left `running` by a process that died (crash, SIGKILL) is `interrupted`."""
         q = Query()
-        for doc in self._table.search(q.status == RUNNING):
-            if not owner_alive(doc.get("owner", "")):
-                turns = doc.get("turns") or []
-                ended = turns[-1]["at"] if turns else doc["started_at"]
-                self._table.update(
-                    {"status": "interrupted", "ended_at": ended, "owner": None}, q.id == doc["id"]
-                )
+        if not self._table.search(q.status == RUNNING):
+            return
+        with self._writing():
+            for doc in self._table.search(q.status == RUNNING):
+                if not owner_alive(doc.get("owner", "")):
+                    turns = doc.get("turns") or []
+                    ended = turns[-1]["at"] if turns else doc["started_at"]
+                    change = {"status": "interrupted", "ended_at": ended, "owner": None}
+                    self._table.update(change, q.id == doc["id"])
 
     # -- writing a session -------------------------------------------------------------------
     def start(self, script: str) -> str:
-        existing = {doc["id"] for doc in self._table.all()}
-        sid = secrets.token_hex(4)
-        while sid in existing:
+        with self._writing():
+            docs = self._table.all()
+            existing = {doc["id"] for doc in docs}
             sid = secrets.token_hex(4)
-        self._table.insert(
-            {
+            while sid in existing:
+                sid = secrets.token_hex(4)
+            record = {
                 "id": sid,
                 "script": script,
                 "started_at": stamp(self._clock()),
@@ -130,7 +151,10 @@ class Journal:
                 "owner": process_token(),
                 "turns": [],
             }
-        )
+            # The document number comes from the file as it is now, not from TinyDB's cached
+            # counter, which another process may have used meanwhile.
+            doc_id = max((doc.doc_id for doc in docs), default=0) + 1
+            self._table.insert(Document(record, doc_id=doc_id))
         return sid
 
     def add_turn(self, sid: str, turn: dict[str, Any]) -> None:
@@ -139,15 +163,16 @@ class Journal:
         def append(doc: dict) -> None:
             doc["turns"] = [*doc["turns"], record]
 
-        if not self._table.update(append, Query().id == sid):
-            raise JournalError(f"session {sid} is not in the journal")
+        with self._writing():
+            if not self._table.update(append, Query().id == sid):
+                raise JournalError(f"session {sid} is not in the journal")
 
     def finish(self, sid: str, status: str) -> None:
         if status not in STATUSES or status == RUNNING:
             raise ValueError(status)
-        self._table.update(
-            {"status": status, "ended_at": stamp(self._clock()), "owner": None}, Query().id == sid
-        )
+        change = {"status": status, "ended_at": stamp(self._clock()), "owner": None}
+        with self._writing():
+            self._table.update(change, Query().id == sid)
 
     # -- reading -----------------------------------------------------------------------------
     def sessions(self) -> list[dict[str, Any]]:
@@ -166,12 +191,14 @@ class Journal:
 
     # -- deleting ----------------------------------------------------------------------------
     def forget(self, sid: str) -> None:
-        self._table.remove(Query().id == sid)
+        with self._writing():
+            self._table.remove(Query().id == sid)
 
     def forget_all(self) -> int:
         count = len(self._table)
         if count:
-            self._table.truncate()
+            with self._writing():
+                self._table.truncate()
         return count
 
     def close(self) -> None:
