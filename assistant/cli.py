@@ -7,6 +7,7 @@ Exit codes: 0 done, 1 other failure, 2 bad input or script, 3 model or audio dev
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -145,8 +146,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\nreflect: interrupted{saved}.", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `reflect history | head -1`: the reader has had enough
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _drop_stdout()
         return 141
+    except OSError as exc:  # stdout on a full disk, and the like; the journal is already saved
+        _drop_stdout()
+        print(f"reflect: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null so Python's final flush does not fail a second time."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _data_dir(args: argparse.Namespace) -> Path:

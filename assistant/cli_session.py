@@ -17,7 +17,7 @@ from assistant.audio.wav import read_wav
 from assistant.console import Console
 from assistant.dialog.script import find_script
 from assistant.dialog.session import Session
-from assistant.errors import AudioDeviceError
+from assistant.errors import AudioDeviceError, BadInputError
 from assistant.events import Listener
 from assistant.journal.store import Journal
 from assistant.settings import ListenSettings, VoiceSettings
@@ -65,6 +65,8 @@ def run_session(
     source: AudioSource | None = None
     listener: Listener
     if args.typed:
+        if sys.stdin is None:
+            raise BadInputError("--typed reads answers from standard input, which is closed")
         sys.stdin.reconfigure(errors="replace")  # a stray byte must not cost the session
         listener = TypedListener(sys.stdin, commands, prompt="> " if sys.stdin.isatty() else "")
     else:

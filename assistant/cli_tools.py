@@ -62,10 +62,12 @@ def _forget(journal: Journal, args: argparse.Namespace) -> int:
             print("nothing deleted", file=sys.stderr)
             return 1
     if args.all:
-        journal.forget_all()
+        deleted, running = journal.forget_all()
+        kept = f"; kept {running} still running" if running else ""
+        print(f"deleted {deleted} session{'' if deleted == 1 else 's'}{kept}", file=sys.stderr)
     else:
         journal.forget(session["id"])
-    print(f"deleted {what}", file=sys.stderr)
+        print(f"deleted {what}", file=sys.stderr)
     return 0
 
 

@@ -160,3 +160,20 @@ def test_sessions_running_at_once_lose_nothing(tmp_path):
     assert len(sessions) == 5
     for saved in sessions:
         assert [t["answer"] for t in saved["turns"]] == answers
+
+
+def test_forget_leaves_a_session_that_is_still_running(tmp_path):
+    session(tmp_path, "an old answer")
+    child = typed_session_until_saved(tmp_path, ["a late reply"])
+    running = next(s["id"] for s in exported(tmp_path) if s["status"] == "running")
+    refused = reflect("forget", running, "--yes", "--data-dir", str(tmp_path))
+    assert refused.returncode == 2 and "is still running" in refused.stderr
+    result = reflect("forget", "--all", "--yes", "--data-dir", str(tmp_path))
+    assert result.returncode == 0
+    assert result.stderr.strip() == "deleted 1 session; kept 1 still running"
+    child.stdin.write("that he would leave\nstop\n")
+    child.stdin.close()
+    assert child.wait(timeout=30) == 0, child.stderr.read()
+    [kept] = exported(tmp_path)
+    assert kept["status"] == "stopped"
+    assert [t["answer"] for t in kept["turns"]] == ["a late reply", "that he would leave"]

@@ -5,6 +5,7 @@ Everything runs in audio time: 30 s of conversation is heard in well under a sec
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from assistant.audio.sources import WavSource
@@ -13,7 +14,7 @@ from assistant.events import Answer, Command, EndOfInput, NoAnswer
 from assistant.settings import ListenSettings
 from assistant.speech.listener import SpeechListener
 
-from audio_helpers import RATE, conversation
+from audio_helpers import RATE, conversation, speak
 
 FIRST = "Yesterday my partner did not reply to my messages for the whole evening."
 SECOND = "I kept checking my phone and felt more and more anxious."
@@ -140,3 +141,48 @@ def test_partial_transcripts_are_reported_while_speaking(model, commands):
     assert len(partials) >= 6  # updated as the words come, not only at the end
     assert partials[-1] == answer.text
     assert any("partner" in p and "phone" not in p for p in partials)  # before the pause
+
+
+def hissing(parts, seed: int = 3) -> np.ndarray:
+    """A conversation under a microphone's hiss (about -60 dBFS), not digital silence."""
+    clean = conversation(parts)
+    noise = np.random.default_rng(seed).standard_normal(len(clean)) * 30
+    return np.clip(clean + noise, -32768, 32767).astype(np.int16)
+
+
+def test_hiss_is_not_an_answer(model, commands):
+    # Vosk closes 20 s of hiss as one long "huh" and glues the hiss before speech onto the first
+    # word; neither may become an answer or swallow the real one.
+    audio = hissing([28.0, "I want to talk about my evening with him.", 8.0])
+    listener = SpeechListener(WavSource(Audio(audio, RATE)), model, commands)
+    first = listener.listen(DEFAULT)
+    assert isinstance(first, NoAnswer) and first.waited_s == pytest.approx(20, abs=0.3)
+    answer = listener.listen(DEFAULT)
+    assert {"want", "talk", "evening"} <= words(answer)
+    assert "huh" not in words(answer) and answer.start_s > 27.5
+    assert isinstance(listener.listen(DEFAULT), EndOfInput)
+
+
+def test_the_length_cap_ends_at_a_pause_counted_from_the_question(model, commands):
+    sentences = [FIRST, SECOND, "Then I went for a long walk by the river to calm down."] * 2
+    parts: list[str | float] = [0.5]
+    for sentence in sentences:
+        parts += [sentence, 1.0]
+    parts[2:2] = ["that's all", 0.4]  # a closing phrase with more after it: not the end
+    starts, t = [], 0.0
+    for part in parts:
+        if isinstance(part, str):
+            starts.append(t)
+        t += part if isinstance(part, float) else len(speak(part)) / RATE
+    capped = ListenSettings(max_answer_s=12.0)
+    first, *rest = hear([*parts, 4.0], model, commands, capped)
+    # The cap counts from the start of the listen, not from the closing phrase, and ends the
+    # answer at a pause: the next answer starts where a sentence starts, not mid-word.
+    assert first.end_s < 12.0 and 11.0 < rest[0].start_s < 12.0 + 5
+    assert min(abs(rest[0].start_s - s) for s in starts) < 0.35
+
+
+def test_continue_straight_into_speech_resumes(model, commands):
+    audio = conversation([1.0, "continue", 0.5, "I felt anxious when he did not reply.", 4.0])
+    listener = SpeechListener(WavSource(Audio(audio, RATE)), model, commands)
+    assert listener.wait_for_command(("continue", "stop")).name == "continue"

@@ -136,6 +136,12 @@ def test_shipped_commands_have_every_command():
         ),
         # shapes that would crash the loader or leave a session looping forever
         (
+            "description: A test script.",
+            "description: A test script.\n? [a, b]\n: 1",
+            2,
+            "a key must be plain text",
+        ),
+        (
             "dest: second}",
             "dest: second, conditions: answered}",
             5,

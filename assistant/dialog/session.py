@@ -65,12 +65,12 @@ class Session:
         dialog = Dialog(self._script)
         asked: list[str] = []  # questions moved on from, for "go back"
         self._say(self._script.intro)
-        ask, reprompted = True, False
+        ask = True
+        reprompted = ""  # the question that was already offered once more after a silence
         while not dialog.finished:
             state = self._script.states[dialog.state]
             if ask:
                 self._say(state.prompt)
-                reprompted = False
             ask = True
             heard = self._listener.listen(state.listen)
 
@@ -85,13 +85,13 @@ class Session:
                 self._answers += 1
                 asked.append(state.name)
                 dialog.advance(heard.text)
-            elif isinstance(heard, Answer):  # only "that's all": nothing to add, so move on
+            elif isinstance(heard, Answer) and heard.closed:  # only "that's all": nothing to add
                 asked.append(state.name)
                 dialog.advance(None)
-            elif isinstance(heard, NoAnswer):
-                if not reprompted:
+            elif isinstance(heard, (NoAnswer, Answer)):  # silence, or only noise
+                if reprompted != state.name:
                     self._say(state.reprompt)
-                    ask, reprompted = False, True
+                    ask, reprompted = False, state.name
                 else:
                     self._say(self._replies["movingon"])
                     asked.append(state.name)

@@ -32,9 +32,14 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
         out.line = node.start_mark.line + 1
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, (str, int, float, bool)) or key in out:
-                what = f"key {key!r} appears twice" if key in out else "a key must be plain text"
-                raise yaml.MarkedYAMLError(problem=what, problem_mark=key_node.start_mark)
+            if not isinstance(key, (str, int, float, bool)):  # a list or mapping as a key
+                raise yaml.MarkedYAMLError(
+                    problem="a key must be plain text", problem_mark=key_node.start_mark
+                )
+            if key in out:
+                raise yaml.MarkedYAMLError(
+                    problem=f"key {key!r} appears twice", problem_mark=key_node.start_mark
+                )
             out[key] = _convert(value_node, loader)
             out.lines[key] = key_node.start_mark.line + 1
         return out

@@ -25,6 +25,7 @@ from assistant.journal.files import atomic_write, private_dir
 from assistant.journal.owner import owner_alive, process_token
 
 RUNNING = "running"
+TURN_KEYS = ("prompt", "answer", "at")
 STATUSES = ("completed", "stopped", "interrupted", RUNNING)
 Clock = Callable[[], datetime]
 
@@ -87,7 +88,10 @@ def _check(path: Path, data: dict[str, Any]) -> None:
             all(isinstance(doc.get(k), str) for k in ("id", "script", "started_at"))
             and doc.get("status") in STATUSES
             and isinstance(doc.get("turns"), list)
-            and all(isinstance(t, dict) and isinstance(t.get("answer"), str) for t in doc["turns"])
+            and all(
+                isinstance(t, dict) and all(isinstance(t.get(k), str) for k in TURN_KEYS)
+                for t in doc["turns"]
+            )
         )
         if not ok:
             raise damaged(f"session {doc.get('id', '?')!r} is incomplete")
@@ -190,16 +194,28 @@ class Journal:
         return matches[0]
 
     # -- deleting ----------------------------------------------------------------------------
+    @staticmethod
+    def _live(doc: dict[str, Any]) -> bool:
+        """Still being written by a session running in another window."""
+        return doc.get("status") == RUNNING and owner_alive(doc.get("owner") or "")
+
     def forget(self, sid: str) -> None:
         with self._writing():
+            for doc in self._table.search(Query().id == sid):
+                if self._live(doc):
+                    raise BadInputError(
+                        f"session {sid} is still running; end it first (say stop), then forget it"
+                    )
             self._table.remove(Query().id == sid)
 
-    def forget_all(self) -> int:
-        count = len(self._table)
-        if count:
-            with self._writing():
-                self._table.truncate()
-        return count
+    def forget_all(self) -> tuple[int, int]:
+        """Delete every session but those still running; returns (deleted, kept running)."""
+        if not len(self._table):
+            return 0, 0
+        with self._writing():
+            live = {doc["id"] for doc in self._table.all() if self._live(doc)}
+            removed = self._table.remove(lambda doc: doc["id"] not in live)
+        return len(removed), len(live)
 
     def close(self) -> None:
         self._db.close()

@@ -31,6 +31,9 @@ from assistant.speech.commands import CommandSet
 MAX_COMMAND_WORDS = 4
 #: Words this close before a command or closing phrase belong to it (Vosk's word times jitter).
 OVERLAP_S = 0.3
+#: No spoken word lasts longer. Vosk closes 20 s of microphone hiss as one long "huh", and glues
+#: the hiss before an answer onto its first word; such "words" are not speech.
+MAX_WORD_S = 2.5
 
 
 @dataclass
@@ -38,14 +41,18 @@ class _Heard:
     """What one listen has heard so far (times in seconds of audio heard this session)."""
 
     words: list[dict] = field(default_factory=list)
-    partial: str = ""
+    partial: str = ""  # the text of the utterance in progress
     last_voice_s: float | None = None
     pending: Command | None = None  # the grammar heard a command; waiting for confirmation
     closing: tuple[float, float] | None = None  # where a closing phrase was heard (start, end)
     segment_start_s: float = 0.0  # first word of the latest free-text segment
 
+    @staticmethod
+    def _speech(words: list[dict]) -> list[dict]:
+        return [w for w in words if w["end"] - w["start"] <= MAX_WORD_S]
+
     def add_final(self, result: dict) -> None:
-        words = result.get("result", [])
+        words = self._speech(result.get("result", []))
         if words:
             self.segment_start_s = words[0]["start"]
             self.last_voice_s = max(self.last_voice_s or 0.0, words[-1]["end"])
@@ -53,15 +60,26 @@ class _Heard:
         self.partial = ""
 
     def set_partial(self, partial: str, now_s: float) -> bool:
+        """Returns True when the words in progress changed: someone is speaking now. (Partial
+        word times would allow filtering here too, but Vosk then updates partials up to a
+        second later, which would end answers during thinking pauses.)"""
         changed = partial != self.partial
         self.partial = partial
         if changed and partial:
             self.last_voice_s = now_s
         return changed
 
+    @property
+    def busy(self) -> bool:
+        """The free-text recogniser is in the middle of an utterance."""
+        return bool(self.partial)
+
     def text(self, before_s: float | None = None) -> str:
         words = self.words if before_s is None else [w for w in self.words if w["start"] < before_s]
         return " ".join(w["word"] for w in words)
+
+    def live_text(self) -> str:
+        return " ".join(filter(None, (self.text(), self.partial)))
 
     @property
     def started(self) -> bool:
@@ -125,10 +143,8 @@ class SpeechListener:
         now = self._heard_samples / self._rate
         if self._text.AcceptWaveform(data):
             self._segment(heard, json.loads(self._text.Result()))
-        else:
-            partial = json.loads(self._text.PartialResult()).get("partial", "")
-            if heard.set_partial(partial, now):
-                self._on_partial(" ".join(filter(None, (heard.text(), partial))))
+        elif heard.set_partial(json.loads(self._text.PartialResult()).get("partial", ""), now):
+            self._on_partial(heard.live_text())
         grammar = json.loads(self._grammar.Result()) if self._grammar.AcceptWaveform(data) else None
         return True, grammar
 
@@ -144,8 +160,8 @@ class SpeechListener:
     def listen(self, settings: ListenSettings) -> Heard:
         if self._ended:
             return EndOfInput()
-        heard = _Heard()
         start = self._heard_samples / self._rate
+        heard = _Heard()
         while True:
             more, grammar = self._feed(heard)
             now = self._heard_samples / self._rate
@@ -159,17 +175,17 @@ class SpeechListener:
                 if name and not heard.text(before_s=first - OVERLAP_S):
                     heard.pending = Command(name, phrase)
 
-            if heard.closing is not None and not heard.partial and heard.words:
+            if heard.closing is not None and not heard.busy and heard.words:
                 # Confirmed only if the free-text recogniser heard it as an utterance of its own,
                 # with nothing after it: at the end of a sentence ("I told him I'm done") or
                 # followed by more ("that's all... actually, one more thing") it is the answer.
-                start, end = heard.closing[0] - OVERLAP_S, heard.closing[1] + OVERLAP_S
-                if heard.segment_start_s >= start and heard.words[-1]["end"] <= end:
-                    heard.words = [w for w in heard.words if w["start"] < start]
+                begin, end = heard.closing[0] - OVERLAP_S, heard.closing[1] + OVERLAP_S
+                if heard.segment_start_s >= begin and heard.words[-1]["end"] <= end:
+                    heard.words = [w for w in heard.words if w["start"] < begin]
                     return heard.answer(closed=True)
                 heard.closing = None
 
-            if heard.pending and not heard.partial:
+            if heard.pending and not heard.busy:
                 # The free-text recogniser has closed the same stretch: a few words means the
                 # command was said alone; more means it was part of a sentence.
                 if len(heard.words) <= MAX_COMMAND_WORDS:
@@ -185,21 +201,39 @@ class SpeechListener:
                     return NoAnswer(round(now - start, 2))
                 continue
             quiet_s = now - (heard.last_voice_s or now)
-            if quiet_s >= settings.end_silence_s or now - start >= settings.max_answer_s:
-                if heard.partial:  # still mid-utterance (the length cap): close it now
+            if quiet_s >= settings.end_silence_s:
+                if heard.busy:  # only noise in progress: close it, its "words" are dropped
                     heard.add_final(json.loads(self._text.FinalResult()))
                 return heard.answer()
+            if now - start >= settings.max_answer_s and not heard.busy:
+                return heard.answer()  # the length cap, at the next pause rather than mid-word
 
     # -- paused ------------------------------------------------------------------------------
+    def _paused_commands(self, grammar: dict | None) -> list[tuple[str, str]]:
+        if not grammar or not grammar.get("result"):
+            return []
+        found = []
+        alone = said_alone(grammar["result"])
+        if alone and self._commands.match(alone[0]):
+            found.append((self._commands.match(alone[0]), alone[0]))
+        words = [w["word"] for w in grammar["result"] if w["word"] != "[unk]"]
+        for size in range(len(words), 0, -1):  # the longest phrase at the start first
+            if self._commands.match(" ".join(words[:size])) == "continue":
+                found.append(("continue", " ".join(words[:size])))
+                break
+        return found
+
     def wait_for_command(self, names: tuple[str, ...]) -> Command | EndOfInput:
-        """Hear only these commands; whatever else is said while paused is not an answer."""
+        """Hear only these commands; whatever else is said while paused is not an answer.
+        "Continue" counts even with speech right after it (the person starts answering at once:
+        the question is asked again); "stop" must be said on its own."""
         heard = _Heard()
         while True:
             more, grammar = self._feed(heard)
-            alone = said_alone(grammar.get("result", [])) if grammar else None
-            if alone and self._commands.match(alone[0]) in names:
-                heard.pending = Command(self._commands.match(alone[0]), alone[0])
-            if heard.pending and not heard.partial:
+            for name, phrase in self._paused_commands(grammar):
+                if name in names:
+                    heard.pending = Command(name, phrase)
+            if heard.pending and not heard.busy:
                 # Return once the free-text recogniser has closed the command's words too, so
                 # they do not leak into the next answer.
                 return heard.pending
