@@ -42,9 +42,7 @@ def _sink(args: argparse.Namespace, settings: VoiceSettings) -> tuple[AudioSink,
     return NullSink(), "no speaker found; prompts are printed only"
 
 
-def _source(args: argparse.Namespace, listen: ListenSettings) -> AudioSource:
-    if args.audio_in:
-        return WavSource(read_wav(args.audio_in, listen.sample_rate_hz), listen.chunk_frames)
+def _microphone(args: argparse.Namespace, listen: ListenSettings) -> AudioSource:
     if not devices.has_device("input", args.device):
         raise AudioDeviceError("no microphone found; use --typed, or --audio-in FILE.wav")
     return MicSource(args.device, listen.sample_rate_hz, listen.chunk_frames)
@@ -73,7 +71,9 @@ def run_session(
         audio = read_wav(args.audio_in, listen.sample_rate_hz) if args.audio_in else None
         model = load_model(args.model)  # before the microphone opens: loading takes a moment
         source = (
-            WavSource(audio, listen.chunk_frames) if audio is not None else _source(args, listen)
+            WavSource(audio, listen.chunk_frames)
+            if audio is not None
+            else _microphone(args, listen)
         )
         listener = SpeechListener(source, model, commands, on_partial=console.partial)
 

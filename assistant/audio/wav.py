@@ -1,23 +1,30 @@
 """Reading WAV files of any PCM layout into 16 kHz mono int16, and writing int16 WAVs.
 
 The standard `wave` module (before 3.12) rejects WAVE_FORMAT_EXTENSIBLE, which many recorders
-write for 24-bit or multichannel audio, so the RIFF chunks are parsed here.
+write for 24-bit or multichannel audio, so the RIFF chunks are parsed here. The samples are
+decoded and resampled (soxr) block by block, so an hour-long memo needs little more memory
+than its 16 kHz result.
 """
 
 from __future__ import annotations
 
+import io
 import struct
 import wave
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
+import soxr
 
 from assistant.errors import BadInputError
 
 _PCM = 1
 _FLOAT = 3
 _EXTENSIBLE = 0xFFFE
+_BLOCK_FRAMES = 1 << 20  # frames decoded at a time (about 20 s at 48 kHz)
 
 
 @dataclass(frozen=True)
@@ -32,57 +39,126 @@ class Audio:
         return len(self.samples) / self.rate_hz
 
 
+@dataclass(frozen=True)
+class _Layout:
+    tag: int
+    channels: int
+    rate_hz: int
+    bits: int
+    data_offset: int
+    data_bytes: int
+
+    @property
+    def frame_bytes(self) -> int:
+        return self.channels * self.bits // 8
+
+
 def _bad(path: Path, why: str) -> BadInputError:
     return BadInputError(f"{path} is not a readable WAV file: {why}")
 
 
-def _decode(raw: bytes, bits: int, fmt: int, channels: int) -> np.ndarray:
-    """PCM bytes to float32 in [-1, 1], shape (frames, channels)."""
-    width = bits // 8
-    usable = len(raw) - len(raw) % (width * channels)
-    raw = raw[:usable]
-    if fmt == _FLOAT:
-        dtype = {4: "<f4", 8: "<f8"}[width]
-        data = np.frombuffer(raw, dtype=dtype).astype(np.float32)
+def _layout(stream: BinaryIO, size: int, path: Path) -> _Layout:
+    """Walk the RIFF chunks up to the data chunk; nothing of the audio itself is read."""
+    head = stream.read(12)
+    if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        raise _bad(path, "no RIFF/WAVE header")
+    fmt = None
+    pos = 12
+    while pos + 8 <= size:
+        stream.seek(pos)
+        cid, length = struct.unpack("<4sI", stream.read(8))
+        if cid == b"fmt ":
+            body = stream.read(min(length, 64))
+            if len(body) < 16:
+                raise _bad(path, "fmt chunk too short")
+            fmt = struct.unpack_from("<HHIIHH", body)
+            if fmt[0] == _EXTENSIBLE and len(body) >= 26:
+                fmt = (struct.unpack_from("<H", body, 24)[0], *fmt[1:])
+        elif cid == b"data":
+            if fmt is None:
+                raise _bad(path, "no fmt chunk before the data")
+            # A recorder that died never patched the size (0 or too big): read to the end.
+            room = size - pos - 8
+            data_bytes = length if 0 < length <= room else room
+            tag, channels, rate, _, _, bits = fmt
+            return _validate(_Layout(tag, channels, rate, bits, pos + 8, data_bytes), path)
+        pos += 8 + length + (length & 1)
+    raise _bad(path, "no fmt chunk" if fmt is None else "no data chunk")
+
+
+def _validate(layout: _Layout, path: Path) -> _Layout:
+    if layout.tag not in (_PCM, _FLOAT):
+        raise _bad(path, f"format {layout.tag:#x} is compressed; save it as PCM")
+    bits_ok = layout.bits in ((8, 16, 24, 32) if layout.tag == _PCM else (32, 64))
+    if not 1 <= layout.channels <= 64 or not 1000 <= layout.rate_hz <= 384_000 or not bits_ok:
+        raise _bad(
+            path,
+            f"unsupported layout ({layout.channels} channels, {layout.rate_hz} Hz, "
+            f"{layout.bits}-bit)",
+        )
+    if layout.data_bytes < layout.frame_bytes:
+        raise _bad(path, "it holds no audio")
+    return layout
+
+
+def _decode(raw: bytes, layout: _Layout) -> np.ndarray:
+    """PCM bytes to mono float32 in [-1, 1] (channels averaged)."""
+    width = layout.bits // 8
+    raw = raw[: len(raw) - len(raw) % layout.frame_bytes]
+    if layout.tag == _FLOAT:
+        data = np.frombuffer(raw, dtype={4: "<f4", 8: "<f8"}[width]).astype(np.float32)
     elif width == 1:  # 8-bit WAV is unsigned
         data = (np.frombuffer(raw, dtype=np.uint8).astype(np.float32) - 128.0) / 128.0
     elif width == 2:
         data = np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
     elif width == 3:
-        b = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 3).astype(np.int32)
-        ints = b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16)
-        ints = np.where(ints >= 1 << 23, ints - (1 << 24), ints)
+        b = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 3)
+        ints = (b[:, 0].astype(np.int32) | (b[:, 1].astype(np.int32) << 8)) | (
+            b[:, 2].astype(np.int8).astype(np.int32) << 16  # the top byte carries the sign
+        )
         data = ints.astype(np.float32) / float(1 << 23)
     else:
         data = np.frombuffer(raw, dtype="<i4").astype(np.float32) / float(1 << 31)
-    return data.reshape(-1, channels)
+    frames = data.reshape(-1, layout.channels)
+    return frames.mean(axis=1, dtype=np.float32) if layout.channels > 1 else frames[:, 0]
+
+
+def _blocks(stream: BinaryIO, layout: _Layout, rate_hz: int) -> Iterator[np.ndarray]:
+    """Mono float32 blocks at rate_hz, decoded and resampled as the file is read."""
+    resampler = (
+        soxr.ResampleStream(layout.rate_hz, rate_hz, 1, dtype="float32", quality="HQ")
+        if layout.rate_hz != rate_hz
+        else None
+    )
+    stream.seek(layout.data_offset)
+    left = layout.data_bytes
+    while left > 0:
+        raw = stream.read(min(left, _BLOCK_FRAMES * layout.frame_bytes))
+        if not raw:
+            break  # shorter than its header said: keep what there is
+        left -= len(raw)
+        mono = _decode(raw, layout)
+        yield resampler.resample_chunk(mono, last=left <= 0) if resampler else mono
+    if resampler is not None and left > 0:
+        yield resampler.resample_chunk(np.zeros(0, np.float32), last=True)
 
 
 def resample(x: np.ndarray, src_hz: int, dst_hz: int) -> np.ndarray:
-    """Band-limited resampling with a Hann-windowed sinc kernel (float in, float out)."""
+    """Band-limited resampling of float samples (soxr, high quality)."""
     if src_hz == dst_hz or len(x) == 0:
         return x
-    step = src_hz / dst_hz  # input samples per output sample
-    cutoff = min(1.0, dst_hz / src_hz) * 0.95  # fraction of the input Nyquist kept
-    half = int(np.ceil(16 / cutoff))  # kernel half-width in input samples
-    n_out = int(len(x) * dst_hz // src_hz)
-    padded = np.concatenate([np.zeros(half, x.dtype), x, np.zeros(half + 1, x.dtype)])
-    taps = np.arange(-half + 1, half + 1)
-    out = np.empty(n_out, dtype=np.float32)
-    block = max(256, 2**21 // half)  # bounds the (block x taps) work arrays to ~32 MB
-    for start in range(0, n_out, block):
-        t = np.arange(start, min(start + block, n_out)) * step
-        base = np.floor(t).astype(np.int64)
-        dist = (t - base)[:, None] - taps[None, :]
-        kernel = cutoff * np.sinc(cutoff * dist) * (0.5 + 0.5 * np.cos(np.pi * dist / half))
-        out[start : start + len(t)] = np.sum(
-            padded[base[:, None] + taps[None, :] + half] * kernel, 1
-        )
-    return out
+    return soxr.resample(np.asarray(x, dtype=np.float32), src_hz, dst_hz, quality="HQ")
 
 
 def to_int16(x: np.ndarray) -> np.ndarray:
     return np.clip(np.round(x * 32767.0), -32768, 32767).astype(np.int16)
+
+
+def _read(stream: BinaryIO, size: int, rate_hz: int | None, path: Path) -> Audio:
+    layout = _layout(stream, size, path)
+    rate_hz = rate_hz or layout.rate_hz
+    samples = np.concatenate([to_int16(b) for b in _blocks(stream, layout, rate_hz)])
+    return Audio(samples, rate_hz)
 
 
 def read_wav(path: Path | str, rate_hz: int | None = 16_000) -> Audio:
@@ -90,50 +166,20 @@ def read_wav(path: Path | str, rate_hz: int | None = 16_000) -> Audio:
     (None keeps the file's rate)."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as stream:
+            return _read(stream, path.stat().st_size, rate_hz, path)
     except OSError as exc:
         raise _bad(path, exc.strerror or str(exc)) from None
-    return parse_wav(data, rate_hz, path)
+    except struct.error:
+        raise _bad(path, "a chunk header is cut off") from None
 
 
 def parse_wav(data: bytes, rate_hz: int | None = 16_000, path: Path | str = "<audio>") -> Audio:
-    path = Path(path)
-    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
-        raise _bad(path, "no RIFF/WAVE header")
-    fmt = None
-    pcm = None
-    pos = 12
-    while pos + 8 <= len(data):
-        cid, size = data[pos : pos + 4], struct.unpack_from("<I", data, pos + 4)[0]
-        body = data[pos + 8 : pos + 8 + size]
-        if cid == b"fmt " and len(body) >= 16:
-            fmt = struct.unpack_from("<HHIIHH", body)
-            if fmt[0] == _EXTENSIBLE and len(body) >= 26:
-                fmt = (struct.unpack_from("<H", body, 24)[0], *fmt[1:])
-        elif cid == b"data":
-            # A recorder that died never patched the size (0 or too big): read to the end.
-            pcm = body if 0 < size <= len(data) - pos - 8 else data[pos + 8 :]
-            break
-        pos += 8 + size + (size & 1)
-    if fmt is None:
-        raise _bad(path, "no fmt chunk")
-    if pcm is None:
-        raise _bad(path, "no data chunk")
-    tag, channels, rate, _, _, bits = fmt
-    if tag not in (_PCM, _FLOAT):
-        raise _bad(path, f"format {tag:#x} is compressed; save it as PCM")
-    if (
-        not 1 <= channels <= 64
-        or not 1000 <= rate <= 384_000
-        or bits not in ((8, 16, 24, 32) if tag == _PCM else (32, 64))
-    ):
-        raise _bad(path, f"unsupported layout ({channels} channels, {rate} Hz, {bits}-bit)")
-    if len(pcm) < channels * bits // 8:
-        raise _bad(path, "it holds no audio")
-    frames = _decode(pcm, bits, tag, channels)
-    mono = frames.mean(axis=1) if channels > 1 else frames[:, 0]
-    rate_hz = rate_hz or rate
-    return Audio(to_int16(resample(mono, rate, rate_hz)), rate_hz)
+    """The same for WAV bytes in memory (what espeak-ng writes to stdout)."""
+    try:
+        return _read(io.BytesIO(data), len(data), rate_hz, Path(path))
+    except struct.error:
+        raise _bad(Path(path), "a chunk header is cut off") from None
 
 
 def write_wav(path: Path | str, audio: Audio) -> None:
