@@ -71,7 +71,10 @@ def test_commands_said_alone_end_at_once(model, commands):
     for phrase, _ in said:
         parts += [phrase, 1.5]  # gaps shorter than the end silence: each must end at once
     *heard, answer = hear([*parts, FIRST, 4.0], model, commands)
-    assert heard == [Command(name, phrase) for phrase, name in said]
+    # Compared by name: Vosk sometimes hears "repeat that" as "repeat", the same command.
+    assert [(type(e), getattr(e, "name", None)) for e in heard] == [
+        (Command, name) for _, name in said
+    ]
     assert {"partner", "evening"} <= words(answer)  # and the answer after them is whole
 
 
