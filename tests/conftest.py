@@ -44,26 +44,19 @@ def reflect(*args: str, stdin: str | bytes = "", env: dict | None = None, timeou
     )
 
 
+def typed_session(data_dir: Path) -> subprocess.Popen:
+    """A typed `reflect evening` in a child process, answers to be written to its stdin."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "assistant", "evening", "--typed", "--silent",
+         "--data-dir", str(data_dir)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+    )  # fmt: skip
+
+
 def typed_session_until_saved(data_dir: Path, answers: list[str]) -> subprocess.Popen:
-    """A typed `reflect evening` in a child process, returned once its last answer is reported
-    saved (the session is still running, waiting for more)."""
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "assistant",
-            "evening",
-            "--typed",
-            "--silent",
-            "--data-dir",
-            str(data_dir),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
+    """A typed session, returned once its last answer is reported saved (the session is still
+    running, waiting for more)."""
+    child = typed_session(data_dir)
     child.stdin.write("".join(f"{a}\n" for a in answers))
     child.stdin.flush()
     deadline = time.monotonic() + 30

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
 
-from conftest import ROOT, reflect, typed_session_until_saved
+from conftest import reflect, typed_session, typed_session_until_saved
 
 
 def session(data, *answers: str, script: str = "evening") -> None:
@@ -131,26 +129,8 @@ def test_sessions_running_at_once_lose_nothing(tmp_path):
     """Five typed sessions write the same journal at the same time, 20 turns each ("go back"
     after each answer keeps them on the first question)."""
     answers = [f"answer number {i}" for i in range(20)]
-    stdin = "".join(f"{a}\ngo back\n" for a in answers).encode()
-    children = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "assistant",
-                "evening",
-                "--typed",
-                "--silent",
-                "--data-dir",
-                str(tmp_path),
-            ],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            cwd=ROOT,
-        )
-        for _ in range(5)
-    ]
+    stdin = "".join(f"{a}\ngo back\n" for a in answers)
+    children = [typed_session(tmp_path) for _ in range(5)]
     for child in children:
         child.stdin.write(stdin)
         child.stdin.close()

@@ -19,10 +19,14 @@ def private_dir(path: Path, marker: str) -> Path:
     """
     try:
         if not path.exists():
-            path.mkdir(parents=True, mode=0o700)
+            path.mkdir(parents=True, mode=0o700, exist_ok=True)  # another process may race us
         elif not path.is_dir():
             raise JournalError(f"{path} is not a folder; give --data-dir a folder for the journal")
-        elif not (path / marker).exists() and any(path.iterdir()):
+        elif not (path / marker).exists() and any(
+            # anything but our own temporary files (another process may be writing the first)
+            not p.name.startswith(f".{marker}.")
+            for p in path.iterdir()
+        ):
             raise JournalError(
                 f"{path} already holds other files; give --data-dir a new or empty folder"
             )
