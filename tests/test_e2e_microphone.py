@@ -29,11 +29,11 @@ from assistant.settings import DIALOGS_DIR
 from assistant.speech.commands import load_commands
 
 from audio_helpers import conversation, write
+from conftest import ROOT, reflect
 from pulse import PulseServer, require
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parent.parent
 RATE_WPM = 220
 
 # Sentences whose key words the small Vosk model hears in espeak-ng's voice at any alignment of
@@ -103,27 +103,13 @@ class Child:
 
 
 def test_devices_lists_the_virtual_microphone(pulse):
-    listed = subprocess.run(
-        [sys.executable, "-m", "assistant", "devices"],
-        cwd=ROOT,
-        env=pulse.env,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    listed = reflect("devices", env=pulse.env, timeout=30)
     assert listed.returncode == 0, listed.stderr
     inputs = [line for line in listed.stdout.splitlines() if " in" in line]
     assert inputs, f"no input device listed:\n{listed.stdout}\n{listed.stderr}"
     assert any("in*" in line for line in inputs), listed.stdout
 
-    check = subprocess.run(
-        [sys.executable, "-m", "assistant", "devices", "--check-input"],
-        cwd=ROOT,
-        env=pulse.env,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    check = reflect("devices", "--check-input", env=pulse.env, timeout=30)
     assert check.returncode == 0, check.stderr
     assert check.stdout == ""
 
@@ -210,23 +196,7 @@ def test_evening_session_through_microphone_and_speaker(pulse, tmp_path):
     print("\n".join(child.transcript))
     print(f"conversation took {time.monotonic() - started:.1f} s")
 
-    exported = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "assistant",
-            "export",
-            "--format",
-            "json",
-            "--data-dir",
-            str(data_dir),
-        ],
-        cwd=ROOT,
-        env=pulse.env,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    exported = reflect("export", "--format", "json", "--data-dir", str(data_dir), env=pulse.env)
     assert exported.returncode == 0, exported.stderr
     [session] = json.loads(exported.stdout)["sessions"]
     assert session["script"] == "evening"
