@@ -17,14 +17,28 @@ from pathlib import Path
 from assistant.errors import BadInputError, ReflectError
 from assistant.settings import DIALOGS_DIR, ListenSettings, VoiceSettings, default_data_dir
 
-COMMANDS = ("scripts", "devices", "history", "show", "export", "forget")
+COMMANDS = (
+    "scripts",
+    "devices",
+    "history",
+    "show",
+    "export",
+    "forget",
+    "lock",
+    "unlock",
+    "repair",
+    "setup",
+)
 USAGE = """reflect SCRIPT [options]      run a reflection script (e.g. evening, journal)
        reflect scripts               list the scripts
        reflect devices               list microphones and speakers
        reflect history               list saved sessions
        reflect show ID               print one session
        reflect export --format json|markdown
-       reflect forget ID | --all [--yes]"""
+       reflect forget ID | --all [--yes]
+       reflect lock | unlock         encrypt the journal with a passphrase, or decrypt it
+       reflect repair                rebuild a damaged index from the session files
+       reflect setup                 where help is: --emergency-number N --crisis-line TEXT"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -69,6 +83,11 @@ def session_parser(name: str) -> argparse.ArgumentParser:
         help="write what the assistant says to a WAV file instead of the speakers",
     )
     sink.add_argument("--silent", action="store_true", help="print the prompts only")
+    p.add_argument(
+        "--keep-audio",
+        action="store_true",
+        help="also keep the recording of your answers in the journal (off by default)",
+    )
     p.add_argument("--device", type=_device, help="input device number or name (reflect devices)")
     p.add_argument("--output-device", type=_device, help="output device number or name")
     p.add_argument(
@@ -108,6 +127,21 @@ def command_parser(name: str) -> argparse.ArgumentParser:
         target.add_argument("id", nargs="?", help="session id to delete")
         target.add_argument("--all", action="store_true", help="delete every session")
         p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    elif name == "setup":
+        # Checked while parsing, so a mistake is one line before the journal is opened.
+        from assistant.safety.support import check_crisis_line, check_emergency_number
+
+        p.description = "Where help is, said when an answer suggests you may not be safe."
+        p.add_argument(
+            "--emergency-number", metavar="N", type=check_emergency_number, help="e.g. 112 or 911"
+        )
+        p.add_argument(
+            "--crisis-line",
+            metavar="TEXT",
+            type=check_crisis_line,
+            help='e.g. "Samaritans, call 116 123, any time"',
+        )
+        p.add_argument("--reset", action="store_true", help="back to the default text")
     return p
 
 

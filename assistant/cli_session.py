@@ -10,16 +10,18 @@ import argparse
 import sys
 from pathlib import Path
 
+from assistant import passphrase
 from assistant.audio import devices
 from assistant.audio.sinks import AudioSink, NullSink, SpeakerSink, WavSink
-from assistant.audio.sources import AudioSource, MicSource, WavSource
-from assistant.audio.wav import read_wav
+from assistant.audio.sources import AudioSource, MicSource, RecordingSource, WavSource
+from assistant.audio.wav import read_wav, wav_bytes
 from assistant.console import Console
 from assistant.dialog.script import find_script
 from assistant.dialog.session import Session
 from assistant.errors import AudioDeviceError, BadInputError
 from assistant.events import Listener
 from assistant.journal.store import Journal
+from assistant.safety.respond import load_safeguards
 from assistant.settings import ListenSettings, VoiceSettings
 from assistant.speech.commands import load_commands
 from assistant.speech.listener import SpeechListener
@@ -58,10 +60,14 @@ def run_session(
 ) -> int:
     script = find_script(name, dialogs_dir)
     commands = load_commands(dialogs_dir / "commands.yaml")
+    safeguards = load_safeguards(dialogs_dir)  # the safety check, and what is said when it fires
     console = Console()
 
     source: AudioSource | None = None
+    recorder: RecordingSource | None = None
     listener: Listener
+    if args.typed and args.keep_audio:
+        raise BadInputError("--keep-audio keeps spoken answers; with --typed there are none")
     if args.typed:
         if sys.stdin is None:
             raise BadInputError("--typed reads answers from standard input, which is closed")
@@ -75,20 +81,29 @@ def run_session(
             if audio is not None
             else _microphone(args, listen)
         )
+        if args.keep_audio:
+            source = recorder = RecordingSource(source)
         listener = SpeechListener(source, model, commands, on_partial=console.partial)
 
     sink, note = _sink(args, voice_settings)  # an unwritable --audio-out stops us here
-    journal = Journal(data_dir)  # and a damaged journal here, before anything is said
+    # A damaged or locked journal (wrong passphrase) stops us here, before anything is said.
+    journal = Journal(data_dir, passphrase=passphrase.ask, warn=console.note)
     if note:
         console.note(note)
     synths = [] if args.silent else [Pyttsx3Synth(voice_settings), EspeakCliSynth(voice_settings)]
-    voice = Voice(synths, sink, show=console.prompt, warn=console.note)
+    voice = Voice(
+        synths, sink, show=console.prompt, warn=console.note, show_clearly=console.clearly
+    )
+    session = Session(script, listener, voice, journal, commands, console.answer, safeguards)
     try:
-        outcome = Session(script, listener, voice, journal, commands, console.answer).run()
+        outcome = session.run()
     finally:
         voice.close()
         if source is not None:
             source.close()
+        if recorder is not None and session.session_id:  # kept even after Ctrl-C
+            kept = journal.save_audio(session.session_id, wav_bytes(recorder.recording()))
+            console.note(f"audio kept in {kept}")
         journal.close()
     answers = f"{outcome.answers} answer{'' if outcome.answers == 1 else 's'}"
     console.note(

@@ -1,16 +1,27 @@
-"""The commands around sessions: scripts, devices, history, show, export, forget."""
+"""The commands around sessions: scripts, devices, history, show, export, forget, setup."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+from assistant import passphrase
 from assistant.audio import devices
+from assistant.console import Console
 from assistant.dialog.script import load_script, script_paths
 from assistant.errors import AudioDeviceError, BadInputError, ReflectError
+from assistant.journal.crypto import LOCK_FILE
 from assistant.journal.export import to_json, to_markdown
 from assistant.journal.store import Journal
+from assistant.safety.check import CATEGORIES
+from assistant.safety.support import (
+    Resources,
+    check_crisis_line,
+    check_emergency_number,
+    load_support,
+)
 
 
 def _scripts(dialogs_dir: Path) -> int:
@@ -34,22 +45,26 @@ def _devices(args: argparse.Namespace) -> int:
 
 
 def _history(journal: Journal) -> int:
-    sessions = journal.sessions()
+    sessions = journal.summaries()
     if not sessions:
         print("no sessions yet", file=sys.stderr)
     for s in sessions:
-        answers = len(s.get("turns", []))
+        answers = s["answers"]
         when = s["started_at"][:16].replace("T", " ")
-        print(f"{s['id']}  {when}  {s['script']:10s} {s['status']:11s} {answers} answers")
+        # The category of a safety concern, never the words that raised it.
+        status = f"{s['status']} ({', '.join(s['safety'])})" if s["safety"] else s["status"]
+        print(f"{s['id']}  {when}  {s['script']:10s} {status:11s} {answers} answers")
     return 0
 
 
 def _forget(journal: Journal, args: argparse.Namespace) -> int:
     if args.all:
-        what = f"all {len(journal.sessions())} sessions"
+        what = f"all {len(journal.summaries())} sessions"
     else:
-        session = journal.find(args.id)
-        what = f"session {session['id']} ({session['started_at'][:10]}, {session['script']})"
+        sid = journal.resolve(args.id)  # a damaged session can be deleted too
+        listed = {s["id"]: s for s in journal.summaries()}.get(sid)
+        about = f" ({listed['started_at'][:10]}, {listed['script']})" if listed else ""
+        what = f"session {sid}{about}"
     if not args.yes:
         if not sys.stdin.isatty():
             raise BadInputError(f"refusing to delete {what} without confirmation; add --yes")
@@ -66,8 +81,73 @@ def _forget(journal: Journal, args: argparse.Namespace) -> int:
         kept = f"; kept {running} still running" if running else ""
         print(f"deleted {deleted} session{'' if deleted == 1 else 's'}{kept}", file=sys.stderr)
     else:
-        journal.forget(session["id"])
+        journal.forget(sid)
         print(f"deleted {what}", file=sys.stderr)
+    return 0
+
+
+def _setup(journal: Journal, args: argparse.Namespace, dialogs_dir: Path) -> int:
+    """Where help is: set with flags, asked for on a terminal, shown otherwise."""
+    support = load_support(dialogs_dir / "support.yaml", CATEGORIES)
+    config = journal.config()
+    current = Resources.from_config(config)
+    given = args.emergency_number is not None or args.crisis_line is not None
+    if args.reset and given:
+        raise BadInputError("--reset goes back to the default text; use it on its own")
+    if args.reset:
+        chosen = Resources()
+    elif given:  # already checked by the parser
+        chosen = Resources(
+            current.emergency_number if args.emergency_number is None else args.emergency_number,
+            current.crisis_line if args.crisis_line is None else args.crisis_line,
+        )
+    elif sys.stdin.isatty():
+        chosen = _ask_resources(current)
+    else:
+        chosen = current
+    if chosen != current:
+        journal.set_config({**config, **chosen.to_config()})
+    default = "(not set: the default text is said)"
+    print(f"emergency number: {chosen.emergency_number or default}")
+    print(f"crisis line:      {chosen.crisis_line or default}")
+    print("said when an answer suggests you may not be safe:")
+    print(f"  {support.what_to_do(chosen, reported=False)}")
+    return 0
+
+
+def _ask_resources(current: Resources) -> Resources:
+    """Ask on the terminal; Enter keeps what is set, a single - goes back to the default."""
+    print(
+        "Where help is, said if an answer suggests you may not be safe. "
+        "Press Enter to keep what is set, or type - for the default.",
+        file=sys.stderr,
+    )
+
+    def ask(question: str, now: str, check: Callable[[str], str]) -> str:
+        try:
+            reply = input(f"{question} [{now or 'default'}]: ").strip()
+        except EOFError:
+            reply = ""
+        return now if not reply else "" if reply == "-" else check(reply)
+
+    number = ask(
+        "Emergency number (e.g. 112, 911)", current.emergency_number, check_emergency_number
+    )
+    line = ask("Crisis line (name and how to reach it)", current.crisis_line, check_crisis_line)
+    return Resources(number, line)
+
+
+def _lock(data_dir: Path) -> int:
+    if (data_dir / LOCK_FILE).exists():
+        raise BadInputError("the journal is already locked; `reflect unlock` opens it")
+    note = Console().note
+    # a damaged journal is refused here, before any change
+    journal = Journal(data_dir, create=False, warn=note)
+    sealed = journal.lock(passphrase.ask_new())
+    note(
+        f"locked: {sealed} files encrypted; every command now asks for the passphrase (or "
+        f"{passphrase.ENV}). Without it nothing can be read back, so keep it safe."
+    )
     return 0
 
 
@@ -76,10 +156,31 @@ def run_tool(name: str, args: argparse.Namespace, dialogs_dir: Path, data_dir: P
         return _scripts(dialogs_dir)
     if name == "devices":
         return _devices(args)
-    journal = Journal(data_dir, create=False)
+    if name == "lock":
+        return _lock(data_dir)
+    note = Console().note
+    journal = Journal(
+        data_dir,
+        create=name == "setup",  # settings can come before the first session
+        passphrase=passphrase.ask,
+        warn=note,
+        repair=name == "repair",
+    )
     try:
+        if name == "unlock" and journal.finished == "unlocking":
+            note("unlocked: an unlock that had been cut short is now finished")
+            return 0
+        if name == "unlock":
+            changed = journal.unlock()
+            note(f"unlocked: {changed} files are stored in plain text again")
+            return 0
+        if name == "repair":
+            note(f"the index lists {len(journal.summaries())} sessions")
+            return 0
         if name == "history":
             return _history(journal)
+        if name == "setup":
+            return _setup(journal, args, dialogs_dir)
         if name == "show":
             print(to_markdown([journal.find(args.id)]), end="")
             return 0

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from typing import TextIO
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 
 
 class Console:
@@ -23,6 +26,12 @@ class Console:
     def prompt(self, text: str) -> None:
         self._clear_partial()
         print(f"» {text}", file=self._out, flush=True)
+
+    def clearly(self, text: str) -> None:
+        """What must be taken in (where help is): set apart, one sentence per line."""
+        self._clear_partial()
+        lines = "".join(f"» {sentence}\n" for sentence in _SENTENCE_END.split(text.strip()))
+        print(f"\n{lines}", end="", file=self._out, flush=True)
 
     def answer(self, text: str) -> None:
         self._clear_partial()

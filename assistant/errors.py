@@ -40,3 +40,9 @@ class JournalError(ReflectError):
     """The journal could not be read or written."""
 
     exit_code = 4
+
+
+class PassphraseError(ReflectError):
+    """The journal is locked and the passphrase is missing or wrong; nothing was changed."""
+
+    exit_code = 5

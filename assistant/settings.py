@@ -63,9 +63,16 @@ class VoiceSettings:
     """How prompts are spoken."""
 
     rate_wpm: int = 150  #: speaking rate (words per minute); calm conversation is 120-150
+    #: rate for what must be taken in, such as where help is (words per minute); never faster
+    #: than rate_wpm
+    slow_rate_wpm: int = 115
     volume: float = 1.0  #: 0.0 to 1.0
     synth_timeout_s: float = 10.0  #: longest wait for one prompt to be synthesised (s)
     gap_s: float = 0.4  #: silence written between prompts in --audio-out (s)
+
+    def rate(self, slow: bool = False) -> int:
+        """The speaking rate to use (words per minute)."""
+        return min(self.slow_rate_wpm, self.rate_wpm) if slow else self.rate_wpm
 
 
 def default_data_dir() -> Path:

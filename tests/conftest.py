@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import stat
 import subprocess
 import sys
 import time
@@ -29,6 +30,15 @@ def commands():
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "journal"
+
+
+def private_modes(folder: Path) -> tuple[int, int]:
+    """(folders, files) inside `folder` and itself, after checking each is 0700 / 0600."""
+    folders = [folder, *(p for p in folder.rglob("*") if p.is_dir())]
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    assert [oct(stat.S_IMODE(p.stat().st_mode)) for p in folders] == ["0o700"] * len(folders)
+    assert [oct(stat.S_IMODE(p.stat().st_mode)) for p in files] == ["0o600"] * len(files)
+    return len(folders), len(files)
 
 
 def reflect(*args: str, stdin: str | bytes = "", env: dict | None = None, timeout: float = 120):

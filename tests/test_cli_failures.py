@@ -126,12 +126,12 @@ def test_unknown_session_id(tmp_path):
 
 def test_a_damaged_journal_is_reported_and_left_untouched(tmp_path):
     tmp_path.chmod(0o700)
-    journal = tmp_path / "journal.json"
+    journal = tmp_path / "index.json"
     journal.write_text('{"sessions": {"1": {"id": "ab')
     before = journal.read_bytes()
     result = reflect("evening", "--typed", "--data-dir", str(tmp_path), stdin="hello\n")
     assert result.returncode == 4
-    assert "is damaged" in one_line(result)
+    assert "is damaged (not JSON, perhaps cut short)" in one_line(result)
     assert journal.read_bytes() == before
 
 

@@ -25,6 +25,8 @@ import numpy as np
 import pytest
 
 from assistant.dialog.script import find_script
+from assistant.safety.respond import load_safeguards
+from assistant.safety.support import Resources
 from assistant.settings import DIALOGS_DIR
 from assistant.speech.commands import load_commands
 
@@ -169,7 +171,10 @@ def test_evening_session_through_microphone_and_speaker(pulse, tmp_path):
 
     started = time.monotonic()
     try:
-        expect(f"» {script.intro}", timeout_s=30)  # includes loading the speech model
+        support = load_safeguards(DIALOGS_DIR).support
+        # A new journal: the first-run notice (reflection aid, not therapy; where help is) first.
+        expect(f"» {support.fill(support.notice, Resources())}", timeout_s=30)  # incl. the model
+        expect(f"» {script.intro}", timeout_s=40)
         at = expect(f"» {prompt['today']}", timeout_s=40)
         answer_after(at, prompt["today"], first)
         expect("  you: ", timeout_s=15)

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import json
 import signal
+from datetime import datetime
 
 from conftest import reflect, typed_session, typed_session_until_saved
+
+
+def everything_on_disk(folder) -> bytes:
+    return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
 
 
 def session(data, *answers: str, script: str = "evening") -> None:
@@ -33,7 +38,10 @@ def test_markdown_export_reads_like_a_diary(tmp_path):
     assert (
         "**What happened today that stirred up a feeling of insecurity, even a small one?**" in text
     )
-    assert "\na late reply\n" in text and "\nthat he would leave\n" in text
+    assert "\nA late reply\n" in text and "\nThat he would leave\n" in text
+    day = datetime.now().astimezone()
+    assert f"\n## {day:%A} {day.day} {day:%B %Y}, " in text  # a date a person reads
+    assert text.count("*Stopped before the end. Session `") == 1  # the journal one completed
 
 
 def test_forget_one_session_removes_it_from_disk(tmp_path):
@@ -43,7 +51,9 @@ def test_forget_one_session_removes_it_from_disk(tmp_path):
     result = reflect("forget", first, "--yes", "--data-dir", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert [s["turns"][0]["answer"] for s in exported(tmp_path)] == ["second answer"]
-    assert b"first secret answer" not in (tmp_path / "journal.json").read_bytes()
+    assert not (tmp_path / "sessions" / f"{first}.json").exists()
+    assert b"first secret answer" not in everything_on_disk(tmp_path)
+    assert first.encode() not in everything_on_disk(tmp_path)
 
 
 def test_forget_all_asks_first(tmp_path):
@@ -53,7 +63,8 @@ def test_forget_all_asks_first(tmp_path):
     assert "add --yes" in refused.stderr and len(exported(tmp_path)) == 1
     assert reflect("forget", "--all", "--yes", "--data-dir", str(tmp_path)).returncode == 0
     assert exported(tmp_path) == []
-    assert b"an answer" not in (tmp_path / "journal.json").read_bytes()
+    assert b"an answer" not in everything_on_disk(tmp_path)
+    assert list((tmp_path / "sessions").iterdir()) == []
 
 
 def test_a_killed_session_keeps_its_answers_and_is_marked_interrupted(tmp_path):
@@ -91,13 +102,15 @@ def test_reading_commands_do_not_create_the_folder(tmp_path):
 
 
 def test_json_that_is_not_a_journal_is_reported_and_left_untouched(tmp_path):
-    journal = tmp_path / "journal.json"
-    for text in ('{"sessions": []}', '{"sessions": {"1": {"id": "x"}}}', "[1, 2]"):
-        journal.write_text(text)
-        result = reflect("history", "--data-dir", str(tmp_path))
-        assert result.returncode == 4, result.stderr
-        assert "is damaged" in result.stderr and "Traceback" not in result.stderr
-        assert journal.read_text() == text
+    for name in ("journal.json", "index.json"):  # the journal before the index, and the index
+        journal = tmp_path / name
+        for text in ('{"sessions": []}', '{"sessions": {"1": {"id": "x"}}}', "[1, 2]"):
+            journal.write_text(text)
+            result = reflect("history", "--data-dir", str(tmp_path))
+            assert result.returncode == 4, result.stderr
+            assert "is damaged" in result.stderr and "Traceback" not in result.stderr
+            assert journal.read_text() == text
+        journal.unlink()
 
 
 def test_a_session_whose_pid_was_reused_is_recovered(tmp_path):

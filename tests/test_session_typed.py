@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import stat
 
 import pytest
 
@@ -17,7 +16,7 @@ from assistant.settings import DIALOGS_DIR
 from assistant.speech.typed import TypedListener
 from assistant.speech.voice import Voice
 
-from conftest import reflect
+from conftest import private_modes, reflect
 
 
 def run(lines: list[str], data_dir, commands, script: str = "evening"):
@@ -144,8 +143,8 @@ def test_cli_typed_mode_pipes_answers_and_saves_privately(tmp_path):
     assert "» What happened today" in result.stdout
     assert "  you: a late reply" in result.stdout
     assert "session" in result.stderr and "stopped" in result.stderr
-    assert stat.S_IMODE(data.stat().st_mode) == 0o700
-    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in data.iterdir())
+    # the folder, sessions/; index.json, the session, settings.json (the first-run notice)
+    assert private_modes(data) == (2, 3)
     exported = json.loads(reflect("export", "--format", "json", "--data-dir", str(data)).stdout)
     assert [t["answer"] for t in exported["sessions"][0]["turns"]] == ["a late reply"]
 
@@ -159,8 +158,11 @@ def test_private_even_under_a_permissive_umask(tmp_path, umask, commands):
         run(["one answer"], tmp_path / "j", commands)
     finally:
         os.umask(old)
-    assert stat.S_IMODE((tmp_path / "j").stat().st_mode) == 0o700
-    assert stat.S_IMODE((tmp_path / "j" / "journal.json").stat().st_mode) == 0o600
+    journal = Journal(tmp_path / "j")
+    journal.set_config({"emergency": "112"})
+    journal.lock("a passphrase of mine")  # lock and settings write files too
+    journal.unlock()
+    assert private_modes(tmp_path / "j") == (2, 3)  # + settings.json
 
 
 def test_a_closing_phrase_alone_moves_on_without_storing(data_dir, commands):

@@ -78,13 +78,17 @@ def test_an_evening_with_pauses_and_commands(tmp_path, model):
     assert all(normalize(t["answer"]) not in commands for t in turns)
     assert turns[0]["start_s"] == pytest.approx(1.0, abs=0.3)  # positions in the answers file
 
-    # What was spoken: intro, today, fear twice (repeat), roots, need, kindness, the stop reply.
+    # What was spoken: the first-run notice, intro, today, fear twice (repeat), roots, need,
+    # kindness, the stop reply.
     with wave.open(str(out)) as spoken:
         assert spoken.getnchannels() == 1 and spoken.getframerate() == 22050
         assert spoken.getnframes() / 22050 > 40
     heard = plain_vosk_transcript(model, read_wav(out).samples).split()
     assert heard.count("afraid") == 2  # "what were you afraid might happen" said twice
-    assert "insecurity" in heard and "stopping" in heard
+    # the first question (Vosk's hearing of one synthetic word varies with what came before, so
+    # most of its words, not each one) and the reply to "stop"
+    assert len({"happened", "today", "stirred", "feeling", "small"} & set(heard)) >= 3, heard
+    assert "stopping" in heard
     assert result.stdout.count("» In that moment, what were you afraid might happen?") == 2
 
 

@@ -110,3 +110,30 @@ class MicSource:
     def close(self) -> None:
         self._stream.stop()
         self._stream.close()
+
+
+class RecordingSource:
+    """Passes another source through and keeps what it read (--keep-audio only): the user's side
+    of the conversation, without what the microphone caught while the assistant spoke."""
+
+    def __init__(self, source: AudioSource) -> None:
+        self._source = source
+        self.rate_hz = source.rate_hz
+        self.live = source.live
+        self._chunks: list[np.ndarray] = []
+
+    def read(self) -> np.ndarray | None:
+        chunk = self._source.read()
+        if chunk is not None:
+            self._chunks.append(chunk)
+        return chunk
+
+    def discard_buffered(self) -> None:
+        self._source.discard_buffered()
+
+    def recording(self) -> Audio:
+        samples = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.int16)
+        return Audio(samples, self.rate_hz)
+
+    def close(self) -> None:
+        self._source.close()

@@ -151,7 +151,8 @@ def resample(x: np.ndarray, src_hz: int, dst_hz: int) -> np.ndarray:
 
 
 def to_int16(x: np.ndarray) -> np.ndarray:
-    return np.clip(np.round(x * 32767.0), -32768, 32767).astype(np.int16)
+    # the inverse of the 16-bit decode (/ 32768), so 16-bit audio at 16 kHz passes unchanged
+    return np.clip(np.round(x * 32768.0), -32768, 32767).astype(np.int16)
 
 
 def _read(stream: BinaryIO, size: int, rate_hz: int | None, path: Path) -> Audio:
@@ -182,9 +183,16 @@ def parse_wav(data: bytes, rate_hz: int | None = 16_000, path: Path | str = "<au
         raise _bad(Path(path), "a chunk header is cut off") from None
 
 
-def write_wav(path: Path | str, audio: Audio) -> None:
-    with wave.open(str(path), "wb") as out:
+def write_wav(path: Path | str | BinaryIO, audio: Audio) -> None:
+    with wave.open(path if not isinstance(path, (str, Path)) else str(path), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(audio.rate_hz)
         out.writeframes(audio.samples.astype("<i2").tobytes())
+
+
+def wav_bytes(audio: Audio) -> bytes:
+    """A 16-bit mono WAV file's contents, in memory."""
+    buffer = io.BytesIO()
+    write_wav(buffer, audio)
+    return buffer.getvalue()

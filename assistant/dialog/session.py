@@ -1,31 +1,39 @@
 """One run of a script: ask, listen, save each turn as it ends, follow the voice commands.
 
 Pure orchestration: the listener, the voice and the journal are passed in, so the same loop runs
-on a microphone, a WAV file or typed lines.
+on a microphone, a WAV file or typed lines. With safeguards, every answer is saved, then checked,
+before the script moves on; a concern hands over to the safety flow (assistant/safety/respond.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from functools import partial
 
 from assistant.dialog.machine import Dialog
-from assistant.dialog.script import Script
+from assistant.dialog.script import Script, StateSpec
 from assistant.events import Answer, Command, EndOfInput, Listener, NoAnswer
 from assistant.journal.store import Journal
+from assistant.safety.respond import (
+    Safeguards,
+    SafetyFlow,
+    Speaker,
+    first_run_notice,
+    strong_session,
+    suggest_counsellor,
+)
+from assistant.safety.support import Resources
 from assistant.speech.commands import CommandSet
 
-
-class Speaker(Protocol):
-    def say(self, text: str) -> None:
-        """Print and speak; returns when speaking has finished."""
+#: The state name of turns said in the safety flow.
+SAFETY_STATE = "safety"
 
 
 @dataclass(frozen=True)
 class Outcome:
     session_id: str
-    status: str  # completed, stopped or interrupted
+    status: str  # completed, stopped, interrupted, or safety (a concern came up)
     answers: int
 
 
@@ -38,6 +46,7 @@ class Session:
         journal: Journal,
         commands: CommandSet,
         show_answer: Callable[[str], None] = lambda text: None,
+        safeguards: Safeguards | None = None,
     ) -> None:
         self._script = script
         self._listener = listener
@@ -46,19 +55,53 @@ class Session:
         self._replies = commands.replies
         self._show_answer = show_answer
         self._answers = 0
+        self.session_id = ""  # known once the session is in the journal
+        self._safeguards = safeguards
+        self._safety: SafetyFlow | None = None  # set up in run(), once the settings are read
+        self._signals: set[str] = set()  # strong-insecurity signals heard in the answers
 
     def run(self) -> Outcome:
-        sid = self._journal.start(self._script.name)
+        guards = self._safeguards
+        if guards:
+            resources = Resources.from_config(self._journal.config())
+            first_run_notice(self._journal, self._voice, guards.support, resources)
+        sid = self.session_id = self._journal.start(self._script.name)
+        if guards:
+            record = partial(self._record, sid, SAFETY_STATE)
+            self._safety = SafetyFlow(guards, resources, self._listener, self._voice, record)
         status = "interrupted"  # unless the loop says otherwise; Ctrl-C and crashes land here
         try:
             status = self._converse(sid)
         finally:
-            self._journal.finish(sid, status)
-        return Outcome(sid, status, self._answers)
+            noticed = self._safety.noticed if self._safety else []
+            strong = bool(guards) and strong_session(self._signals, guards.support)
+            self._journal.finish(sid, status, safety=noticed, strong=strong)
+        if guards and status != "interrupted":  # nobody to say it to after the input ended
+            suggest_counsellor(self._journal, self._voice, guards.support)
+        return Outcome(sid, "safety" if noticed else status, self._answers)
 
-    def _say(self, text: str) -> None:
+    def _record(self, sid: str, state: str, prompt: str, heard: Answer) -> None:
+        """Save an answer as a turn, then show it."""
+        turn = {"state": state, "prompt": prompt, "answer": heard.text}
+        if heard.end_s:
+            turn |= {"start_s": round(heard.start_s, 2), "end_s": round(heard.end_s, 2)}
+        self._journal.add_turn(sid, turn)
+        self._show_answer(heard.text)  # shown once it is safely saved
+        self._answers += 1
+        if self._safeguards:
+            self._signals |= self._safeguards.support.signals(heard.text)
+
+    def _check(self, text: str, state: StateSpec) -> str:
+        """Run a saved answer through the safety check. Returns "" when there is no concern,
+        else what the person chose in the safety flow: continue, pause, stopped or interrupted."""
+        if not self._safety:
+            return ""
+        concern = self._safety.check(text)
+        return self._safety.respond(concern, state.listen) if concern else ""
+
+    def _say(self, text: str, slow: bool = False) -> None:
         if text:
-            self._voice.say(text)
+            self._voice.say(text, slow=slow)
             self._listener.after_speaking()  # half duplex: what the mic caught meanwhile is dropped
 
     def _converse(self, sid: str) -> str:
@@ -69,6 +112,9 @@ class Session:
         reprompted = ""  # the question that was already offered once more after a silence
         while not dialog.finished:
             state = self._script.states[dialog.state]
+            if ask and self._safety and self._safety.skips(state.prompt):
+                dialog.advance(None)  # relationship advice, after the relationship seemed unsafe
+                continue
             if ask:
                 self._say(state.prompt)
             ask = True
@@ -77,14 +123,14 @@ class Session:
             if isinstance(heard, EndOfInput):
                 return "interrupted"
             if isinstance(heard, Answer) and heard.text.strip():
-                turn = {"state": state.name, "prompt": state.prompt, "answer": heard.text}
-                if heard.end_s:
-                    turn |= {"start_s": round(heard.start_s, 2), "end_s": round(heard.end_s, 2)}
-                self._journal.add_turn(sid, turn)
-                self._show_answer(heard.text)  # shown once it is safely saved
-                self._answers += 1
+                self._record(sid, state.name, state.prompt, heard)
+                choice = self._check(heard.text, state)
                 asked.append(state.name)
                 dialog.advance(heard.text)
+                if choice == "pause":
+                    choice = self._pause()
+                if choice in ("stopped", "interrupted"):
+                    return choice
             elif isinstance(heard, Answer) and heard.closed:  # only "that's all": nothing to add
                 asked.append(state.name)
                 dialog.advance(None)
@@ -104,7 +150,10 @@ class Session:
                     ask = False
                     continue
                 return outcome
-        self._say(self._script.outro)
+        if self._safety and self._safety.noticed:
+            self._say(self._safety.closing(), slow=True)  # not the script's usual goodbye
+        else:
+            self._say(self._script.outro)
         return "completed"
 
     def _command(self, command: Command, dialog: Dialog, asked: list[str]) -> str:
@@ -119,17 +168,22 @@ class Session:
             else:
                 self._say(self._replies["first"])
         elif name == "pause":
-            self._say(self._replies["paused"])
-            resumed = self._listener.wait_for_command(("continue", "stop"))
-            if isinstance(resumed, EndOfInput):
-                return "interrupted"
-            if resumed.name == "stop":
-                self._say(self._replies["stopped"])
-                return "stopped"
-            self._say(self._replies["resumed"])
+            return self._pause()
         elif name == "stop":
             self._say(self._replies["stopped"])
             return "stopped"
         elif name == "continue":  # not paused: nothing to resume
             return "listen"
-        return "ask"  # repeat, and after skip/back/pause: ask the (new) current question
+        return "ask"  # repeat, and after skip/back: ask the (new) current question
+
+    def _pause(self) -> str:
+        """Wait for continue or stop. Returns "ask" (ask the current question) or a status."""
+        self._say(self._replies["paused"])
+        resumed = self._listener.wait_for_command(("continue", "stop"))
+        if isinstance(resumed, EndOfInput):
+            return "interrupted"
+        if resumed.name == "stop":
+            self._say(self._replies["stopped"])
+            return "stopped"
+        self._say(self._replies["resumed"])
+        return "ask"

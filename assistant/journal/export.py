@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
-SESSION_FIELDS = ("id", "script", "started_at", "ended_at", "status", "turns")
+SESSION_FIELDS = ("id", "script", "started_at", "ended_at", "status", "safety", "turns")
 TURN_FIELDS = ("state", "prompt", "answer", "start_s", "end_s", "at")
 
 
@@ -22,14 +23,36 @@ def to_json(sessions: list[dict[str, Any]]) -> str:
     return json.dumps({"sessions": [public(s) for s in sessions]}, indent=2, ensure_ascii=False)
 
 
+STATUS_NOTES = {
+    "stopped": "Stopped before the end.",
+    "interrupted": "Interrupted before the end.",
+    "running": "Still going when this was written.",
+    "safety": "A moment of concern came up in this session.",
+}
+
+
+def _when(started_at: str) -> str:
+    """'Tuesday 24 November 2026, 21:04' from an ISO time (as it was then, where it was)."""
+    try:
+        moment = datetime.fromisoformat(started_at)
+    except ValueError:
+        return started_at
+    return f"{moment:%A} {moment.day} {moment:%B %Y, %H:%M}"
+
+
+def _sentence(text: str) -> str:
+    """Transcripts come in lower case; a diary reads better with a capital to start."""
+    return text[:1].upper() + text[1:]
+
+
 def to_markdown(sessions: list[dict[str, Any]]) -> str:
     lines = ["# Reflection journal", ""]
     for session in sessions:
-        day = (session.get("started_at") or "")[:16].replace("T", " ")
-        lines += [f"## {day} · {session['script']}", ""]
-        lines += [f"*{session['status']}* · id `{session['id']}`", ""]
+        lines += [f"## {_when(session.get('started_at') or '')} · {session['script']}", ""]
         for turn in session.get("turns", []):
-            lines += [f"**{turn['prompt']}**", "", turn["answer"] or "*(no answer)*", ""]
+            lines += [f"**{turn['prompt']}**", "", _sentence(turn["answer"]) or "*(no answer)*", ""]
         if not session.get("turns"):
             lines += ["*(nothing was said)*", ""]
+        note = STATUS_NOTES.get(session["status"], "")
+        lines += [f"*{note + ' ' if note else ''}Session `{session['id']}`.*", ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+import types
 from pathlib import Path
 
 from assistant.errors import ModelMissingError
@@ -36,8 +38,7 @@ def find_model(cli_path: str | Path | None = None) -> Path:
 def load_model(cli_path: str | Path | None = None):
     """Load the model once per process (0.5 s, 160 MB); recognisers made from it are cheap."""
     path = find_model(cli_path)
-    import vosk
-
+    vosk = _import_vosk()
     vosk.SetLogLevel(-1)  # Kaldi's log lines would drown the terminal
     try:
         return vosk.Model(str(path))
@@ -45,3 +46,27 @@ def load_model(cli_path: str | Path | None = None):
         raise ModelMissingError(
             f"the Vosk model at {path} could not be loaded (damaged files?); {INSTALL_HINT}"
         ) from None
+
+
+class _NoDownloads(types.ModuleType):
+    """Stands in for `requests` inside vosk, whose only use is its model downloader."""
+
+    def __getattr__(self, name: str):
+        raise ModelMissingError(f"reflect never downloads models; {INSTALL_HINT}")
+
+
+def _import_vosk():
+    """Import vosk without `requests`: urllib3 opens a socket at import time (to probe for
+    IPv6), and nothing here may touch the network. Any download attempt then fails loudly."""
+    if "vosk" in sys.modules:
+        return sys.modules["vosk"]
+    real = sys.modules.get("requests")
+    sys.modules["requests"] = _NoDownloads("requests")
+    try:
+        import vosk
+    finally:
+        if real is None:
+            del sys.modules["requests"]
+        else:
+            sys.modules["requests"] = real
+    return vosk

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import shutil
 import subprocess
 import sys
@@ -18,10 +19,16 @@ import threading
 from collections.abc import Callable
 from typing import Protocol
 
+import numpy as np
+
 from assistant.audio.sinks import AudioSink, NullSink
 from assistant.audio.wav import Audio, parse_wav, read_wav
 from assistant.errors import AudioDeviceError, BadInputError
 from assistant.settings import VoiceSettings
+
+#: Sample rate of the quiet that `Voice.pause` plays (the WAV sink's own, so it is not resampled).
+PAUSE_RATE_HZ = 22_050
+_NUMBER = re.compile(r"\d{3,}")
 
 
 class SynthesisError(Exception):
@@ -31,7 +38,14 @@ class SynthesisError(Exception):
 class Synthesizer(Protocol):
     name: str
 
-    def render(self, text: str) -> Audio: ...
+    def render(self, text: str, slow: bool = False) -> Audio:
+        """Speech for `text` at the settings' rate (`slow`: their slow rate)."""
+
+
+def spoken(text: str) -> str:
+    """Numbers of three digits or more are phone numbers here: say them digit by digit
+    ("988" as "nine eight eight", not "nine hundred eighty-eight")."""
+    return _NUMBER.sub(lambda m: " ".join(m.group()), text)
 
 
 class Pyttsx3Synth:
@@ -41,7 +55,7 @@ class Pyttsx3Synth:
 
     def __init__(self, settings: VoiceSettings) -> None:
         self._settings = settings
-        self._requests: queue.Queue[tuple[str, queue.Queue | None]] = queue.Queue()
+        self._requests: queue.Queue[tuple[str, int, queue.Queue | None]] = queue.Queue()
         self._dir = tempfile.mkdtemp(prefix="reflect-voice-")
         self._thread = threading.Thread(target=self._work, name="reflect-tts", daemon=True)
         self._thread.start()
@@ -52,8 +66,9 @@ class Pyttsx3Synth:
         # runAndWait can return before the file is written (seen on the first call, and under
         # load), so wait for the driver's own "finished" event, which follows the write.
         finished = threading.Event()
+        rate = self._settings.rate_wpm
         while True:
-            text, reply = self._requests.get()
+            text, wanted_rate, reply = self._requests.get()
             if reply is None:  # close()
                 return
             try:
@@ -67,6 +82,9 @@ class Pyttsx3Synth:
                     engine.setProperty("rate", self._settings.rate_wpm)
                     engine.setProperty("volume", self._settings.volume)
                     engine.connect("finished-utterance", lambda **event: finished.set())
+                if wanted_rate != rate:
+                    engine.setProperty("rate", wanted_rate)
+                    rate = wanted_rate
                 finished.clear()
                 engine.save_to_file(text, path)
                 engine.runAndWait()
@@ -77,9 +95,9 @@ class Pyttsx3Synth:
             except BaseException as exc:  # report everything to the waiting caller
                 reply.put(exc)
 
-    def render(self, text: str) -> Audio:
+    def render(self, text: str, slow: bool = False) -> Audio:
         reply: queue.Queue = queue.Queue()
-        self._requests.put((text, reply))
+        self._requests.put((text, self._settings.rate(slow), reply))
         try:
             result = reply.get(timeout=self._settings.synth_timeout_s)
         except queue.Empty:
@@ -89,7 +107,7 @@ class Pyttsx3Synth:
         return result
 
     def close(self) -> None:
-        self._requests.put(("", None))
+        self._requests.put(("", 0, None))
         shutil.rmtree(self._dir, ignore_errors=True)
 
 
@@ -101,10 +119,11 @@ class EspeakCliSynth:
     def __init__(self, settings: VoiceSettings) -> None:
         self._settings = settings
 
-    def render(self, text: str) -> Audio:
+    def render(self, text: str, slow: bool = False) -> Audio:
         amplitude = str(int(self._settings.volume * 100))
+        rate = str(self._settings.rate(slow))
         # The text goes on stdin: as an argument, a prompt starting with "-" would be an option.
-        cmd = ["espeak-ng", "-s", str(self._settings.rate_wpm), "-a", amplitude, "--stdout"]
+        cmd = ["espeak-ng", "-s", rate, "-a", amplitude, "--stdout"]
         try:
             done = subprocess.run(
                 cmd,
@@ -122,7 +141,11 @@ class EspeakCliSynth:
 
 
 class Voice:
-    """Prints every prompt, then speaks it through the first synthesiser that works."""
+    """Prints every prompt, then speaks it through the first synthesiser that works.
+
+    `say(text, slow=True)` is for what must be taken in (the safety flow): spoken at the
+    synthesisers' slow rate and shown through `show_clearly` (default: `show`).
+    """
 
     def __init__(
         self,
@@ -130,18 +153,28 @@ class Voice:
         sink: AudioSink,
         show: Callable[[str], None],
         warn: Callable[[str], None] = lambda msg: print(f"reflect: {msg}", file=sys.stderr),
+        show_clearly: Callable[[str], None] | None = None,
     ) -> None:
         self._synths = list(synths)
         self._all = list(synths)
         self._sink = sink
         self._show = show
+        self._show_clearly = show_clearly or show
         self._warn = warn
 
-    def say(self, text: str) -> None:
-        self._show(text)
-        audio = self._render(text)
-        if audio is None:
-            return
+    def say(self, text: str, *, slow: bool = False) -> None:
+        (self._show_clearly if slow else self._show)(text)
+        audio = self._render(spoken(text), slow)
+        if audio is not None:
+            self._play(audio)
+
+    def pause(self, seconds: float) -> None:
+        """Quiet for `seconds`, through the sink: written into a WAV, waited out on a speaker,
+        nothing when prompts are only printed."""
+        if seconds > 0:
+            self._play(Audio(np.zeros(round(seconds * PAUSE_RATE_HZ), np.int16), PAUSE_RATE_HZ))
+
+    def _play(self, audio: Audio) -> None:
         try:
             self._sink.play(audio)
         except AudioDeviceError as exc:
@@ -149,11 +182,11 @@ class Voice:
             self._sink.close()
             self._sink = NullSink()
 
-    def _render(self, text: str) -> Audio | None:
+    def _render(self, text: str, slow: bool) -> Audio | None:
         while self._synths:
             synth = self._synths[0]
             try:
-                return synth.render(text)
+                return synth.render(text, slow)
             except SynthesisError as exc:
                 self._synths.pop(0)
                 after = self._synths[0].name if self._synths else "printing prompts only"

@@ -1,0 +1,590 @@
+"""Loading dialogs/safety.yaml: plain phrases with {slots}, a/b choices and ... gaps, compiled once
+into word-boundary regular expressions. Every mistake names the file, line, key and fix."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.dialog.yamlfile import Lines, line_of, load_yaml
+from assistant.errors import BadScriptError
+from assistant.speech.commands import normalize
+
+CATEGORIES = ("self-harm", "abuse", "eating")
+TOP_KEYS = {"spellings", "slots", "actors", "gaps", "people", "reporting", "negation", "categories"}
+GAPS_KEYS = {"words", "never_across"}
+REPORTING_KEYS = {"window", "verbs", "stop", "actor_categories"}
+NEGATION_KEYS = {"cues", "except", "between", "scope"}
+PEOPLE_KEYS = {"me", "others"}
+CATEGORY_KEYS = {"phrases", "near", "patterns", "except"}
+NEAR_KEYS = {"first", "then", "within"}
+
+GAP = "..."
+SLOT = re.compile(r"\{([^{}]*)\}")
+SLOT_NAME = re.compile(r"^[a-z][a-z_]*$")
+PLAIN = re.compile(r"^[a-z0-9'\u2019-]+$")
+EDGE_BEFORE = r"(?<![a-z0-9'])"
+EDGE_AFTER = r"(?![a-z0-9'])"
+_COMMON_WORDS = """i me my myself a an the to of and in on at it is am are was were be been do
+did does not no so for with he she they him her his them their you your we our this that just
+really want wants wanted would will could should can going get got have has had like feel felt
+know think thought time one all what when if about out up there here then now very much more some
+any never always go went off back"""
+#: Words too common in everyday talk to be worth indexing a rule by.
+COMMON = frozenset(_COMMON_WORDS.split())
+#: Contractions after apostrophes are kept by the normaliser: "don't" -> "do not".
+NOT_STEMS = {"wo": "will", "ca": "can", "sha": "shall", "ai": "is"}
+SUFFIXES = (("'m", "am"), ("'re", "are"), ("'ve", "have"), ("'ll", "will"), ("'d", "would"))
+#: Only these take 's as "is"; on other words it is a possessive ("my sister's husband").
+IS_AFTER = frozenset(
+    {"he", "she", "it", "that", "there", "what", "who", "where", "here", "how", "everyone"}
+    | {"everything", "nothing", "someone"}
+)
+
+
+# --- words ------------------------------------------------------------------------------------
+
+
+def expand_word(word: str, spellings: dict[str, str]) -> list[str]:
+    """One normalised word as the words rules are written in: "i'm" -> ["i", "am"]."""
+    if word in spellings:
+        return spellings[word].split()
+    if "'" not in word:  # most words: nothing to do
+        return [word]
+    word = word.strip("'")
+    if not word:
+        return []
+    if word in spellings:
+        return spellings[word].split()
+    if word.endswith("n't") and len(word) > 3:
+        stem = word[:-3]
+        return [NOT_STEMS.get(stem, stem), "not"]
+    for suffix, full in SUFFIXES:
+        if word.endswith(suffix) and len(word) > len(suffix):
+            return [word[: -len(suffix)], full]
+    if word.endswith("'s") and word[:-2] in IS_AFTER:
+        return [word[:-2], "is"]
+    if word == "let's":
+        return ["let", "us"]
+    return [word]
+
+
+def to_words(text: str, spellings: dict[str, str]) -> list[str]:
+    """Lower case, no punctuation, contractions spelled out: what every rule is matched on."""
+    text = text.replace("\u2018", "'").replace("\u02bc", "'")
+    words = []
+    for raw in normalize(text).split():
+        if "'" in raw or raw in spellings:
+            words.extend(expand_word(raw, spellings))
+        else:
+            words.append(raw)
+    return words
+
+
+# --- compiled rules ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One phrase, near-pair or pattern of a category, compiled."""
+
+    category: str
+    source: str  # as written in the file, for explain()
+    line: int | None
+    regex: re.Pattern[str]
+    anchors: frozenset[str] | None  # one of these words must be in the text; None: always try
+    span: int  # the most words a match can have (with `then` and `within`, for near rules)
+    then: re.Pattern[str] | None = None  # near rules: the second phrase
+    within: int = 0  # near rules: most words between the two phrases
+
+
+@dataclass(frozen=True)
+class Rules:
+    path: Path
+    spellings: dict[str, str]
+    rules: tuple[Rule, ...]
+    excepts: dict[str, re.Pattern[str] | None]  # per category: idioms and look-alikes
+    me: re.Pattern[str]  # words saying a concern is the speaker's
+    others: re.Pattern[str]  # words saying it is someone else's
+    reporters: re.Pattern[str]  # others, plus "told me"-style reporting before a phrase
+    actors: re.Pattern[str]  # the actor slots' words: "he", "my boyfriend"
+    actor_categories: frozenset[str]  # where an actor before a phrase is not whose concern it is
+    window: int
+    stop: frozenset[str]
+    subjects: frozenset[str]  # words that start a clause (a negation before them is not theirs)
+    cues: re.Pattern[str]
+    cue_excepts: re.Pattern[str] | None
+    between: frozenset[str]
+    scope: int
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+class _Where:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def error(self, container: Any, key: Any, keypath: str, message: str) -> BadScriptError:
+        line = line_of(container, key)
+        return BadScriptError(f"{self.path}{f':{line}' if line else ''}: {keypath}: {message}")
+
+
+def _unknown_keys(where: _Where, mapping: dict, allowed: set[str], keypath: str) -> None:
+    for key in mapping:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"expected one of {sorted(allowed)}"
+            name = f"{keypath}.{key}" if keypath else str(key)
+            raise where.error(mapping, key, name, f"unknown key; {hint}")
+
+
+def _mapping(where: _Where, parent: dict, key: str, keypath: str, allowed: set[str]) -> dict:
+    value = parent.get(key)
+    if not isinstance(value, dict):
+        raise where.error(parent, key, keypath, f"expected a mapping with keys {sorted(allowed)}")
+    _unknown_keys(where, value, allowed, keypath)
+    return value
+
+
+def _strings(where: _Where, parent: dict, key: str, keypath: str) -> list[str]:
+    value = parent.get(key)
+    if not isinstance(value, list) or not value:
+        raise where.error(parent, key, keypath, "expected a list with at least one entry")
+    for i, item in enumerate(value):
+        if isinstance(item, bool):  # yes/no/on/off without quotes
+            raise where.error(
+                value,
+                i,
+                f"{keypath}[{i}]",
+                'YAML read this word as true/false; put it in quotes ("no")',
+            )
+        if not isinstance(item, str) or not item.strip():
+            raise where.error(value, i, f"{keypath}[{i}]", "expected a phrase (text)")
+    return value
+
+
+def _count(where: _Where, parent: dict, key: str, keypath: str, low: int, high: int) -> int:
+    value = parent.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise where.error(parent, key, keypath, f"expected a whole number from {low} to {high}")
+    return value
+
+
+At = tuple[Any, Any, str]  # where a value sits: (its container, its key there, its key path)
+
+
+class _Compiler:
+    """Turns phrases into regular expressions, expanding {slots} (nested, checked for loops)."""
+
+    def __init__(self, where: _Where, slots: Any, spellings: dict[str, str]) -> None:
+        self.where = where
+        self.slots = slots
+        self.spellings = spellings
+        self.memo: dict[str, Piece] = {}
+        self.visiting: list[str] = []
+        self.actors: set[str] = set()
+        self.gap = ""  # the regex of a ... gap, set once `gaps` is read
+        self.gap_words = 0
+        self.groups = 0
+
+    def fail(self, at: At, message: str) -> BadScriptError:
+        return self.where.error(*at, message)
+
+    def slot(self, name: str, at: At) -> Piece:
+        if not SLOT_NAME.match(name) or name not in self.slots:
+            known = ", ".join(f"{{{s}}}" for s in self.slots)
+            close = difflib.get_close_matches(name, list(self.slots), n=1)
+            hint = f"did you mean {{{close[0]}}}? " if close else ""
+            raise self.fail(at, f"unknown slot {{{name}}}; {hint}slots are {known}")
+        if name not in self.memo:
+            if name in self.visiting:
+                loop = " -> ".join(f"{{{s}}}" for s in [*self.visiting, name])
+                raise self.fail(at, f"slots refer to each other in a loop ({loop}); break it")
+            self.visiting.append(name)
+            self.memo[name] = self._slot(name)
+            self.visiting.pop()
+        return self.memo[name]
+
+    def _slot(self, name: str) -> Piece:
+        items = _strings(self.where, self.slots, name, f"slots.{name}")
+        alternatives = []
+        # longest first, so "my best friend" is preferred to "my"
+        for i in sorted(range(len(items)), key=lambda i: len(items[i]), reverse=True):
+            here = (items, i, f"slots.{name}[{i}]")
+            if GAP in items[i].split():
+                raise self.fail(here, "a slot entry cannot contain a ... gap")
+            pieces = [self.token(t, here) for t in items[i].split()]
+            plain = [p.plain for p in pieces]
+            alternatives.append(
+                Piece(
+                    " ".join(p.regex for p in pieces),
+                    _best_anchor([p.needs for p in pieces if p.needs]),
+                    sum(p.words for p in pieces),
+                    None if None in plain else " ".join(plain),  # type: ignore[arg-type]
+                )
+            )
+        return _choice(alternatives)
+
+    def literal(self, text: str, at: At) -> list[str]:
+        if not PLAIN.match(text.lower()):
+            raise self.fail(
+                at,
+                f"{text!r} is not a plain word; phrases are words, {{slots}}, a/b choices and "
+                "... gaps (regular expressions go under patterns)",
+            )
+        return to_words(text, self.spellings)
+
+    def affix(self, text: str, token: str, at: At) -> str:
+        """Letters glued to a slot, kept as written: the 's of "{relative}'s"."""
+        if "{" in text or "}" in text:
+            raise self.fail(at, f"{token!r}: unmatched brace; write slots as {{name}}")
+        if text and not PLAIN.match(text.lower()):
+            raise self.fail(at, f"{token!r}: only letters and ' may be joined to a slot")
+        return re.escape(text.lower().replace("\u2019", "'"))
+
+    def token(self, token: str, at: At) -> Piece:
+        """One phrase token: a word (or words, "can't"), a/b choice, {slot} or "{slot}'s"."""
+        if "/" in token:
+            choices = token.split("/")
+            if not all(choices):
+                raise self.fail(at, f"{token!r} has an empty choice; write a/b/c")
+            return _choice([self.token(c, at) for c in choices])
+        if "{" in token or "}" in token:
+            regex, last, slots = "", 0, []
+            for m in SLOT.finditer(token):
+                slots.append(self.slot(m.group(1), at))
+                regex += self.affix(token[last : m.start()], token, at) + slots[-1].regex
+                last = m.end()
+            regex += self.affix(token[last:], token, at)
+            affixed = regex != slots[0].regex if len(slots) == 1 else True
+            needs = None if affixed else slots[0].needs  # "{relative}'s": its words change
+            return Piece(regex, needs, max(s.words for s in slots))
+        words = self.literal(token, at)
+        if not words:
+            raise self.fail(at, f"{token!r} has no letters")
+        text = " ".join(words)
+        return Piece(re.escape(text), frozenset([max(words, key=len)]), len(words), text)
+
+    def phrase(self, text: str, at: At, groups: bool = True) -> Piece:
+        """The regex of a phrase; with groups, actor slots and gaps are named for the matcher,
+        which also checks that a match starts at a word (a leading look-behind would slow every
+        search down)."""
+        tokens = text.split()
+        if tokens[0] == GAP or tokens[-1] == GAP:
+            raise self.fail(at, "a ... gap must stand between two words, not at an end")
+        out, sep, needs, words = "", "", [], 0
+        for i, token in enumerate(tokens):
+            if token == GAP:
+                if tokens[i - 1] == GAP:
+                    raise self.fail(at, "two ... gaps in a row; use one")
+                out += " " + (f"(?P<g{self._next()}>{self.gap})" if groups else self.gap)
+                sep, words = "", words + self.gap_words
+                continue
+            piece = self.token(token, at)
+            regex = piece.regex
+            if groups and token[1:-1] in self.actors and SLOT.fullmatch(token):
+                regex = f"(?P<a{self._next()}>{regex})"
+            out += sep + regex
+            sep, words = " ", words + piece.words
+            if piece.needs:
+                needs.append(piece.needs)
+        start = "" if groups else EDGE_BEFORE
+        return Piece(start + out + EDGE_AFTER, _best_anchor(needs), words)
+
+    def pattern(self, text: str, at: At) -> str:
+        """A raw regular expression, with {slots} expanded (actor slots named as in phrases)."""
+
+        def slot(m: re.Match[str]) -> str:
+            regex = self.slot(m.group(1), at).regex
+            return f"(?P<a{self._next()}>{regex})" if m.group(1) in self.actors else regex
+
+        body = re.sub(r"\{([a-z][a-z_]*)\}", slot, text)
+        self.compile(body, at)  # on its own: wrapped, "[1-9" would read as a valid "[1-9)..."
+        return "(?:" + body + ")" + EDGE_AFTER
+
+    def compile(self, regex: str, at: At) -> re.Pattern[str]:
+        try:
+            return re.compile(regex)
+        except re.error as exc:
+            raise self.fail(at, f"not a valid regular expression: {exc}") from None
+
+    def alternation(self, parent: dict, key: str, keypath: str, extra: Iterable[str] = ()):
+        """One regex matching any phrase of a list (and of `extra`)."""
+        items = _strings(self.where, parent, key, keypath)
+        regexes = [
+            self.phrase(p, (items, i, f"{keypath}[{i}]"), False).regex for i, p in enumerate(items)
+        ]
+        regexes += [self.phrase(p, (parent, key, keypath), False).regex for p in extra]
+        return self.compile("|".join(regexes), (parent, key, keypath))
+
+    def _next(self) -> int:
+        self.groups += 1
+        return self.groups
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A compiled part of a phrase: its regex, words one of which any match contains (None:
+    cannot tell), the most words it can match, and its text when it is plain words."""
+
+    regex: str
+    needs: frozenset[str] | None
+    words: int
+    plain: str | None = None
+
+
+def _choice(pieces: list[Piece]) -> Piece:
+    needs = [p.needs for p in pieces]
+    merged = None if None in needs else frozenset().union(*needs)  # type: ignore[arg-type]
+    plain = sorted({p.plain for p in pieces if p.plain is not None})
+    others = [p.regex for p in pieces if p.plain is None]
+    # plain words as a prefix tree ("hit|hits|hitting" -> "hit(?:s|ting)?"): much faster to fail
+    regex = "(?:" + "|".join(others + ([_trie(plain)] if plain else [])) + ")"
+    return Piece(regex, merged, max(p.words for p in pieces))
+
+
+def _trie(words: list[str]) -> str:
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_regex(tree)
+
+
+def _trie_regex(node: dict) -> str:
+    branches = [re.escape(ch) + _trie_regex(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:  # a word may end here
+        return f"(?:{body})?"
+    return body
+
+
+def _best_anchor(needs: list[frozenset[str]]) -> frozenset[str] | None:
+    """The most selective word set: prefer uncommon words, then long ones."""
+    if not needs:
+        return None
+    return max(needs, key=lambda s: (-len(s & COMMON), min(len(w) for w in s)))
+
+
+# --- the sections of the file -----------------------------------------------------------------
+
+
+def _spellings(where: _Where, data: Lines) -> dict[str, str]:
+    table = data.get("spellings", {})
+    if not isinstance(table, dict):
+        raise where.error(data, "spellings", "spellings", "expected a mapping: word: replacement")
+    out = {}
+    for word, full in table.items():
+        if not isinstance(word, str) or not PLAIN.match(word) or not isinstance(full, str):
+            raise where.error(table, word, f"spellings.{word}", "expected word: words in its place")
+        out[normalize(word)] = " ".join(to_words(full, {}))
+    return out
+
+
+def _slots(where: _Where, data: Lines, spellings: dict[str, str]) -> _Compiler:
+    slots = data["slots"]
+    if not isinstance(slots, dict):
+        raise where.error(data, "slots", "slots", "expected a mapping: name: [words]")
+    comp = _Compiler(where, slots, spellings)
+    for name in slots:
+        if not isinstance(name, str) or not SLOT_NAME.match(name):
+            raise where.error(
+                slots, name, f"slots.{name}", "slot names are lower-case letters and _"
+            )
+    actors = _strings(where, data, "actors", "actors")
+    for i, name in enumerate(actors):
+        comp.slot(name, (actors, i, f"actors[{i}]"))
+        comp.actors.add(name)
+    gaps = _mapping(where, data, "gaps", "gaps", GAPS_KEYS)
+    words = _count(where, gaps, "words", "gaps.words", 1, 8)
+    across = _words(where, gaps, "never_across", "gaps.never_across", spellings)
+    comp.gap = f"(?:(?!(?:{'|'.join(map(re.escape, across))}) )[a-z0-9']+ ){{0,{words}}}?"
+    comp.gap_words = words
+    for name in slots:  # report mistakes in unused slots too
+        comp.slot(name, (slots, name, f"slots.{name}"))
+    return comp
+
+
+def _phrases(comp: _Compiler, name: str, spec: dict, keypath: str) -> list[Rule]:
+    phrases = _strings(comp.where, spec, "phrases", f"{keypath}.phrases")
+    rules = []
+    for i, text in enumerate(phrases):
+        at = (phrases, i, f"{keypath}.phrases[{i}]")
+        piece = comp.phrase(text, at)
+        rules.append(
+            Rule(
+                name,
+                text,
+                line_of(phrases, i),
+                comp.compile(piece.regex, at),
+                piece.needs,
+                piece.words,
+            )
+        )
+    return rules
+
+
+def _near(comp: _Compiler, name: str, spec: dict, keypath: str) -> list[Rule]:
+    where = comp.where
+    near = spec.get("near", [])
+    if not isinstance(near, list):
+        raise where.error(spec, "near", f"{keypath}.near", "expected a list of pairs")
+    rules = []
+    for i, pair in enumerate(near):
+        at = (near, i, f"{keypath}.near[{i}]")
+        if not isinstance(pair, dict):
+            raise where.error(*at, "expected {first: phrase, then: phrase, within: words}")
+        _unknown_keys(where, pair, NEAR_KEYS, at[2])
+        for key in ("first", "then"):
+            if not isinstance(pair.get(key), str) or not pair[key].strip():
+                raise where.error(pair, key, f"{at[2]}.{key}", "expected a phrase")
+        first = comp.phrase(pair["first"], (pair, "first", f"{at[2]}.first"))
+        then = comp.phrase(pair["then"], (pair, "then", f"{at[2]}.then"))
+        within = _count(where, pair, "within", f"{at[2]}.within", 1, 30)
+        source = f"{pair['first']} ... {pair['then']}"
+        rules.append(
+            Rule(
+                name,
+                source,
+                line_of(near, i),
+                comp.compile(first.regex, at),
+                first.needs,
+                first.words + within + then.words,
+                comp.compile(then.regex, at),
+                within,
+            )
+        )
+    return rules
+
+
+def _patterns(comp: _Compiler, name: str, spec: dict, keypath: str) -> list[Rule]:
+    patterns = spec.get("patterns", [])
+    if not isinstance(patterns, list):
+        raise comp.where.error(spec, "patterns", f"{keypath}.patterns", "expected a list")
+    rules = []
+    for i, text in enumerate(patterns):
+        at = (patterns, i, f"{keypath}.patterns[{i}]")
+        if not isinstance(text, str) or not text.strip():
+            raise comp.where.error(*at, "expected a regular expression (text)")
+        rules.append(
+            Rule(
+                name, text, line_of(patterns, i), comp.compile(comp.pattern(text, at), at), None, 0
+            )
+        )
+    return rules
+
+
+def _excepts(comp: _Compiler, spec: dict, keypath: str) -> re.Pattern[str] | None:
+    return comp.alternation(spec, "except", f"{keypath}.except") if "except" in spec else None
+
+
+def _categories(where: _Where, data: Lines, comp: _Compiler) -> tuple[list[Rule], dict]:
+    categories = data["categories"]
+    if not isinstance(categories, dict):
+        raise where.error(data, "categories", "categories", f"expected a mapping of {CATEGORIES}")
+    for name in categories:
+        if name not in CATEGORIES:
+            raise where.error(
+                categories,
+                name,
+                f"categories.{name}",
+                f"unknown category; categories are {', '.join(CATEGORIES)}",
+            )
+    rules: list[Rule] = []
+    excepts = {}
+    for name in CATEGORIES:
+        if name not in categories:
+            raise where.error(data, "categories", f"categories.{name}", "missing; add its rules")
+        keypath = f"categories.{name}"
+        spec = _mapping(where, categories, name, keypath, CATEGORY_KEYS)
+        rules += _phrases(comp, name, spec, keypath)
+        rules += _near(comp, name, spec, keypath)
+        rules += _patterns(comp, name, spec, keypath)
+        excepts[name] = _excepts(comp, spec, keypath)
+    return rules, excepts
+
+
+def _category_list(where: _Where, parent: dict, key: str, keypath: str) -> frozenset[str]:
+    names = _strings(where, parent, key, keypath)
+    for i, name in enumerate(names):
+        if name not in CATEGORIES:
+            raise where.error(
+                names,
+                i,
+                f"{keypath}[{i}]",
+                f"unknown category {name!r}; categories are {', '.join(CATEGORIES)}",
+            )
+    return frozenset(names)
+
+
+def _words(where: _Where, parent: dict, key: str, keypath: str, spellings: dict) -> list[str]:
+    return [w for p in _strings(where, parent, key, keypath) for w in to_words(p, spellings)]
+
+
+def load_rules(path: Path) -> Rules:
+    """Load and compile the rules; a file already loaded (same size and time) is not compiled
+    again, since compiling takes about half a second."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return _load_rules(path)  # let load_yaml report it
+    return _cached(path.resolve(), path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _cached(resolved: Path, path: Path, mtime_ns: int, size: int) -> Rules:
+    return _load_rules(path)
+
+
+def _load_rules(path: Path) -> Rules:
+    data = load_yaml(path)
+    where = _Where(path)
+    _unknown_keys(where, data, TOP_KEYS, "")
+    for key in sorted(TOP_KEYS - {"spellings"}):
+        if key not in data:
+            raise where.error(data, key, key, "missing; see the comments in dialogs/safety.yaml")
+    spellings = _spellings(where, data)
+    comp = _slots(where, data, spellings)
+    rules, excepts = _categories(where, data, comp)
+    people = _mapping(where, data, "people", "people", PEOPLE_KEYS)
+    reporting = _mapping(where, data, "reporting", "reporting", REPORTING_KEYS)
+    negation = _mapping(where, data, "negation", "negation", NEGATION_KEYS)
+    others = _strings(where, people, "others", "people.others")
+    actors = "|".join(f"{{{a}}}" for a in sorted(comp.actors))
+    return Rules(
+        path=path,
+        spellings=spellings,
+        rules=tuple(rules),
+        excepts=excepts,
+        me=comp.alternation(people, "me", "people.me"),
+        others=comp.alternation(people, "others", "people.others"),
+        reporters=comp.alternation(reporting, "verbs", "reporting.verbs", others),
+        actors=comp.compile(
+            EDGE_BEFORE + comp.pattern(actors, (data, "actors", "actors")),
+            (data, "actors", "actors"),
+        ),
+        actor_categories=_category_list(
+            where, reporting, "actor_categories", "reporting.actor_categories"
+        ),
+        window=_count(where, reporting, "window", "reporting.window", 1, 20),
+        stop=frozenset(_words(where, reporting, "stop", "reporting.stop", spellings)),
+        subjects=frozenset(
+            _words(where, data["gaps"], "never_across", "gaps.never_across", spellings)
+        ),
+        cues=comp.alternation(negation, "cues", "negation.cues"),
+        cue_excepts=comp.alternation(negation, "except", "negation.except")
+        if "except" in negation
+        else None,
+        between=frozenset(_words(where, negation, "between", "negation.between", spellings)),
+        scope=_count(where, negation, "scope", "negation.scope", 0, 8),
+    )

@@ -1,0 +1,78 @@
+"""A journal writer to be killed: run as a child of the crash tests.
+
+Each line on stdin, "MODE DELAY_S", forks a writer (so nothing is imported again), lets it work
+for DELAY_S, kills it with SIGKILL and answers "killed". A writer appends to the log only after
+the journal call returned, so every line in the log is something reported saved.
+
+MODE session: start sessions and save turns, as `reflect evening` does.
+MODE lock: lock and unlock the journal over and over (a key derivation, then every file).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from assistant.journal.store import Journal
+
+PASS = "crash test passphrase"
+
+
+def log(fd: int, line: str) -> None:
+    os.write(fd, f"{line}\n".encode())  # one write to an O_APPEND file: never torn
+
+
+def write_sessions(data: Path, fd: int, rng: random.Random) -> None:
+    journal = Journal(data, passphrase=lambda: PASS)
+    while True:
+        sid = journal.start("evening")
+        log(fd, f"start {sid}")
+        for turn in range(rng.randint(1, 20)):
+            answer = f"{sid}-{turn} " + "and then I waited for his reply " * rng.randint(1, 40)
+            journal.add_turn(sid, {"state": "today", "prompt": "What happened?", "answer": answer})
+            log(fd, f"saved {sid} {sid}-{turn}")
+        journal.finish(sid, "completed")
+        log(fd, f"finished {sid}")
+
+
+def lock_and_unlock(data: Path, fd: int) -> None:
+    while True:
+        journal = Journal(data, passphrase=lambda: PASS)
+        if journal.codec.locked:
+            journal.unlock()
+            log(fd, "unlocked")
+        else:
+            journal.lock(PASS)
+            log(fd, "locked")
+
+
+def main() -> None:
+    data, log_path = Path(sys.argv[1]), sys.argv[2]
+    for line in sys.stdin:
+        mode, delay = line.split()
+        pid = os.fork()
+        if pid == 0:
+            fd = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            rng = random.Random(os.getpid())
+            try:
+                if mode == "session":
+                    write_sessions(data, fd, rng)
+                else:
+                    lock_and_unlock(data, fd)
+            except BaseException:
+                traceback.print_exc()
+            os._exit(1)  # only reached on an error: the test sees that no kill was needed
+        time.sleep(float(delay))
+        os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+        killed = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+        print("killed" if killed else f"exited {status}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

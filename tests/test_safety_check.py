@@ -1,0 +1,403 @@
+"""The safety check: a labelled corpus (tests/safety_corpus.yaml) run both as typed and as the
+speech model writes it, the behaviour other code relies on, and rule-file mistakes named by
+file:line and key."""
+
+from __future__ import annotations
+
+import dataclasses
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assistant.dialog.script import script_paths
+from assistant.errors import BadScriptError
+from assistant.safety.check import CATEGORIES, Concern, SafetyCheck, load_safety
+from assistant.settings import DIALOGS_DIR
+from assistant.speech.commands import normalize
+
+CORPUS = Path(__file__).with_name("safety_corpus.yaml")
+RECALL_MIN = 0.95
+FALSE_ALARMS_MAX = 0.03
+RIGHT_PERSON_MIN = 0.95
+
+
+@pytest.fixture(scope="module")
+def safety() -> SafetyCheck:
+    return load_safety(DIALOGS_DIR / "safety.yaml")
+
+
+def corpus() -> tuple[list[tuple[str, Concern]], list[str]]:
+    data = yaml.safe_load(CORPUS.read_text(encoding="utf-8"))
+    concerning = [
+        (text, Concern(category, who == "reported"))
+        for category in CATEGORIES
+        for who in ("me", "reported")
+        for text in data[category][who]
+    ]
+    return concerning, data["ordinary"]
+
+
+def spoken(text: str) -> str:
+    """What the Vosk small model writes: lower case, no punctuation, apostrophes kept."""
+    return normalize(text)
+
+
+FORMS = {"as written": str, "as spoken": spoken}
+
+
+# --- the corpus -------------------------------------------------------------------------------
+
+
+def test_corpus_is_large_and_covers_every_category():
+    concerning, ordinary = corpus()
+    assert len(concerning) >= 150
+    assert len(ordinary) >= 150
+    for category in CATEGORIES:
+        mine = [c for _, c in concerning if c.category == category]
+        assert len(mine) >= 40, category
+        assert sum(c.reported for c in mine) >= 5, category
+    texts = [t for t, _ in concerning] + ordinary
+    assert len(set(texts)) == len(texts), "a sentence is listed twice"
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_corpus_recall_and_false_alarms(safety, capsys, form):
+    concerning, ordinary = corpus()
+    shape = FORMS[form]
+    results = [(text, want, safety.check(shape(text))) for text, want in concerning]
+    caught = [(t, want, got) for t, want, got in results if got and got.category == want.category]
+    right_person = [r for r in caught if r[2] == r[1]]
+    alarms = [(text, got) for text in ordinary if (got := safety.check(shape(text)))]
+    recall = len(caught) / len(concerning)
+    false_alarms = len(alarms) / len(ordinary)
+    by_category = ", ".join(
+        f"{c} {sum(w.category == c for _, w, _ in caught)}/"
+        f"{sum(w.category == c for _, w in concerning)}"
+        for c in CATEGORIES
+    )
+    with capsys.disabled():
+        print(
+            f"\nsafety corpus, {form}: recall {recall:.3f} ({len(caught)}/{len(concerning)}: "
+            f"{by_category}); about the right person {len(right_person)}/{len(caught)}; "
+            f"false alarms {false_alarms:.3f} ({len(alarms)}/{len(ordinary)})"
+        )
+    missed = [
+        (t, want, got) for t, want, got in results if not got or got.category != want.category
+    ]
+    assert recall >= RECALL_MIN, missed
+    assert false_alarms <= FALSE_ALARMS_MAX, alarms
+    wrong_person = [r for r in caught if r[2] != r[1]]
+    assert len(right_person) / len(caught) >= RIGHT_PERSON_MIN, wrong_person
+
+
+# --- behaviour --------------------------------------------------------------------------------
+
+
+def test_the_interface():
+    assert CATEGORIES == ("self-harm", "abuse", "eating")
+    concern = Concern("abuse", reported=False)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        concern.reported = True  # type: ignore[misc]
+    assert [f.name for f in dataclasses.fields(Concern)] == ["category", "reported"]
+
+
+def test_nothing_to_check(safety):
+    assert safety.check("") is None
+    assert safety.check("   ...  ") is None
+    assert safety.check_all("Today was a good day.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("I stopped eating and last night he hit me and I just want to die", "self-harm"),
+        ("He hits me when he's drunk and I've stopped eating.", "abuse"),
+        ("I make myself sick after dinner.", "eating"),
+    ],
+)
+def test_the_most_urgent_concern_comes_first(safety, text, category):
+    assert safety.check(text) == Concern(category, reported=False)
+
+
+def test_the_speakers_own_concern_comes_before_a_reported_one(safety):
+    text = "My friend said she wanted to kill herself. And he checks my phone every night."
+    assert safety.check(text) == Concern("abuse", reported=False)
+    assert safety.check_all(text) == [Concern("abuse", False), Concern("self-harm", True)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He said he would kill me.", Concern("abuse", False)),  # a threat against the speaker
+        # a threat to kill himself: a life at risk; see the comment in dialogs/safety.yaml
+        ("He said he'd kill himself if I left.", Concern("self-harm", True)),
+        ("My friend said she wanted to kill herself.", Concern("self-harm", True)),
+        ("My friend told me she hurts herself.", Concern("self-harm", True)),
+        ("My sister's husband hits her.", Concern("abuse", True)),
+        ("my sisters husband hits her", Concern("abuse", True)),
+        ("My friend is scared of her husband.", Concern("abuse", True)),
+        ("My brother said life isn't worth living.", Concern("self-harm", True)),
+        ("I told him life isn't worth living.", Concern("self-harm", False)),
+        ("He put spyware on my phone.", Concern("abuse", False)),
+        ("My daughter stopped eating after her breakup.", Concern("eating", True)),
+    ],
+)
+def test_whose_concern_it_is(safety, text, expected):
+    assert safety.check(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not suicidal.",
+        "I would never hurt myself.",
+        "He has never hit me.",
+        "He's never hit me, he's gentle.",
+        "I'm not afraid of him.",
+        "I'm not going to kill myself over a boy.",
+        "I don't have an eating disorder.",
+    ],
+)
+def test_a_plain_negation_cancels_what_it_governs(safety, text):
+    assert safety.check(text) is None
+    assert safety.check(spoken(text)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("I don't want to live anymore.", "self-harm"),
+        ("I can't go on.", "self-harm"),
+        ("I don't see the point of going on.", "self-harm"),
+        ("No one would care if I died.", "self-harm"),
+        ("I can't stop thinking about killing myself.", "self-harm"),
+        ("I'm not suicidal but some nights I wish I wouldn't wake up.", "self-harm"),
+        ("He never hit me but he threatens to leave me with nothing if I see my sister.", "abuse"),
+        ("I don't know, I want to die.", "self-harm"),
+        ("He doesn't just shout, he hits me.", "abuse"),
+    ],
+)
+def test_negation_never_cancels_crisis_language_or_another_concern(safety, text, category):
+    assert safety.check(text) == Concern(category, False)
+    assert safety.check(spoken(text)) == Concern(category, False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I could kill for a coffee.",
+        "This fight is killing me.",
+        "I'm dying to see him.",
+        "I'd rather die than text him first.",
+        "My mum would kill me if she knew.",
+        "I keep checking whether he's read my message.",
+        "I stopped eating dinner with my parents on Sundays.",
+        "He pushed me to apply for the job.",
+        "I binge-watched the whole series.",
+    ],
+)
+def test_idioms_and_ordinary_insecurity_are_not_alarms(safety, text):
+    assert safety.check(text) is None
+
+
+def test_monitoring_by_him_is_not_checking_on_him(safety):
+    assert safety.check("I keep checking whether he's read my message") is None
+    assert safety.check("I checked his phone once and felt terrible") is None
+    text = "he checks my phone every night and gets angry if I delete anything"
+    assert safety.check(text) == Concern("abuse", False)
+
+
+def test_typed_forms_and_spoken_forms_agree(safety):
+    forms = [
+        "I\u2019m scared of him.",
+        "I'm scared of him",
+        "im scared of him",
+        "i am scared of him",
+    ]
+    assert {safety.check(text) for text in forms} == {Concern("abuse", False)}
+    forms = ["I don\u2019t want to live anymore", "i dont want to live", "I DON'T WANT TO LIVE"]
+    assert {safety.check(text) for text in forms} == {Concern("self-harm", False)}
+
+
+def test_what_is_quoted_is_reported(safety):
+    assert safety.check('My friend texted me "I want to die".') == Concern("self-harm", True)
+    typed = "She wrote \u201cI can\u2019t go on\u201d and logged off."
+    assert safety.check(typed) == Concern("self-harm", True)
+    # an unpaired quote mark is ignored rather than quoting the rest of the answer
+    assert safety.check('I said "no and then: I want to die') == Concern("self-harm", False)
+
+
+def test_explain_names_the_rule_and_its_line(safety):
+    hits = safety.explain("He hits me.")
+    assert hits
+    lines = (DIALOGS_DIR / "safety.yaml").read_text(encoding="utf-8").splitlines()
+    for hit in hits:
+        assert hit.concern == Concern("abuse", False)
+        assert hit.words in "he hits me"
+        assert hit.rule in lines[hit.line - 1]
+
+
+def test_long_answers_are_checked_whole(safety):
+    """No timing asserts: this only shows a 2,000-word answer goes through, concern and all."""
+    _, ordinary = corpus()
+    words = " ".join(ordinary * 3).split()[:2000]
+    safety.check(" ".join(words))
+    answer = " ".join(
+        [*words[:1000], "and honestly I don't want to be alive anymore", *words[1000:]]
+    )
+    assert Concern("self-harm", False) in safety.check_all(answer)
+    assert Concern("self-harm", False) in safety.check_all(spoken(answer))
+
+
+def test_safety_and_support_files_are_not_scripts():
+    assert {"safety", "support"}.isdisjoint(script_paths(DIALOGS_DIR))
+
+
+# --- the rule file ----------------------------------------------------------------------------
+
+MINIMAL = """\
+slots:
+  he: [he, she, "{partner}"]
+  partner: [my partner, my boyfriend]
+  i: [i, he, she]
+  me: [me, her]
+  myself: [myself, herself]
+actors: [he]
+gaps: {words: 3, never_across: [i, he, she]}
+people:
+  me: [i, me, my, myself]
+  others: [he, she, her, herself]
+reporting:
+  window: 6
+  verbs: [told me]
+  stop: [and, but]
+  actor_categories: [abuse]
+negation:
+  cues: [not, never]
+  except: [not just]
+  between: [am, is, going, to]
+  scope: 4
+categories:
+  self-harm:
+    phrases: ["kill {myself}", "{i} ... want to die"]
+    except: [kill for]
+  abuse:
+    phrases: ["{he} ... hits {me}"]
+    near:
+      - {first: checks my phone, then: angry, within: 8}
+  eating:
+    phrases: ["make {myself} sick"]
+    patterns: ["[1-9][0-9]{2} calories"]
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "safety.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def test_a_small_rule_file_works(tmp_path):
+    check = load_safety(write(tmp_path, MINIMAL))
+    assert check.check("I want to die") == Concern("self-harm", False)
+    assert check.check("she wants to die") is None  # "wants" is not in this small file
+    assert check.check("she said she would kill herself") == Concern("self-harm", True)
+    assert check.check("my boyfriend hits me") == Concern("abuse", False)
+    assert check.check("he never hits me") is None
+    assert check.check("he checks my phone and gets angry") == Concern("abuse", False)
+    assert check.check("I am on 600 calories") == Concern("eating", False)
+    assert check.check("I'd kill for a coffee") is None
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            '"kill {myself}"',
+            '"kill {myslef}"',
+            "categories.self-harm.phrases[0]: unknown slot {myslef}; did you mean {myself}? "
+            "slots are {he}, {partner}, {i}, {me}, {myself}",
+        ),
+        ("actors: [he]", "actor: [he]", "actor: unknown key; did you mean 'actors'?"),
+        (
+            'phrases: ["make {myself} sick"]',
+            "phrases: []",
+            "categories.eating.phrases: expected a list with at least one entry",
+        ),
+        (
+            '"[1-9][0-9]{2} calories"',
+            '"[1-9"',
+            "categories.eating.patterns[0]: not a valid regular expression",
+        ),
+        (
+            "  eating:\n",
+            "  eatting:\n",
+            "categories.eatting: unknown category; categories are self-harm, abuse, eating",
+        ),
+        (
+            "then: angry, within: 8}",
+            "then: angry}",
+            "categories.abuse.near[0].within: expected a whole number from 1 to 30",
+        ),
+        (
+            "partner: [my partner, my boyfriend]",
+            'partner: ["{he}"]',
+            "slots refer to each other in a loop",
+        ),
+        (
+            '"{i} ... want to die"',
+            '"{i} want to die ..."',
+            "categories.self-harm.phrases[1]: a ... gap must stand between two words",
+        ),
+        (
+            '"kill {myself}"',
+            '"kill (myself|herself)"',
+            "categories.self-harm.phrases[0]: '(myself|herself)' is not a plain word",
+        ),
+        (
+            "actor_categories: [abuse]",
+            "actor_categories: [abus]",
+            "reporting.actor_categories[0]: unknown category 'abus'",
+        ),
+        (
+            "cues: [not, never]",
+            "cues: [not, no]",
+            "negation.cues[1]: YAML read this word as true/false; put it in quotes",
+        ),
+        ("  scope: 4\n", "  scope: lots\n", "negation.scope: expected a whole number"),
+        (
+            "  except: [kill for]\n",
+            "  except: []\n",
+            "categories.self-harm.except: expected a list with at least one entry",
+        ),
+    ],
+)
+def test_rule_file_mistakes_name_file_line_key_and_fix(tmp_path, old, new, expected):
+    assert MINIMAL.count(old) == 1
+    text = MINIMAL.replace(old, new)
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if new.strip() in row)
+    path = write(tmp_path, text)
+    with pytest.raises(BadScriptError) as err:
+        load_safety(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}:{line}: "), message
+    assert expected in message
+    assert "\n" not in message
+
+
+def test_a_missing_section_is_named(tmp_path):
+    path = write(tmp_path, MINIMAL.replace("negation:", "negatoin:"))
+    with pytest.raises(BadScriptError, match=r"negatoin: unknown key; did you mean 'negation'"):
+        load_safety(path)
+    text = MINIMAL[: MINIMAL.index("negation:")] + MINIMAL[MINIMAL.index("\ncategories:") + 1 :]
+    with pytest.raises(BadScriptError, match=r"safety.yaml:1: negation: missing"):
+        load_safety(write(tmp_path, text))
+
+
+def test_the_shipped_rules_reload_when_edited(tmp_path):
+    path = write(tmp_path, MINIMAL)
+    assert load_safety(path).check("I want to die")
+    path.write_text(MINIMAL.replace("want to die", "want to vanish"), encoding="utf-8")
+    assert load_safety(path).check("I want to die") is None
