@@ -3,6 +3,7 @@ opens and holds every turn that had been reported saved."""
 
 from __future__ import annotations
 
+import json
 import random
 import subprocess
 import sys
@@ -39,6 +40,13 @@ class Killer:
         self._child.stdin.flush()
         reply = self._child.stdout.readline().strip()
         assert reply == "killed", f"{reply}: {self._child.stderr.read() if reply else ''}"
+
+    def run_script(self, data: Path, log: Path, step: int) -> str:
+        self._child.stdin.write(f"script {step} {data} {log}\n")
+        self._child.stdin.flush()
+        reply = self._child.stdout.readline().strip()
+        assert reply in ("died", "completed"), f"{reply}: {self._child.stderr.read()}"
+        return reply
 
     def reported(self) -> list[list[str]]:
         return (
@@ -127,3 +135,78 @@ def test_sigkill_while_locking_or_unlocking_loses_nothing(tmp_path, capsys):
             f"through the files; all {2 * SESSIONS} turns there after each"
         )
     assert halfway >= 2
+
+
+def test_dying_before_each_durable_step_leaves_a_consistent_journal(tmp_path, capsys):
+    """Not random: the writer dies just before its 1st, 2nd, 3rd ... rename or delete, through
+    every kind of write the journal makes (migration, start, turns, finish, audio, settings,
+    forget, forget --all), until the script runs to its end."""
+    legacy = {
+        "id": "0123abcd",
+        "script": "evening",
+        "started_at": "2025-01-01T21:00:00+00:00",
+        "ended_at": "2025-01-01T21:10:00+00:00",
+        "status": "completed",
+        "turns": [{"state": "today", "prompt": "p", "answer": "0123abcd-0", "at": "2025"}],
+    }
+    killer = Killer(tmp_path / "unused", tmp_path / "unused.log")
+    step = 0
+    try:
+        while True:
+            step += 1
+            data, log = tmp_path / f"j{step}", tmp_path / f"log{step}"
+            data.mkdir(mode=0o700)
+            (data / "journal.json").write_text(json.dumps({"sessions": {"1": legacy}}))
+            outcome = killer.run_script(data, log, step)
+            events = [line.split() for line in log.read_text().splitlines()] if log.exists() else []
+            check_consistent(data, events, legacy)
+            if outcome == "completed":
+                break
+            assert outcome == "died"
+    finally:
+        killer.close()
+    with capsys.disabled():
+        print(f"\n  died before each of {step - 1} durable steps: consistent after every one")
+    assert step > 25  # every write of the script was a step (26 here)
+
+
+def check_consistent(data: Path, events: list[list[str]], legacy: dict) -> None:
+    """`events` is what the writer reported before dying in the call after the last of them;
+    the script's calls come in a fixed order, so their count says what must be there."""
+    warnings: list[str] = []
+    journal = Journal(data, warn=warnings.append)
+    stored = {s["id"]: s for s in journal.sessions()}
+    assert not warnings
+    assert not [p for p in data.rglob("*") if is_temporary(p.name)]
+    assert {p.stem for p in (data / "sessions").glob("*.json")} == set(stored)
+    audio = {p.stem for p in (data / "audio").glob("*.wav")}
+    assert audio <= set(stored), "a recording outlived its session"
+    assert all(s["status"] != "running" for s in stored.values())
+
+    # The k-th event (0 opened, 1 start, 2-4 saved, 5 finished, 6 audio, 7 settings, 8 start,
+    # 9 saved, 10 forgot first, 11 finished, 12 forgot all) is reported once its call returned;
+    # with `done` events reported, call number `done` was under way: it may or may not be there.
+    done = len(events)
+    first = events[1][1] if done > 1 else ""
+    second = events[8][1] if done > 8 else ""
+    if done < 12:  # the journal.json of before was moved over whole, even if cut short
+        assert stored[legacy["id"]]["turns"] == legacy["turns"]
+    if 2 <= done < 10:
+        saved = [f"{first}-{t}" for t in range(min(done - 2, 3))]
+        assert [t["answer"] for t in stored[first]["turns"]][: len(saved)] == saved
+        assert (
+            stored[first]["status"] in {"interrupted", "safety"}
+            if done == 5
+            else (stored[first]["status"] == ("safety" if done > 5 else "interrupted"))
+        )
+        if done != 6:
+            assert (first in audio) == (done > 6)
+    if done > 10:  # forgotten: gone from disk, recording too
+        assert first not in stored and first not in audio
+    if done > 7:
+        assert journal.config() == {"emergency_number": "112"} and journal.flag("notice_shown")
+    if 9 <= done < 12:
+        answers = [t["answer"] for t in stored[second]["turns"]]
+        assert answers == [f"{second}-0"] or (done == 9 and answers == [])
+    if done == 13:
+        assert stored == {} and not list((data / "sessions").iterdir())

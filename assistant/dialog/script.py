@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.dialog.callbacks import REGISTRY
-from assistant.dialog.yamlfile import line_of, load_yaml
-from assistant.errors import BadInputError, BadScriptError
+from assistant.dialog.yamlfile import Where, line_of, load_yaml, unknown_keys
+from assistant.errors import BadInputError
 from assistant.settings import ListenSettings
 
 #: Data files in dialogs/ that are not scripts.
@@ -49,26 +49,7 @@ class Script:
     transitions: tuple[dict[str, Any], ...]
 
 
-class _Where:
-    """Builds `file:line: key.path: message` for errors."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def error(self, container: Any, key: Any, keypath: str, message: str) -> BadScriptError:
-        line = line_of(container, key)
-        return BadScriptError(f"{self.path}{f':{line}' if line else ''}: {keypath}: {message}")
-
-
-def _unknown_keys(where: _Where, mapping: dict, allowed: set[str], keypath: str) -> None:
-    for key in mapping:
-        if key not in allowed:
-            close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
-            hint = f"did you mean {close[0]!r}?" if close else f"expected one of {sorted(allowed)}"
-            raise where.error(mapping, key, f"{keypath}.{key}".lstrip("."), f"unknown key; {hint}")
-
-
-def _text(where: _Where, mapping: dict, key: str, keypath: str, required: bool) -> str:
+def _text(where: Where, mapping: dict, key: str, keypath: str, required: bool) -> str:
     value = mapping.get(key)
     if value is None and not required:
         return ""
@@ -79,7 +60,7 @@ def _text(where: _Where, mapping: dict, key: str, keypath: str, required: bool) 
     return " ".join(value.split())
 
 
-def _names(where: _Where, spec: dict, key: str, keypath: str) -> list[str]:
+def _names(where: Where, spec: dict, key: str, keypath: str) -> list[str]:
     """A name or a list of names (state names, callback names)."""
     value = spec[key]
     names = value if isinstance(value, list) else [value]
@@ -88,7 +69,7 @@ def _names(where: _Where, spec: dict, key: str, keypath: str) -> list[str]:
     return names
 
 
-def _callbacks(where: _Where, spec: dict, keypath: str) -> dict[str, Any]:
+def _callbacks(where: Where, spec: dict, keypath: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in CALLBACK_KEYS:
         if key not in spec:
@@ -106,7 +87,7 @@ def _callbacks(where: _Where, spec: dict, keypath: str) -> dict[str, Any]:
     return out
 
 
-def _load_states(where: _Where, states: Any, listen: ListenSettings) -> dict[str, StateSpec]:
+def _load_states(where: Where, states: Any, listen: ListenSettings) -> dict[str, StateSpec]:
     if not isinstance(states, list) or not states:
         raise where.error(states, None, "machine.states", "expected a list of states")
     out: dict[str, StateSpec] = {}
@@ -114,7 +95,7 @@ def _load_states(where: _Where, states: Any, listen: ListenSettings) -> dict[str
         keypath = f"machine.states[{i}]"
         if not isinstance(raw, dict):
             raise where.error(states, i, keypath, "expected a mapping with name and prompt")
-        _unknown_keys(where, raw, STATE_KEYS, keypath)
+        unknown_keys(where, raw, STATE_KEYS, keypath)
         name = raw.get("name")
         if not isinstance(name, str) or not NAME.match(name):
             raise where.error(
@@ -151,7 +132,7 @@ def _load_states(where: _Where, states: Any, listen: ListenSettings) -> dict[str
 
 
 def _load_transitions(
-    where: _Where, transitions: Any, states: dict[str, StateSpec]
+    where: Where, transitions: Any, states: dict[str, StateSpec]
 ) -> tuple[dict[str, Any], ...]:
     if not isinstance(transitions, list) or not transitions:
         raise where.error(
@@ -162,7 +143,7 @@ def _load_transitions(
         keypath = f"machine.transitions[{i}]"
         if not isinstance(raw, dict):
             raise where.error(transitions, i, keypath, "expected a mapping: trigger, source, dest")
-        _unknown_keys(where, raw, TRANSITION_KEYS, keypath)
+        unknown_keys(where, raw, TRANSITION_KEYS, keypath)
         for key in ("trigger", "source", "dest"):
             if key not in raw:
                 raise where.error(raw, None, keypath, f"missing {key!r}")
@@ -215,7 +196,7 @@ def _taken(transition: dict[str, Any], probe: _Probe) -> bool:
 
 
 def _check_graph(
-    where: _Where,
+    where: Where,
     machine: dict,
     initial: str,
     states: dict[str, StateSpec],
@@ -260,9 +241,9 @@ def _check_graph(
 
 
 def load_script(path: Path, defaults: ListenSettings | None = None) -> Script:
-    where = _Where(path)
+    where = Where(path)
     data = load_yaml(path)
-    _unknown_keys(where, data, TOP_KEYS, "")
+    unknown_keys(where, data, TOP_KEYS, "")
     description = _text(where, data, "description", "description", required=True)
     listen_raw = data.get("listen")
     if listen_raw is not None and not isinstance(listen_raw, dict):
@@ -275,7 +256,7 @@ def load_script(path: Path, defaults: ListenSettings | None = None) -> Script:
         raise where.error(
             data, "machine", "machine", "expected a mapping with initial, states and transitions"
         )
-    _unknown_keys(where, machine, MACHINE_KEYS, "machine")
+    unknown_keys(where, machine, MACHINE_KEYS, "machine")
     states = _load_states(where, machine.get("states"), listen)
     initial = machine.get("initial")
     if not isinstance(initial, str) or initial not in states:

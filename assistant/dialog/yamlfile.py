@@ -5,6 +5,7 @@ Validation errors can then say `dialogs/evening.yaml:12: machine.states[1].promp
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any
 
@@ -91,3 +92,24 @@ def line_of(container: Any, key: Any) -> int | None:
     if isinstance(lines, list) and isinstance(key, int) and 0 <= key < len(lines):
         return lines[key]
     return getattr(container, "line", None)
+
+
+class Where:
+    """Builds one-line errors `file:line: key.path: message` for a loaded data file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def error(self, container: Any, key: Any, keypath: str, message: str) -> BadScriptError:
+        line = line_of(container, key)
+        return BadScriptError(f"{self.path}{f':{line}' if line else ''}: {keypath}: {message}")
+
+
+def unknown_keys(where: Where, mapping: dict, allowed: set[str], keypath: str) -> None:
+    """Refuse keys outside `allowed`, suggesting the closest known one."""
+    for key in mapping:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"expected one of {sorted(allowed)}"
+            name = f"{keypath}.{key}" if keypath else str(key)
+            raise where.error(mapping, key, name, f"unknown key; {hint}")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.dialog.yamlfile import Lines, line_of, load_yaml
+from assistant.dialog.yamlfile import Lines, Where, line_of, load_yaml, unknown_keys
 from assistant.errors import BadScriptError
 from assistant.speech.commands import normalize
 
@@ -126,33 +126,15 @@ class Rules:
 # --- loading ----------------------------------------------------------------------------------
 
 
-class _Where:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def error(self, container: Any, key: Any, keypath: str, message: str) -> BadScriptError:
-        line = line_of(container, key)
-        return BadScriptError(f"{self.path}{f':{line}' if line else ''}: {keypath}: {message}")
-
-
-def _unknown_keys(where: _Where, mapping: dict, allowed: set[str], keypath: str) -> None:
-    for key in mapping:
-        if key not in allowed:
-            close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
-            hint = f"did you mean {close[0]!r}?" if close else f"expected one of {sorted(allowed)}"
-            name = f"{keypath}.{key}" if keypath else str(key)
-            raise where.error(mapping, key, name, f"unknown key; {hint}")
-
-
-def _mapping(where: _Where, parent: dict, key: str, keypath: str, allowed: set[str]) -> dict:
+def _mapping(where: Where, parent: dict, key: str, keypath: str, allowed: set[str]) -> dict:
     value = parent.get(key)
     if not isinstance(value, dict):
         raise where.error(parent, key, keypath, f"expected a mapping with keys {sorted(allowed)}")
-    _unknown_keys(where, value, allowed, keypath)
+    unknown_keys(where, value, allowed, keypath)
     return value
 
 
-def _strings(where: _Where, parent: dict, key: str, keypath: str) -> list[str]:
+def _strings(where: Where, parent: dict, key: str, keypath: str) -> list[str]:
     value = parent.get(key)
     if not isinstance(value, list) or not value:
         raise where.error(parent, key, keypath, "expected a list with at least one entry")
@@ -169,7 +151,7 @@ def _strings(where: _Where, parent: dict, key: str, keypath: str) -> list[str]:
     return value
 
 
-def _count(where: _Where, parent: dict, key: str, keypath: str, low: int, high: int) -> int:
+def _count(where: Where, parent: dict, key: str, keypath: str, low: int, high: int) -> int:
     value = parent.get(key)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise where.error(parent, key, keypath, f"expected a whole number from {low} to {high}")
@@ -182,7 +164,7 @@ At = tuple[Any, Any, str]  # where a value sits: (its container, its key there, 
 class _Compiler:
     """Turns phrases into regular expressions, expanding {slots} (nested, checked for loops)."""
 
-    def __init__(self, where: _Where, slots: Any, spellings: dict[str, str]) -> None:
+    def __init__(self, where: Where, slots: Any, spellings: dict[str, str]) -> None:
         self.where = where
         self.slots = slots
         self.spellings = spellings
@@ -379,7 +361,7 @@ def _best_anchor(needs: list[frozenset[str]]) -> frozenset[str] | None:
 # --- the sections of the file -----------------------------------------------------------------
 
 
-def _spellings(where: _Where, data: Lines) -> dict[str, str]:
+def _spellings(where: Where, data: Lines) -> dict[str, str]:
     table = data.get("spellings", {})
     if not isinstance(table, dict):
         raise where.error(data, "spellings", "spellings", "expected a mapping: word: replacement")
@@ -391,7 +373,7 @@ def _spellings(where: _Where, data: Lines) -> dict[str, str]:
     return out
 
 
-def _slots(where: _Where, data: Lines, spellings: dict[str, str]) -> _Compiler:
+def _slots(where: Where, data: Lines, spellings: dict[str, str]) -> _Compiler:
     slots = data["slots"]
     if not isinstance(slots, dict):
         raise where.error(data, "slots", "slots", "expected a mapping: name: [words]")
@@ -444,7 +426,7 @@ def _near(comp: _Compiler, name: str, spec: dict, keypath: str) -> list[Rule]:
         at = (near, i, f"{keypath}.near[{i}]")
         if not isinstance(pair, dict):
             raise where.error(*at, "expected {first: phrase, then: phrase, within: words}")
-        _unknown_keys(where, pair, NEAR_KEYS, at[2])
+        unknown_keys(where, pair, NEAR_KEYS, at[2])
         for key in ("first", "then"):
             if not isinstance(pair.get(key), str) or not pair[key].strip():
                 raise where.error(pair, key, f"{at[2]}.{key}", "expected a phrase")
@@ -488,7 +470,7 @@ def _excepts(comp: _Compiler, spec: dict, keypath: str) -> re.Pattern[str] | Non
     return comp.alternation(spec, "except", f"{keypath}.except") if "except" in spec else None
 
 
-def _categories(where: _Where, data: Lines, comp: _Compiler) -> tuple[list[Rule], dict]:
+def _categories(where: Where, data: Lines, comp: _Compiler) -> tuple[list[Rule], dict]:
     categories = data["categories"]
     if not isinstance(categories, dict):
         raise where.error(data, "categories", "categories", f"expected a mapping of {CATEGORIES}")
@@ -514,7 +496,7 @@ def _categories(where: _Where, data: Lines, comp: _Compiler) -> tuple[list[Rule]
     return rules, excepts
 
 
-def _category_list(where: _Where, parent: dict, key: str, keypath: str) -> frozenset[str]:
+def _category_list(where: Where, parent: dict, key: str, keypath: str) -> frozenset[str]:
     names = _strings(where, parent, key, keypath)
     for i, name in enumerate(names):
         if name not in CATEGORIES:
@@ -527,7 +509,7 @@ def _category_list(where: _Where, parent: dict, key: str, keypath: str) -> froze
     return frozenset(names)
 
 
-def _words(where: _Where, parent: dict, key: str, keypath: str, spellings: dict) -> list[str]:
+def _words(where: Where, parent: dict, key: str, keypath: str, spellings: dict) -> list[str]:
     return [w for p in _strings(where, parent, key, keypath) for w in to_words(p, spellings)]
 
 
@@ -548,8 +530,8 @@ def _cached(resolved: Path, path: Path, mtime_ns: int, size: int) -> Rules:
 
 def _load_rules(path: Path) -> Rules:
     data = load_yaml(path)
-    where = _Where(path)
-    _unknown_keys(where, data, TOP_KEYS, "")
+    where = Where(path)
+    unknown_keys(where, data, TOP_KEYS, "")
     for key in sorted(TOP_KEYS - {"spellings"}):
         if key not in data:
             raise where.error(data, key, key, "missing; see the comments in dialogs/safety.yaml")

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.dialog.yamlfile import line_of, load_yaml
-from assistant.errors import BadInputError, BadScriptError
+from assistant.dialog.yamlfile import Where, load_yaml
+from assistant.errors import BadInputError
 from assistant.speech.commands import normalize
 
 CHOICES = ("breathe", "continue", "pause", "stop")
@@ -145,10 +145,7 @@ class _Reader:
     def __init__(self, path: Path, data: dict) -> None:
         self.path = path
         self.data = data
-
-    def error(self, container: Any, key: Any, keypath: str, message: str) -> BadScriptError:
-        line = line_of(container, key)
-        return BadScriptError(f"{self.path}{f':{line}' if line else ''}: {keypath}: {message}")
+        self.error = Where(path).error
 
     def mapping(self, container: dict, key: str, keypath: str) -> dict:
         value = container.get(key)

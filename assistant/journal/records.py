@@ -1,0 +1,63 @@
+"""A session's records: its file (summary + turns) and its line in the index."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tinydb.table import Document, Table
+
+from assistant.errors import JournalError
+from assistant.journal.folder import JournalFolder
+from assistant.journal.owner import owner_alive
+
+RUNNING = "running"
+META_KEYS = ("id", "script", "started_at", "ended_at", "status", "owner", "safety", "strong")
+
+
+def meta_of(doc: dict[str, Any]) -> dict[str, Any]:
+    """A session's record without its turns; fields older journals lack get their defaults."""
+    meta = {k: doc.get(k) for k in META_KEYS}
+    return {**meta, "safety": meta["safety"] or [], "strong": bool(meta["strong"])}
+
+
+def live(doc: dict[str, Any]) -> bool:
+    """Still being written by a session running in another window."""
+    return doc.get("status") == RUNNING and owner_alive(doc.get("owner") or "")
+
+
+def meta(folder: JournalFolder, sid: str) -> dict[str, Any]:
+    docs = folder.session_db(sid).table("session", cache_size=0).all()
+    if not docs:  # deleted meanwhile (`reflect forget` in another window)
+        raise JournalError(f"session {sid} is no longer in the journal")
+    return dict(docs[0])
+
+
+def turns(folder: JournalFolder, sid: str) -> list[dict[str, Any]]:
+    docs = folder.session_db(sid).table("turns", cache_size=0).all()
+    return [dict(d) for d in sorted(docs, key=lambda d: d.doc_id)]
+
+
+def load(folder: JournalFolder, sid: str) -> dict[str, Any]:
+    return {**meta(folder, sid), "turns": turns(folder, sid)}
+
+
+def update_meta(folder: JournalFolder, sid: str, change: dict[str, Any]) -> None:
+    folder.session_db(sid).table("session", cache_size=0).update(change)
+
+
+def write_session(folder: JournalFolder, doc: dict[str, Any]) -> None:
+    """A whole session file in one write."""
+    folder.session_db(doc["id"]).storage.write(
+        {
+            "session": {"1": meta_of(doc)},
+            "turns": {str(i): t for i, t in enumerate(doc["turns"], 1)},
+        }
+    )
+
+
+def insert_summary(index: Table, doc: dict[str, Any]) -> None:
+    summary = {**meta_of(doc), "answers": doc["answers"]}
+    # Numbered from the file as it is now: another process may have added entries since this
+    # one last read it.
+    doc_id = max((d.doc_id for d in index.all()), default=0) + 1
+    index.insert(Document(summary, doc_id=doc_id))
