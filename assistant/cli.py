@@ -38,7 +38,8 @@ USAGE = """reflect SCRIPT [options]      run a reflection script (e.g. evening, 
        reflect forget ID | --all [--yes]
        reflect lock | unlock         encrypt the journal with a passphrase, or decrypt it
        reflect repair                rebuild a damaged index from the session files
-       reflect setup                 where help is: --emergency-number N --crisis-line TEXT"""
+       reflect setup                 where help is: --emergency-number N --crisis-line TEXT
+                                     --abuse-line TEXT"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -129,7 +130,11 @@ def command_parser(name: str) -> argparse.ArgumentParser:
         p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     elif name == "setup":
         # Checked while parsing, so a mistake is one line before the journal is opened.
-        from assistant.safety.support import check_crisis_line, check_emergency_number
+        from assistant.safety.resources import (
+            check_abuse_line,
+            check_crisis_line,
+            check_emergency_number,
+        )
 
         p.description = "Where help is, said when an answer suggests you may not be safe."
         p.add_argument(
@@ -140,6 +145,13 @@ def command_parser(name: str) -> argparse.ArgumentParser:
             metavar="TEXT",
             type=check_crisis_line,
             help='e.g. "Samaritans, call 116 123, any time"',
+        )
+        p.add_argument(
+            "--abuse-line",
+            metavar="TEXT",
+            type=check_abuse_line,
+            help="said after an answer about a partner's violence, threats or control, e.g. "
+            '"National Domestic Abuse Helpline, call 0808 2000 247"',
         )
         p.add_argument("--reset", action="store_true", help="back to the default text")
     return p

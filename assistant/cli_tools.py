@@ -16,12 +16,14 @@ from assistant.journal.crypto import LOCK_FILE
 from assistant.journal.export import to_json, to_markdown
 from assistant.journal.store import Journal
 from assistant.safety.check import CATEGORIES
-from assistant.safety.support import (
+from assistant.safety.resources import (
     Resources,
+    check_abuse_line,
     check_crisis_line,
     check_emergency_number,
-    load_support,
 )
+from assistant.safety.support_file import load_support, reserved_phrases
+from assistant.speech.commands import load_commands
 
 
 def _scripts(dialogs_dir: Path) -> int:
@@ -49,11 +51,11 @@ def _history(journal: Journal) -> int:
     if not sessions:
         print("no sessions yet", file=sys.stderr)
     for s in sessions:
-        answers = s["answers"]
+        answers = f"{s['answers']} answer{'' if s['answers'] == 1 else 's'}"
         when = s["started_at"][:16].replace("T", " ")
         # The category of a safety concern, never the words that raised it.
         status = f"{s['status']} ({', '.join(s['safety'])})" if s["safety"] else s["status"]
-        print(f"{s['id']}  {when}  {s['script']:10s} {status:11s} {answers} answers")
+        print(f"{s['id']}  {when}  {s['script']:10s} {status:11s} {answers}")
     return 0
 
 
@@ -88,19 +90,19 @@ def _forget(journal: Journal, args: argparse.Namespace) -> int:
 
 def _setup(journal: Journal, args: argparse.Namespace, dialogs_dir: Path) -> int:
     """Where help is: set with flags, asked for on a terminal, shown otherwise."""
-    support = load_support(dialogs_dir / "support.yaml", CATEGORIES)
+    reserved = reserved_phrases(load_commands(dialogs_dir / "commands.yaml"))
+    support = load_support(dialogs_dir / "support.yaml", CATEGORIES, reserved)
     config = journal.config()
     current = Resources.from_config(config)
-    given = args.emergency_number is not None or args.crisis_line is not None
+    flags = (args.emergency_number, args.crisis_line, args.abuse_line)
+    given = any(flag is not None for flag in flags)
     if args.reset and given:
         raise BadInputError("--reset goes back to the default text; use it on its own")
     if args.reset:
         chosen = Resources()
     elif given:  # already checked by the parser
-        chosen = Resources(
-            current.emergency_number if args.emergency_number is None else args.emergency_number,
-            current.crisis_line if args.crisis_line is None else args.crisis_line,
-        )
+        now = (current.emergency_number, current.crisis_line, current.abuse_line)
+        chosen = Resources(*(n if f is None else f for n, f in zip(now, flags, strict=True)))
     elif sys.stdin.isatty():
         chosen = _ask_resources(current)
     else:
@@ -110,8 +112,11 @@ def _setup(journal: Journal, args: argparse.Namespace, dialogs_dir: Path) -> int
     default = "(not set: the default text is said)"
     print(f"emergency number: {chosen.emergency_number or default}")
     print(f"crisis line:      {chosen.crisis_line or default}")
+    print(f"abuse line:       {chosen.abuse_line or default}")
     print("said when an answer suggests you may not be safe:")
-    print(f"  {support.what_to_do(chosen, reported=False)}")
+    print(f"  {support.what_to_do(chosen, category='self-harm', reported=False)}")
+    print("said when an answer is about a partner's violence, threats or control:")
+    print(f"  {support.what_to_do(chosen, category='abuse', reported=False)}")
     return 0
 
 
@@ -134,7 +139,12 @@ def _ask_resources(current: Resources) -> Resources:
         "Emergency number (e.g. 112, 911)", current.emergency_number, check_emergency_number
     )
     line = ask("Crisis line (name and how to reach it)", current.crisis_line, check_crisis_line)
-    return Resources(number, line)
+    abuse = ask(
+        "Line for abuse by a partner (name and how to reach it)",
+        current.abuse_line,
+        check_abuse_line,
+    )
+    return Resources(number, line, abuse)
 
 
 def _lock(data_dir: Path) -> int:

@@ -43,8 +43,11 @@ class Listener(Protocol):
     def listen(self, settings: ListenSettings) -> Heard:
         """Wait for one answer or command."""
 
-    def wait_for_command(self, names: tuple[str, ...]) -> Command | EndOfInput:
-        """While paused: ignore everything but these commands."""
+    def wait_for_command(
+        self, names: tuple[str, ...], settings: ListenSettings
+    ) -> Command | Answer | EndOfInput:
+        """While paused: one of these commands, or what was said meanwhile (to be saved and
+        checked, never taken as a command); other commands are ignored."""
 
     def after_speaking(self) -> None:
         """The assistant just finished speaking: drop what the microphone caught meanwhile."""

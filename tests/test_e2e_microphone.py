@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import queue
+import re
 import subprocess
 import sys
 import threading
@@ -25,8 +26,8 @@ import numpy as np
 import pytest
 
 from assistant.dialog.script import find_script
+from assistant.safety.resources import Resources
 from assistant.safety.respond import load_safeguards
-from assistant.safety.support import Resources
 from assistant.settings import DIALOGS_DIR
 from assistant.speech.commands import load_commands
 
@@ -172,8 +173,11 @@ def test_evening_session_through_microphone_and_speaker(pulse, tmp_path):
     started = time.monotonic()
     try:
         support = load_safeguards(DIALOGS_DIR).support
-        # A new journal: the first-run notice (reflection aid, not therapy; where help is) first.
-        expect(f"» {support.fill(support.notice, Resources())}", timeout_s=30)  # incl. the model
+        # A new journal: the first-run notice (reflection aid, not therapy; where help is) first,
+        # set apart like where help is: a blank line, then one sentence per line.
+        expect("", timeout_s=30)  # incl. the model
+        for sentence in re.split(r"(?<=[.!?])\s+", support.fill(support.notice, Resources())):
+            expect(f"» {sentence}", timeout_s=5)
         expect(f"» {script.intro}", timeout_s=40)
         at = expect(f"» {prompt['today']}", timeout_s=40)
         answer_after(at, prompt["today"], first)

@@ -64,7 +64,7 @@ def test_lock_then_every_command_needs_the_passphrase_and_unlock_reverses_it(tmp
         )
 
     history = reflect("history", "--data-dir", str(data), env=env(REFLECT_PASSPHRASE=PASS))
-    assert history.returncode == 0 and "1 answers" in history.stdout
+    assert history.returncode == 0 and history.stdout.rstrip().endswith(" 1 answer")
     assert typed(data, "a second night", REFLECT_PASSPHRASE=PASS).returncode == 0
     again = reflect("lock", "--data-dir", str(data), env=env(REFLECT_PASSPHRASE=PASS))
     assert again.returncode == 2 and "already locked" in again.stderr
@@ -235,3 +235,56 @@ def test_a_whole_session_opens_no_network_socket(tmp_path, model):
         assert result.returncode == 0, result.stderr
         assert "NETWORK" not in result.stderr
     assert read_wav(out).duration_s > 5  # the prompts were really synthesised
+
+
+def on_a_terminal(args: list[str], replies: list[str]) -> tuple[int, str]:
+    """Run reflect with a pseudo-terminal as its controlling terminal (where getpass asks),
+    answering each prompt as it appears; returns the exit code and everything the terminal
+    showed."""
+    import fcntl
+    import select
+    import subprocess
+    import termios
+
+    main, terminal = os.openpty()
+
+    def controlling_terminal() -> None:
+        os.setsid()
+        fcntl.ioctl(terminal, termios.TIOCSCTTY, 0)
+
+    child = subprocess.Popen(
+        [sys.executable, "-m", "assistant", *args],
+        stdin=terminal, stdout=terminal, stderr=terminal, cwd=ROOT, env=env(),
+        preexec_fn=controlling_terminal,
+    )  # fmt: skip
+    os.close(terminal)
+    shown, pending = b"", list(replies)
+    try:
+        while True:
+            ready, _, _ = select.select([main], [], [], 30)
+            assert ready, f"no output for 30 s: {shown!r}"
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            shown += chunk
+            if pending and shown.endswith(b": "):  # a prompt waiting for its answer
+                os.write(main, f"{pending.pop(0)}\n".encode())
+    finally:
+        os.close(main)
+    return child.wait(timeout=30), shown.decode(errors="replace")
+
+
+def test_the_passphrase_is_asked_on_the_terminal_twice_and_never_shown(tmp_path):
+    data = tmp_path / "j"
+    assert typed(data, SECRET).returncode == 0
+    code, shown = on_a_terminal(["lock", "--data-dir", str(data)], [PASS, "a different one"])
+    assert code == 5 and "the two passphrases differ; nothing was changed" in shown
+    assert not (data / "lock.json").exists()
+    code, shown = on_a_terminal(["lock", "--data-dir", str(data)], [PASS, PASS])
+    assert code == 0 and "locked:" in shown and PASS not in shown
+    code, shown = on_a_terminal(["history", "--data-dir", str(data)], [PASS])
+    assert code == 0 and "Journal passphrase:" in shown and " 1 answer\r\n" in shown
+    assert PASS not in shown

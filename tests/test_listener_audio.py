@@ -85,6 +85,7 @@ def test_commands_said_alone_end_at_once(model, commands):
         "I want to skip the part where we argued.",
         "Please repeat that you love me.",
         "I stopped eating dinner with my parents on Sundays.",
+        "Stop, I have the pills here.",  # in the safety flow: an answer, never the choice "stop"
     ],
 )
 def test_a_sentence_containing_a_command_word_is_an_answer(model, commands, sentence):
@@ -116,11 +117,27 @@ def test_input_ending_mid_answer_keeps_the_answer(model, commands):
     assert "partner" in words(answer)
 
 
-def test_while_paused_only_continue_or_stop_count(model, commands):
+def test_while_paused_speech_is_heard_and_only_continue_or_stop_resume(model, commands):
+    # Speech while paused is an answer (the session saves and checks it); "skip" is passed
+    # over; "continue" said soon after the speech is kept for the next call, not lost.
     audio = conversation([0.5, "skip", 1.5, FIRST, 2.0, "continue", 1.0, SECOND, 4.0])
     listener = SpeechListener(WavSource(Audio(audio, RATE)), model, commands)
-    assert listener.wait_for_command(("continue", "stop")) == Command("continue", "continue")
+    said = listener.wait_for_command(("continue", "stop"), DEFAULT)
+    assert "partner" in words(said) and "skip" not in words(said) and "continue" not in words(said)
+    assert listener.wait_for_command(("continue", "stop"), DEFAULT) == Command(
+        "continue", "continue"
+    )
     assert "phone" in words(listener.listen(ListenSettings()))
+
+
+def test_while_paused_speech_ends_at_a_silence_like_an_answer(model, commands):
+    danger = "He is coming home and I am scared of him."
+    audio = conversation([1.0, danger, 4.0, "stop", 2.0])
+    listener = SpeechListener(WavSource(Audio(audio, RATE)), model, commands)
+    said = listener.wait_for_command(("continue", "stop"), DEFAULT)
+    assert {"coming", "home", "scared"} <= words(said) and said.start_s == pytest.approx(1, abs=0.3)
+    assert listener.wait_for_command(("continue", "stop"), DEFAULT) == Command("stop", "stop")
+    assert isinstance(listener.wait_for_command(("continue", "stop"), DEFAULT), EndOfInput)
 
 
 def test_speech_right_after_a_closing_phrase_is_kept(model, commands):
@@ -188,4 +205,4 @@ def test_the_length_cap_ends_at_a_pause_counted_from_the_question(model, command
 def test_continue_straight_into_speech_resumes(model, commands):
     audio = conversation([1.0, "continue", 0.5, "I felt anxious when he did not reply.", 4.0])
     listener = SpeechListener(WavSource(Audio(audio, RATE)), model, commands)
-    assert listener.wait_for_command(("continue", "stop")).name == "continue"
+    assert listener.wait_for_command(("continue", "stop"), DEFAULT).name == "continue"

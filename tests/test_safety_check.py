@@ -1,6 +1,6 @@
-"""The safety check: a labelled corpus (tests/safety_corpus.yaml) run both as typed and as the
-speech model writes it, the behaviour other code relies on, and rule-file mistakes named by
-file:line and key."""
+"""The safety check: a labelled corpus (tests/safety_corpus.yaml) and a frozen held-out set
+(tests/safety_heldout.yaml) run both as typed and as the speech model writes it, the behaviour
+other code relies on, and rule-file mistakes named by file:line and key."""
 
 from __future__ import annotations
 
@@ -18,9 +18,15 @@ from assistant.settings import DIALOGS_DIR
 from assistant.speech.commands import normalize
 
 CORPUS = Path(__file__).with_name("safety_corpus.yaml")
+HELDOUT = Path(__file__).with_name("safety_heldout.yaml")
+DIALOGS_SAFETY = DIALOGS_DIR / "safety.yaml"
 RECALL_MIN = 0.95
 FALSE_ALARMS_MAX = 0.03
 RIGHT_PERSON_MIN = 0.95
+# The held-out set, measured once when it was added (both forms): recall 76/104 = 0.731, false
+# alarms 2/100. These bounds sit just past those figures, so any regression fails.
+HELDOUT_RECALL_MIN = 0.725
+HELDOUT_FALSE_ALARMS_MAX = 0.025
 
 
 @pytest.fixture(scope="module")
@@ -28,15 +34,58 @@ def safety() -> SafetyCheck:
     return load_safety(DIALOGS_DIR / "safety.yaml")
 
 
-def corpus() -> tuple[list[tuple[str, Concern]], list[str]]:
-    data = yaml.safe_load(CORPUS.read_text(encoding="utf-8"))
+def corpus(path: Path = CORPUS) -> tuple[list[tuple[str, Concern]], list[str]]:
+    """The labelled concerning sentences and the ordinary ones of a corpus file."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     concerning = [
         (text, Concern(category, who == "reported"))
         for category in CATEGORIES
         for who in ("me", "reported")
-        for text in data[category][who]
+        for text in data[category][who] or []
     ]
     return concerning, data["ordinary"]
+
+
+Result = tuple[str, Concern, Concern | None]  # sentence, label, what the check returned
+
+
+@dataclasses.dataclass
+class Measured:
+    """A labelled set's figures in one form, with the sentences behind them."""
+
+    summary: str
+    recall: float
+    false_alarms: float
+    right_person: float  # of those caught, the share about the right person
+    missed: list[Result]
+    alarms: list[tuple[str, Concern]]
+    wrong_person: list[Result]
+
+
+def measure(safety: SafetyCheck, path: Path, form: str) -> Measured:
+    """Recall (the right category), who it is about, and false alarms, in one form."""
+    concerning, ordinary = corpus(path)
+    shape = FORMS[form]
+    results = [(text, want, safety.check(shape(text))) for text, want in concerning]
+    caught = [(t, want, got) for t, want, got in results if got and got.category == want.category]
+    right_person = [r for r in caught if r[2] == r[1]]
+    alarms = [(text, got) for text in ordinary if (got := safety.check(shape(text)))]
+    recall = len(caught) / len(concerning)
+    false_alarms = len(alarms) / len(ordinary)
+    by_category = ", ".join(
+        f"{c} {sum(w.category == c for _, w, _ in caught)}/"
+        f"{sum(w.category == c for _, w in concerning)}"
+        for c in CATEGORIES
+    )
+    summary = (
+        f"recall {recall:.3f} ({len(caught)}/{len(concerning)}: {by_category}); about the right "
+        f"person {len(right_person)}/{len(caught)}; false alarms {false_alarms:.3f} "
+        f"({len(alarms)}/{len(ordinary)})"
+    )
+    missed = [r for r in results if not r[2] or r[2].category != r[1].category]
+    wrong = [r for r in caught if r[2] != r[1]]
+    share = len(right_person) / len(caught) if caught else 0.0
+    return Measured(summary, recall, false_alarms, share, missed, alarms, wrong)
 
 
 def spoken(text: str) -> str:
@@ -64,32 +113,25 @@ def test_corpus_is_large_and_covers_every_category():
 
 @pytest.mark.parametrize("form", FORMS)
 def test_corpus_recall_and_false_alarms(safety, capsys, form):
-    concerning, ordinary = corpus()
-    shape = FORMS[form]
-    results = [(text, want, safety.check(shape(text))) for text, want in concerning]
-    caught = [(t, want, got) for t, want, got in results if got and got.category == want.category]
-    right_person = [r for r in caught if r[2] == r[1]]
-    alarms = [(text, got) for text in ordinary if (got := safety.check(shape(text)))]
-    recall = len(caught) / len(concerning)
-    false_alarms = len(alarms) / len(ordinary)
-    by_category = ", ".join(
-        f"{c} {sum(w.category == c for _, w, _ in caught)}/"
-        f"{sum(w.category == c for _, w in concerning)}"
-        for c in CATEGORIES
-    )
+    m = measure(safety, CORPUS, form)
     with capsys.disabled():
-        print(
-            f"\nsafety corpus, {form}: recall {recall:.3f} ({len(caught)}/{len(concerning)}: "
-            f"{by_category}); about the right person {len(right_person)}/{len(caught)}; "
-            f"false alarms {false_alarms:.3f} ({len(alarms)}/{len(ordinary)})"
-        )
-    missed = [
-        (t, want, got) for t, want, got in results if not got or got.category != want.category
-    ]
-    assert recall >= RECALL_MIN, missed
-    assert false_alarms <= FALSE_ALARMS_MAX, alarms
-    wrong_person = [r for r in caught if r[2] != r[1]]
-    assert len(right_person) / len(caught) >= RIGHT_PERSON_MIN, wrong_person
+        print(f"\nsafety corpus, {form}: {m.summary}")
+    assert m.recall >= RECALL_MIN, m.missed
+    assert m.false_alarms <= FALSE_ALARMS_MAX, m.alarms
+    assert m.right_person >= RIGHT_PERSON_MIN, m.wrong_person
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_heldout_recall_and_false_alarms(safety, capsys, form):
+    """HELD OUT: tests/safety_heldout.yaml was written by someone who never saw the rules, read
+    once after the rules were final (copied verbatim), and is never used to tune them: do not
+    add phrases for its misses, or its figures stop saying how the rules generalise. Improve the
+    rules from other sentences; if they then catch more here, raise the bounds."""
+    m = measure(safety, HELDOUT, form)
+    with capsys.disabled():
+        print(f"\nsafety held-out set, {form}: {m.summary}")
+    assert m.recall >= HELDOUT_RECALL_MIN, m.missed
+    assert m.false_alarms <= HELDOUT_FALSE_ALARMS_MAX, m.alarms
 
 
 # --- behaviour --------------------------------------------------------------------------------
@@ -131,12 +173,18 @@ def test_the_speakers_own_concern_comes_before_a_reported_one(safety):
     ("text", "expected"),
     [
         ("He said he would kill me.", Concern("abuse", False)),  # a threat against the speaker
-        # a threat to kill himself: a life at risk; see the comment in dialogs/safety.yaml
-        ("He said he'd kill himself if I left.", Concern("self-harm", True)),
+        # a partner's suicide threat used to control: coercion of the speaker (and see below)
+        ("He said he'd kill himself if I left.", Concern("abuse", False)),
+        ("My brother said he wants to kill himself.", Concern("self-harm", True)),
         ("My friend said she wanted to kill herself.", Concern("self-harm", True)),
         ("My friend told me she hurts herself.", Concern("self-harm", True)),
         ("My sister's husband hits her.", Concern("abuse", True)),
         ("my sisters husband hits her", Concern("abuse", True)),
+        # someone else's partner, with no "her" to tell: still someone else's concern
+        ("My sister's husband is abusive.", Concern("abuse", True)),
+        ("my sisters husband is abusive", Concern("abuse", True)),
+        ("My ex boyfriend is abusive.", Concern("abuse", False)),
+        ("My sister doesn't feel safe with her husband.", Concern("abuse", True)),
         ("My friend is scared of her husband.", Concern("abuse", True)),
         ("My brother said life isn't worth living.", Concern("self-harm", True)),
         ("I told him life isn't worth living.", Concern("self-harm", False)),
@@ -202,6 +250,89 @@ def test_idioms_and_ordinary_insecurity_are_not_alarms(safety, text):
     assert safety.check(text) is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He threatens to kill himself whenever I want to see my friends.",
+        "She says she'll hurt herself if I leave.",
+        "If I leave him he says he'll kill himself.",
+        "My boyfriend threatened suicide when I tried to break up.",
+    ],
+)
+def test_a_partners_suicide_threat_is_coercion_and_a_risk_to_him(safety, text):
+    """Abuse of the speaker first (the threat controls them), and his risk is raised as well."""
+    assert safety.check_all(text) == [Concern("abuse", False), Concern("self-harm", True)]
+    assert safety.check_all(spoken(text)) == [Concern("abuse", False), Concern("self-harm", True)]
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("She gets really rough when she's angry.", "abuse"),
+        ("He gets like, super violent.", "abuse"),
+        ("He kind of controls everything I do.", "abuse"),
+        ("I'm a burden on everyone.", "self-harm"),
+        ("There's no reason for me to keep living.", "self-harm"),
+        ("Tonight I feel like I could actually do it.", "self-harm"),
+    ],
+)
+def test_filler_words_do_not_break_a_phrase(safety, text, category):
+    assert safety.check(text) == Concern(category, False)
+    assert safety.check(spoken(text)) == Concern(category, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("He hasn't hit me since last week.", "abuse"),
+        ("He never hit me before last night.", "abuse"),
+        ("He hasn't hurt me yet, but I think he will.", "abuse"),
+        ("I haven't cut myself since March.", "self-harm"),
+        ("I don't think I'll be here much longer.", "self-harm"),
+    ],
+)
+def test_a_negation_bounded_in_time_still_counts(safety, text, category):
+    assert safety.check(text) == Concern(category, False)
+    assert safety.check(spoken(text)) == Concern(category, False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He's never hit me before and he never would.",
+        "He hasn't texted me since last week.",
+        "I'm not suicidal, I just feel lonely since he left.",
+    ],
+)
+def test_time_words_keep_only_the_negation_they_follow(safety, text):
+    assert safety.check(text) is None
+
+
+@pytest.mark.parametrize(
+    ("concerning", "ordinary"),
+    [
+        ("I don't feel safe at home.", "I don't feel safe driving in the snow."),
+        ("I'm scared for my safety.", "I feel safe with him."),
+        ("He held a knife to my throat.", "He has a knife collection from his grandad."),
+        ("He says he'll hurt my dog if I leave.", "The dog was hurt at the vet."),
+        (
+            "He'll take the kids if I leave and I'll never see them.",
+            "He'll take the kids to school.",
+        ),
+        ("He keeps sending me threatening messages.", "She makes threats to break up every week."),
+        ("I cut myself again last night.", "I cut my hair."),
+        (
+            "I'm terrified of gaining even one pound.",
+            "I gained a pound over Christmas and I don't mind.",
+        ),
+        ("I ate cake and then ran it off for two hours.", "I went for a run after work."),
+    ],
+)
+def test_new_families_and_their_ordinary_look_alikes(safety, concerning, ordinary):
+    assert safety.check(concerning) is not None
+    assert safety.check(ordinary) is None
+
+
 def test_monitoring_by_him_is_not_checking_on_him(safety):
     assert safety.check("I keep checking whether he's read my message") is None
     assert safety.check("I checked his phone once and felt terrible") is None
@@ -251,6 +382,19 @@ def test_long_answers_are_checked_whole(safety):
     assert Concern("self-harm", False) in safety.check_all(spoken(answer))
 
 
+def test_start_up_compiles_no_phrase(tmp_path):
+    """Compiling ~750 regular expressions took half a second at every start: a rule is compiled
+    the first time an answer holds one of its words, so one answer compiles only a few."""
+    check = load_safety(write(tmp_path, DIALOGS_SAFETY.read_text(encoding="utf-8")))
+
+    def compiled() -> int:
+        return sum("regex" in vars(rule) for rule in check.rules.rules)
+
+    assert compiled() == 0
+    check.check("He checks my phone every night.")
+    assert 0 < compiled() < len(check.rules.rules) / 5
+
+
 def test_safety_and_support_files_are_not_scripts():
     assert {"safety", "support"}.isdisjoint(script_paths(DIALOGS_DIR))
 
@@ -265,7 +409,7 @@ slots:
   me: [me, her]
   myself: [myself, herself]
 actors: [he]
-gaps: {words: 3, never_across: [i, he, she]}
+gaps: {words: 3, never_across: [i, he, she], fillers: [really, kind of]}
 people:
   me: [i, me, my, myself]
   others: [he, she, her, herself]
@@ -279,6 +423,7 @@ negation:
   except: [not just]
   between: [am, is, going, to]
   scope: 4
+  unless_followed_by: [since]
 categories:
   self-harm:
     phrases: ["kill {myself}", "{i} ... want to die"]
@@ -309,6 +454,8 @@ def test_a_small_rule_file_works(tmp_path):
     assert check.check("he checks my phone and gets angry") == Concern("abuse", False)
     assert check.check("I am on 600 calories") == Concern("eating", False)
     assert check.check("I'd kill for a coffee") is None
+    assert check.check("my boyfriend really kind of hits me") == Concern("abuse", False)
+    assert check.check("he never hits me since May") == Concern("abuse", False)
 
 
 @pytest.mark.parametrize(
@@ -367,6 +514,21 @@ def test_a_small_rule_file_works(tmp_path):
             "negation.cues[1]: YAML read this word as true/false; put it in quotes",
         ),
         ("  scope: 4\n", "  scope: lots\n", "negation.scope: expected a whole number"),
+        (
+            "fillers: [really, kind of]",
+            "fillers: [really, never]",
+            "gaps.fillers[1]: 'never' is a negation cue; a filler is skipped inside phrases",
+        ),
+        (
+            "fillers: [really, kind of]",
+            "fillers: [really, he]",
+            "gaps.fillers[1]: 'he' is in never_across",
+        ),
+        (
+            "fillers: [really, kind of]",
+            'fillers: [really, "..."]',
+            "gaps.fillers[1]: expected plain words",
+        ),
         (
             "  except: [kill for]\n",
             "  except: []\n",

@@ -18,12 +18,14 @@ import pytest
 
 from assistant.audio.sinks import NullSink, WavSink
 from assistant.dialog.script import find_script
-from assistant.dialog.session import SAFETY_STATE, Session
+from assistant.dialog.session import PAUSED_STATE, SAFETY_STATE, Session
 from assistant.errors import BadScriptError
 from assistant.journal.store import Journal
 from assistant.safety.check import CATEGORIES
-from assistant.safety.respond import COUNSELLOR_FLAG, NOTICE_FLAG, load_safeguards
-from assistant.safety.support import Resources, load_support
+from assistant.safety.notices import COUNSELLOR_FLAG, NOTICE_FLAG
+from assistant.safety.resources import Resources
+from assistant.safety.respond import load_safeguards
+from assistant.safety.support_file import load_support, reserved_phrases
 from assistant.settings import DIALOGS_DIR, VoiceSettings
 from assistant.speech.typed import TypedListener
 from assistant.speech.voice import EspeakCliSynth, Voice, spoken
@@ -34,7 +36,15 @@ SAFEGUARDS = load_safeguards(DIALOGS_DIR)
 SUPPORT = SAFEGUARDS.support
 EVENING = find_script("evening", DIALOGS_DIR)
 PROMPT = {name: state.prompt for name, state in EVENING.states.items()}
-DEFAULT_HELP = SUPPORT.what_to_do(Resources(), reported=False)
+
+
+def help_for(category: str, reported: bool = False, resources: Resources | None = None) -> str:
+    """What to do now, as said after a concern of this category."""
+    return SUPPORT.what_to_do(resources or Resources(), category=category, reported=reported)
+
+
+DEFAULT_HELP = help_for("self-harm")
+ABUSE_HELP = help_for("abuse")
 DISCLOSURE = {
     "self-harm": "I want to die.",
     "abuse": "He hit me last night.",
@@ -95,10 +105,12 @@ def test_a_disclosure_stops_the_script_and_says_slowly_where_help_is(category, d
     disclosure = DISCLOSURE[category]
     outcome, said, session = run(["a late reply", disclosure, "stop"], data_dir, commands)
     opener = SUPPORT.openers[category]["self"]
-    expected = [opener, DEFAULT_HELP]
+    expected = [opener, help_for(category)]
     if category == "abuse":
         expected.append(SUPPORT.abuse_note["self"])
     expected += [SUPPORT.offer, SUPPORT.choice, SUPPORT.fill(SUPPORT.stopped, Resources())]
+    if category == "abuse":
+        expected.append(SUPPORT.device_note)  # reflect lock and forget, at the very end
     # Right after the answer to the fear question: no further question, all of it said slowly.
     assert said.texts()[said.texts().index(PROMPT["fear"]) + 1 :] == expected
     assert said[-len(expected) :] == [("slow", text) for text in expected]
@@ -130,7 +142,7 @@ def test_a_concern_about_someone_else_uses_the_reported_variant(data_dir, comman
     texts = said.texts()
     assert SUPPORT.openers["self-harm"]["reported"] in texts
     assert SUPPORT.openers["self-harm"]["self"] not in texts
-    assert SUPPORT.what_to_do(Resources(), reported=True) in texts
+    assert help_for("self-harm", reported=True) in texts
     assert session["status"] == "safety" and session["safety"] == ["self-harm"]
 
 
@@ -175,10 +187,16 @@ machine:
     note = SUPPORT.abuse_note["self"]
     assert note in texts
     rest = after(said, note)
-    assert rest[:3] == [SUPPORT.offer, SUPPORT.choice, tips.states["feel"].prompt]
+    assert rest[:4] == [
+        SUPPORT.offer,
+        SUPPORT.choice,
+        SUPPORT.continuing,
+        tips.states["feel"].prompt,
+    ]
     assert tips.states["tip"].prompt not in texts  # the tip is never offered
     assert not any("boundar" in text.lower() for text in rest)
-    assert texts[-1] == SUPPORT.fill(SUPPORT.closing, Resources())  # not the script's outro
+    # Not the script's outro: where help is, then how to keep the journal private.
+    assert texts[-2:] == [SUPPORT.fill(SUPPORT.closing, Resources()), SUPPORT.device_note]
     assert tips.outro not in texts
     assert session["status"] == "safety" and session["safety"] == ["abuse"]
     assert turns(session)[-1] == ("feel", "scared")
@@ -187,27 +205,78 @@ machine:
 
 def test_im_fine_is_met_with_one_more_gentle_check(data_dir, commands):
     _, said, session = run(
-        ["I want to die.", "I'm fine, never mind.", "no really, I'm fine", "my dad", "stop"],
-        data_dir,
-        commands,
+        ["I want to die.", "I'm fine.", "yes", "my dad", "stop"], data_dir, commands
     )
     first = after(said, DEFAULT_HELP)
     assert first[:6] == [
         SUPPORT.offer,
         SUPPORT.choice,
-        SUPPORT.fine_check,  # the first "I'm fine": asked once more, gently
-        SUPPORT.choice,
-        SUPPORT.fine_accepted,  # the second: on with the next question
+        SUPPORT.fine_check,  # the first "I'm fine": checked once more, gently, and directly
+        SUPPORT.ask_safe,
+        SUPPORT.fine_accepted,  # a yes to "Are you safe right now?": on with the next question
         PROMPT["fear"],
     ]
+    assert SUPPORT.ask_safe == "Are you safe right now?"
     assert turns(session) == [
         ("today", "I want to die."),
-        (SAFETY_STATE, "I'm fine, never mind."),
-        (SAFETY_STATE, "no really, I'm fine"),
+        (SAFETY_STATE, "I'm fine."),
+        (SAFETY_STATE, "yes"),  # saved as the answer to "are you safe", not taken as "breathe"
         ("fear", "my dad"),
     ]
-    assert [t["prompt"] for t in session["turns"][1:3]] == [SUPPORT.choice, SUPPORT.choice]
+    assert [t["prompt"] for t in session["turns"][1:3]] == [SUPPORT.choice, SUPPORT.ask_safe]
     assert session["status"] == "safety"
+
+
+@pytest.mark.parametrize("taken_back", ["you misunderstood", "I was joking", "forget it"])
+def test_taking_it_back_is_met_with_a_check_never_relief(data_dir, commands, taken_back):
+    """The failure the issue names: a chatbot accepting "you misunderstood" after a suicidal
+    disclosure. Here it is checked, in words that are neither relieved nor dismissive."""
+    _, said, _ = run(["I want to die.", taken_back, "stop"], data_dir, commands)
+    assert after(said, SUPPORT.choice)[:2] == [SUPPORT.taken_back_check, SUPPORT.ask_safe]
+    assert SUPPORT.taken_back_check.startswith("I'd rather check than miss something")
+    assert SUPPORT.fine_check not in said.texts()
+    for text in (SUPPORT.fine_check, SUPPORT.taken_back_check, SUPPORT.fine_accepted):
+        assert not {"glad", "good", "great", "relieved", "phew"} & set(text.lower().split())
+
+
+def test_a_second_im_fine_goes_on_but_no_to_are_you_safe_does_not(data_dir, commands):
+    _, said, session = run(
+        ["I want to die.", "never mind", "no", "I'm fine", "stop"], data_dir, commands
+    )
+    assert after(said, SUPPORT.choice)[:7] == [
+        SUPPORT.taken_back_check,
+        SUPPORT.ask_safe,
+        SUPPORT.still_unsafe,  # "no" to "are you safe": what to do now, once more
+        DEFAULT_HELP,
+        SUPPORT.choice,
+        SUPPORT.fine_check,  # the "no" set the count back: one "I'm fine" is checked again
+        SUPPORT.ask_safe,
+    ]
+    assert SUPPORT.fine_accepted not in said.texts()
+    assert session["status"] == "safety"
+
+
+@pytest.mark.parametrize(
+    "reply", ["stop i have the pills here", "i'm not fine", "no", "i need help", "I'm scared"]
+)
+def test_a_reply_saying_it_is_not_over_repeats_what_to_do_now(data_dir, commands, reply):
+    """Reproduced by the reviewer: these got "Thank you. I'm here, and there's no rush." and
+    nothing more. A choice word with more after it is an answer, not the choice."""
+    outcome, said, session = run(["I want to die.", reply, "stop"], data_dir, commands)
+    assert after(said, SUPPORT.choice)[:3] == [SUPPORT.still_unsafe, DEFAULT_HELP, SUPPORT.choice]
+    assert SUPPORT.says_unsafe(reply) and SUPPORT.choice_of(reply) is None
+    assert turns(session) == [("today", "I want to die."), (SAFETY_STATE, reply)]
+    assert said[-1] == ("slow", SUPPORT.fill(SUPPORT.stopped, Resources()))  # the later "stop"
+    assert outcome.status == "safety"
+
+
+def test_an_unclear_reply_repeats_what_to_do_now_gently(data_dir, commands):
+    _, said, session = run(["I want to die.", "my dad", "stop"], data_dir, commands)
+    assert after(said, SUPPORT.choice)[:3] == [SUPPORT.unclear, DEFAULT_HELP, SUPPORT.choice]
+    assert turns(session)[-1] == (SAFETY_STATE, "my dad")
+    # after abuse, the line repeated is the abuse line
+    _, said, _ = run(["He hit me last night.", "my dad", "stop"], data_dir / "b", commands)
+    assert after(said, SUPPORT.choice)[:3] == [SUPPORT.unclear, ABUSE_HELP, SUPPORT.choice]
 
 
 def test_continue_goes_on_and_the_session_ends_gently(data_dir, commands):
@@ -224,7 +293,8 @@ def test_continue_goes_on_and_the_session_ends_gently(data_dir, commands):
         commands,
     )
     texts = said.texts()
-    assert after(said, SUPPORT.choice)[:1] == [PROMPT["roots"]]  # the fear was answered
+    # The fear was answered, so "roots" follows: after eating, no question is left out.
+    assert after(said, SUPPORT.choice)[:2] == [SUPPORT.continuing, PROMPT["roots"]]
     assert [t[0] for t in turns(session)] == ["today", "fear", "roots", "need", "kindness"]
     assert texts[-1] == SUPPORT.fill(SUPPORT.closing, Resources()) and EVENING.outro not in texts
     assert said[-1][0] == "slow"
@@ -233,7 +303,7 @@ def test_continue_goes_on_and_the_session_ends_gently(data_dir, commands):
 
 
 def test_pause_after_a_concern_waits_then_goes_on(data_dir, commands):
-    _, said, session = run(
+    outcome, said, session = run(
         [
             "He hits me when he's drunk.",
             "pause",
@@ -250,8 +320,73 @@ def test_pause_after_a_concern_waits_then_goes_on(data_dir, commands):
         commands.replies["resumed"],
         PROMPT["fear"],
     ]
-    assert turns(session) == [("today", "He hits me when he's drunk."), ("fear", "that he'd leave")]
+    assert turns(session) == [
+        ("today", "He hits me when he's drunk."),
+        (PAUSED_STATE, "I'm making tea"),  # said while paused: saved, and checked
+        ("fear", "that he'd leave"),
+    ]
+    # "stop" at a script question, after a concern: where help is, not only "stopping here"
+    assert said.texts()[-2:] == [SUPPORT.fill(SUPPORT.stopped, Resources()), SUPPORT.device_note]
+    assert commands.replies["stopped"] not in said.texts()
     assert session["status"] == "safety" and session["safety"] == ["abuse"]
+    assert outcome.answers == 3
+
+
+def test_what_is_typed_while_paused_is_saved_and_checked(data_dir, commands):
+    """Reproduced by the reviewer: disclosure, "pause", then a line about being in danger was
+    neither saved nor checked."""
+    outcome, said, session = run(
+        [
+            "I want to die.",
+            "pause",
+            "skip",  # a command that does not end a pause: passed over, not saved
+            "he is coming home and i am scared of him",
+            "pause",
+            "continue",
+            "stop",
+        ],
+        data_dir,
+        commands,
+    )
+    texts = said.texts()
+    paused = commands.replies["paused"]
+    assert after(said, paused)[:3] == [
+        SUPPORT.openers["abuse"]["self"],
+        ABUSE_HELP,
+        SUPPORT.abuse_note["self"],
+    ]
+    assert texts.count(paused) == 2  # the flow's "pause" after the new concern: paused again
+    assert turns(session) == [
+        ("today", "I want to die."),
+        (PAUSED_STATE, "he is coming home and i am scared of him"),
+    ]
+    assert session["turns"][1]["prompt"] == paused
+    assert session["safety"] == ["self-harm", "abuse"] and outcome.status == "safety"
+
+
+def test_paused_from_the_script_a_disclosure_is_still_answered(data_dir, commands):
+    _, said, session = run(
+        ["a late reply", "pause", "I want to die.", "continue", "stop"], data_dir, commands
+    )
+    assert after(said, commands.replies["paused"])[:2] == [
+        SUPPORT.openers["self-harm"]["self"],
+        DEFAULT_HELP,
+    ]
+    # "continue" answered the safety flow's choice: the script goes on, gently
+    assert after(said, SUPPORT.choice)[:2] == [SUPPORT.continuing, PROMPT["fear"]]
+    assert turns(session)[-1] == (PAUSED_STATE, "I want to die.")
+    assert session["safety"] == ["self-harm"]
+
+
+def test_while_paused_after_a_concern_fear_is_heard_though_no_rule_matched(data_dir, commands):
+    _, said, session = run(["I want to die.", "pause", "I'm so scared", "stop"], data_dir, commands)
+    assert SAFEGUARDS.check.check("I'm so scared") is None  # the flow's own phrases, not a rule
+    assert after(said, commands.replies["paused"])[:3] == [
+        SUPPORT.still_unsafe,
+        DEFAULT_HELP,
+        SUPPORT.choice,
+    ]
+    assert turns(session)[-1] == (PAUSED_STATE, "I'm so scared")
 
 
 def test_stop_after_a_concern_ends_with_where_help_is(data_dir, commands):
@@ -269,10 +404,11 @@ def test_breathing_then_the_choice_again(data_dir, commands):
     _, said, session = run(["I want to die.", "breathe", "continue", "stop"], data_dir, commands)
     b = SUPPORT.breathing
     exercise = [b.intro, *[cue for _ in range(b.rounds) for cue, _ in b.cues], b.outro]
-    assert after(said, SUPPORT.offer)[: len(exercise) + 3] == [
+    assert after(said, SUPPORT.offer)[: len(exercise) + 4] == [
         SUPPORT.choice,
         *exercise,
         SUPPORT.choice,
+        SUPPORT.continuing,
         PROMPT["fear"],
     ]
     assert turns(session) == [("today", "I want to die.")]  # choices are not answers
@@ -286,7 +422,7 @@ def test_a_new_disclosure_in_the_safety_flow_is_answered_again(data_dir, command
     assert texts.index(SUPPORT.openers["abuse"]["self"]) < texts.index(
         SUPPORT.openers["self-harm"]["self"]
     )
-    assert texts.count(DEFAULT_HELP) == 2
+    assert texts.count(ABUSE_HELP) == texts.count(DEFAULT_HELP) == 1
     assert turns(session) == [
         ("today", "I'm scared of him."),
         (SAFETY_STATE, "and sometimes I want to die"),
@@ -328,7 +464,7 @@ def test_ctrl_c_after_a_concern_is_still_stored_as_safety(tmp_path):
 def test_the_first_run_notice_is_said_once(tmp_path, commands):
     _, first, _ = run(["stop"], tmp_path, commands, notice_shown=False)
     notice = SUPPORT.fill(SUPPORT.notice, Resources())
-    assert first.texts()[:2] == [notice, EVENING.intro]
+    assert first[:2] == [("slow", notice), EVENING.intro]  # slowly and set apart, like help
     assert "not therapy" in notice and "988" in notice
     _, second, _ = run(["stop"], tmp_path, commands, notice_shown=False)
     assert notice not in second.texts() and second.texts()[0] == EVENING.intro
@@ -352,6 +488,60 @@ def test_the_counsellor_is_suggested_once_after_three_strong_sessions(tmp_path, 
     assert strong == [True, True, False, True, True, True, True]
 
 
+def test_after_abuse_the_counsellor_suggestion_never_mentions_couples(tmp_path, commands):
+    """Couples counselling is not advised where there is abuse: support of one's own and the
+    abuse line instead, whether abuse came up in the row of strong sessions or before it."""
+    abused = "He hit me and I was terrified he will leave me and I can't sleep."
+    assert SUPPORT.signals(abused) == SUPPORT.signals(STRONG)
+    assert "couple" in SUPPORT.counsellor  # the usual text does, so the test can tell them apart
+
+    def evenings(data: Path, first_answers: list[str]) -> list[str]:
+        """What was said in the last of these sessions."""
+        said = Said()
+        for answer in first_answers:
+            _, said, _ = run([answer, "stop"], data, commands)
+        return said.texts()
+
+    in_the_row = evenings(tmp_path / "a", [STRONG, abused, STRONG])
+    before_it = evenings(tmp_path / "b", [abused, CALM, STRONG, STRONG, STRONG])
+    after_abuse = SUPPORT.fill(SUPPORT.counsellor_after_abuse, Resources())
+    for said in (in_the_row, before_it):
+        assert said[-1] == after_abuse and SUPPORT.counsellor not in said
+    assert "couple" not in after_abuse and "together" not in after_abuse
+    assert "of your own" in after_abuse and "1-800-799-7233" in after_abuse
+    # with an abuse line set in `reflect setup`, that line
+    resources = Resources(abuse_line="Refuge, call 0808 2000 247")
+    assert "Refuge, call 0808 2000 247" in SUPPORT.fill(SUPPORT.counsellor_after_abuse, resources)
+
+
+def test_after_a_serious_concern_questions_about_the_past_are_left_out(data_dir, commands):
+    """ "Where might that fear come from?" digs into the past: not after self-harm or abuse."""
+    assert SUPPORT.probes_past(PROMPT["roots"]) and "self-harm" in SUPPORT.gentle_categories
+    _, said, session = run(
+        ["a late reply", "I want to die.", "continue", "to be held", "stop"], data_dir, commands
+    )
+    assert after(said, SUPPORT.choice)[:2] == [SUPPORT.continuing, PROMPT["need"]]
+    assert PROMPT["roots"] not in said.texts()
+    assert [t[0] for t in turns(session)] == ["today", "fear", "need"]
+    # a concern about someone else leaves the person's own questions as they were
+    _, said, _ = run(
+        ["a late reply", "My friend said she wanted to kill herself.", "continue", "stop"],
+        data_dir / "b",
+        commands,
+    )
+    assert after(said, SUPPORT.continuing)[:1] == [PROMPT["roots"]]
+
+
+def test_the_device_note_follows_only_the_persons_own_abuse(tmp_path, commands):
+    note = SUPPORT.device_note
+    assert "reflect lock" in note and "reflect forget" in note
+    _, own, _ = run(["He hit me last night.", "stop"], tmp_path / "a", commands)
+    _, other, _ = run(["My sister's husband hits her.", "stop"], tmp_path / "b", commands)
+    _, harm, _ = run(["I want to die.", "stop"], tmp_path / "c", commands)
+    assert own[-1] == ("slow", note) and own.texts().count(note) == 1
+    assert note not in other.texts() and note not in harm.texts()
+
+
 def test_one_signal_is_not_a_strong_session(data_dir, commands):
     _, _, session = run(["I can't sleep", "stop"], data_dir, commands)
     assert session["strong"] is False
@@ -362,7 +552,9 @@ def test_setup_sets_shows_and_resets_where_help_is(tmp_path):
     data = tmp_path / "d"
     shown = reflect("setup", "--data-dir", str(data))  # nothing set: the default text
     assert shown.returncode == 0, shown.stderr
-    assert DEFAULT_HELP in shown.stdout
+    assert DEFAULT_HELP in shown.stdout and ABUSE_HELP in shown.stdout
+    # the US National Domestic Violence Hotline, after abuse, by default
+    assert "Call 1-800-799-7233, or text START to 88788." in ABUSE_HELP
 
     result = reflect(
         "setup",
@@ -370,20 +562,27 @@ def test_setup_sets_shows_and_resets_where_help_is(tmp_path):
         "112",
         "--crisis-line",
         "Samaritans, call 116 123",
+        "--abuse-line",
+        "National Domestic Abuse Helpline, call 0808 2000 247",
         "--data-dir",
         str(data),
     )
     assert result.returncode == 0, result.stderr
     assert "emergency number: 112" in result.stdout
+    assert "abuse line:       National Domestic Abuse Helpline" in result.stdout
 
-    session = reflect(
-        "evening", "--typed", "--silent", "--data-dir", str(data), stdin="I want to die.\nstop\n"
-    )
+    stdin = "I want to die.\nHe hit me last night.\nstop\n"
+    session = reflect("evening", "--typed", "--silent", "--data-dir", str(data), stdin=stdin)
     assert session.returncode == 0, session.stderr
     lines = session.stdout.splitlines()
     assert "» If you are in danger or feel unsafe right now, please call 112." in lines
     assert "» To talk with someone now: Samaritans, call 116 123." in lines
-    assert "988" not in session.stdout.split("you: I want to die.")[1]
+    assert (
+        "» For support with a partner's violence, threats or control: "
+        "National Domestic Abuse Helpline, call 0808 2000 247." in lines
+    )
+    after_disclosure = session.stdout.split("you: I want to die.")[1]
+    assert "988" not in after_disclosure and "1-800" not in after_disclosure
     assert "saved: safety" in session.stderr
 
     assert "Samaritans" in reflect("setup", "--data-dir", str(data)).stdout  # kept
@@ -411,10 +610,11 @@ def test_setup_asks_on_a_terminal(tmp_path):
         assert child.returncode == 0, err
         return out
 
-    first = ask("911\nLifeline, call or text 988\n")
+    first = ask("911\nLifeline, call or text 988\nThe Hotline, call 1-800-799-7233\n")
     assert "emergency number: 911" in first and "crisis line:      Lifeline" in first
-    kept = ask("\n-\n")  # keep the number, default crisis text
-    assert "emergency number: 911" in kept
+    assert "abuse line:       The Hotline" in first
+    kept = ask("\n-\n\n")  # keep the number, default crisis text, keep the abuse line
+    assert "emergency number: 911" in kept and "abuse line:       The Hotline" in kept
     assert "please call 911. In the US, you can also call or text 988" in kept
 
 
@@ -423,6 +623,9 @@ def test_setup_asks_on_a_terminal(tmp_path):
     [
         (["--emergency-number", "call the police"], "emergency number 'call the police'"),
         (["--crisis-line", "  "], "crisis line: give a name and how to reach it"),
+        (["--abuse-line", "x"], "abuse line: give a name and how to reach it"),
+        (["--abuse-line", "a\x07bc"], "abuse line: remove the control characters"),
+        (["--reset", "--abuse-line", "Refuge, call 0808 2000 247"], "use it on its own"),
         (["--reset", "--emergency-number", "112"], "use it on its own"),
     ],
 )
@@ -453,9 +656,13 @@ def test_the_cli_shows_the_notice_on_the_first_run_only(tmp_path):
     first = reflect("evening", "--typed", "--silent", "--data-dir", str(data), stdin="stop\n")
     second = reflect("evening", "--typed", "--silent", "--data-dir", str(data), stdin="stop\n")
     assert first.returncode == second.returncode == 0, first.stderr + second.stderr
-    notice = f"» {SUPPORT.fill(SUPPORT.notice, Resources())}"
-    assert first.stdout.splitlines()[0] == notice
-    assert notice not in second.stdout and second.stdout.startswith(f"» {EVENING.intro}")
+    notice = SUPPORT.fill(SUPPORT.notice, Resources())
+    # Set apart like where help is: a blank line, then one sentence per line.
+    lines = first.stdout.splitlines()
+    assert lines[:3] == ["", "» Before we begin, one thing to know.", "» This is a reflection aid."]
+    assert "» It is not therapy, and it is not an emergency service." in lines
+    assert "not therapy" not in second.stdout and second.stdout.startswith(f"» {EVENING.intro}")
+    assert notice.startswith("Before we begin, one thing to know. This is a reflection aid.")
 
 
 def test_a_broken_support_file_stops_before_the_journal_is_touched(tmp_path):
@@ -476,22 +683,65 @@ def test_a_broken_support_file_stops_before_the_journal_is_touched(tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("  eating:\n    self:", "  eating:\n    me:", "openers.eating.self: expected a line"),
+        ("  eating:\n    self:", "  eating:\n    me:", "openers.eating.me: unknown key"),
         ("  rounds: 3", "  rounds: three", "breathing.rounds: expected a whole number"),
         ("  stop: [stop,", "  stop: [breathe, stop,", "'breathe' already chooses 'breathe'"),
-        ("unclear:", "unclaer:", "unclaer: unknown key"),
+        ("unclear:", "unclaer:", "unclaer: unknown key; did you mean 'unclear'?"),
+        # a misspelled key would silently never be said: named, with the key it meant
+        (
+            "    reported: >-\n      That sounds frightening",
+            "    reportd: >-\n      That sounds frightening",
+            "openers.abuse.reportd: unknown key; did you mean 'reported'?",
+        ),
+        ("  accepted:", "  acepted:", "fine.acepted: unknown key; did you mean 'accepted'?"),
+        # an "I'm fine" phrase that a reply would choose by, never be checked with
+        (
+            "    - i'm fine\n",
+            "    - i'm fine\n    - go on\n",
+            "fine.phrases[1]: 'go on' is already the choice 'continue'",
+        ),
+        (
+            "    - never mind\n",
+            "    - never mind\n    - repeat that\n",
+            "fine.taken_back[1]: 'repeat that' is already the command 'repeat'",
+        ),
+        (
+            "    - never mind\n",
+            "    - never mind\n    - that's all\n",
+            'fine.taken_back[1]: "that\'s all" is already a closing phrase',
+        ),
+        # a "still not safe" phrase inside an "I'm fine" one: that one could never be heard
+        ("    - pills\n", "    - pills\n    - ok\n", 'fine.phrases[2]: "i\'m ok" is always read'),
+        ('  replies: ["no",', '  replies: ["yes", "no",', "'yes' is already a yes to"),
+        # a skip marker that would leave out ordinary questions
+        ("    - boundary\n", "    - boundary\n    - feel\n", "abuse.skip_prompts_with[1]: 'feel'"),
+        ("    - come from\n", "    - come from\n    - past\n", "'past' would leave out ordinary"),
+        ("categories: [self-harm, abuse]", "categories: [selfharm]", "gentle.categories[0]"),
+        ('  abuse: "For support', '  abuse: "{crisis} For support', "unknown placeholder {crisis}"),
     ],
 )
-def test_support_file_mistakes_name_line_key_and_fix(tmp_path, old, new, message):
+def test_support_file_mistakes_name_line_key_and_fix(tmp_path, commands, old, new, message):
     text = (DIALOGS_DIR / "support.yaml").read_text()
-    assert old in text
+    assert text.count(old) == 1
     path = tmp_path / "support.yaml"
     path.write_text(text.replace(old, new, 1))
     with pytest.raises(BadScriptError) as caught:
-        load_support(path, CATEGORIES)
+        load_support(path, CATEGORIES, reserved_phrases(commands))
     where, _, rest = str(caught.value).partition(": ")
     assert where.startswith(f"{path}:") and where.rsplit(":", 1)[1].isdigit()
     assert message in rest and "\n" not in str(caught.value)
+
+
+def test_what_to_do_now_says_each_thing_once():
+    custom = Resources("112", "Samaritans, call 116 123", "Refuge, call 0808 2000 247")
+    for resources in (Resources(), custom):
+        for category in CATEGORIES:
+            text = help_for(category, resources=resources)
+            assert text.lower().count("talk with someone") <= 1
+            sentences = text.split(". ")
+            assert len(sentences) == len(set(sentences))
+    assert "Refuge" in help_for("abuse", resources=custom)
+    assert "Samaritans" not in help_for("abuse", resources=custom)  # the abuse line instead
 
 
 def test_where_help_is_is_spoken_slower_and_numbers_digit_by_digit(tmp_path):
@@ -503,9 +753,12 @@ def test_where_help_is_is_spoken_slower_and_numbers_digit_by_digit(tmp_path):
     normal = EspeakCliSynth(settings).render(text)
     slow = EspeakCliSynth(settings).render(text, slow=True)
     assert 1.15 < slow.duration_s / normal.duration_s < 1.5
+    # Digit by digit, a pause (a comma) between the groups; espeak-ng says the dashes aloud
     assert spoken("call or text 988, or 116 123, at 10 pm") == (
-        "call or text 9 8 8, or 1 1 6 1 2 3, at 10 pm"
+        "call or text 9 8 8, or 1 1 6, 1 2 3, at 10 pm"
     )
+    assert spoken(ABUSE_HELP).endswith("Call 1, 8 0 0, 7 9 9, 7 2 3 3, or text START to 8 8 7 8 8.")
+    assert spoken("+44 20 7946 0958") == "plus 4 4, 2 0, 7 9 4 6, 0 9 5 8"
     sink = WavSink(tmp_path / "out.wav", gap_s=0)
     voice = Voice([EspeakCliSynth(settings)], sink, show=lambda text: None)
     voice.say("Breathe in.", slow=True)

@@ -90,12 +90,15 @@ def test_repeat_skip_back(data_dir, commands):
     assert session["status"] == "stopped"
 
 
-def test_pause_waits_for_continue_and_ignores_answers_meanwhile(data_dir, commands):
+def test_pause_waits_for_continue_and_keeps_what_is_said_meanwhile(data_dir, commands):
     _, said, [session] = run(
-        ["pause", "I am making tea", "continue", "a cancelled plan", "stop"], data_dir, commands
+        ["pause", "I am making tea", "skip", "continue", "a cancelled plan", "stop"],
+        data_dir,
+        commands,
     )
     assert commands.replies["paused"] in said and commands.replies["resumed"] in said
-    assert answers(session) == [("today", "a cancelled plan")]
+    # Saved (and, with safeguards, checked); other commands are passed over while paused.
+    assert answers(session) == [("paused", "I am making tea"), ("today", "a cancelled plan")]
     assert session["status"] == "stopped"
 
 

@@ -1,8 +1,9 @@
 """One run of a script: ask, listen, save each turn as it ends, follow the voice commands.
 
 Pure orchestration: the listener, the voice and the journal are passed in, so the same loop runs
-on a microphone, a WAV file or typed lines. With safeguards, every answer is saved, then checked,
-before the script moves on; a concern hands over to the safety flow (assistant/safety/respond.py).
+on a microphone, a WAV file or typed lines. With safeguards, every answer (and whatever is said
+while paused) is saved, then checked, before the script moves on; a concern hands over to the
+safety flow (assistant/safety/respond.py).
 """
 
 from __future__ import annotations
@@ -15,19 +16,17 @@ from assistant.dialog.machine import Dialog
 from assistant.dialog.script import Script, StateSpec
 from assistant.events import Answer, Command, EndOfInput, Listener, NoAnswer
 from assistant.journal.store import Journal
-from assistant.safety.respond import (
-    Safeguards,
-    SafetyFlow,
-    Speaker,
-    first_run_notice,
-    strong_session,
-    suggest_counsellor,
-)
-from assistant.safety.support import Resources
+from assistant.safety.notices import first_run_notice, strong_session, suggest_counsellor
+from assistant.safety.resources import Resources
+from assistant.safety.respond import Safeguards, SafetyFlow, Speaker
 from assistant.speech.commands import CommandSet
 
 #: The state name of turns said in the safety flow.
 SAFETY_STATE = "safety"
+#: The state name of what was said while paused: saved and checked like any answer.
+PAUSED_STATE = "paused"
+#: While paused, only these commands end the pause.
+RESUME = ("continue", "stop")
 
 
 @dataclass(frozen=True)
@@ -62,49 +61,49 @@ class Session:
 
     def run(self) -> Outcome:
         guards = self._safeguards
+        resources = Resources()
         if guards:
             resources = Resources.from_config(self._journal.config())
             first_run_notice(self._journal, self._voice, guards.support, resources)
         sid = self.session_id = self._journal.start(self._script.name)
         if guards:
-            record = partial(self._record, sid, SAFETY_STATE)
+            record = partial(self._record, SAFETY_STATE)
             self._safety = SafetyFlow(guards, resources, self._listener, self._voice, record)
         status = "interrupted"  # unless the loop says otherwise; Ctrl-C and crashes land here
         try:
-            status = self._converse(sid)
+            status = self._converse()
         finally:
             noticed = self._safety.noticed if self._safety else []
             strong = bool(guards) and strong_session(self._signals, guards.support)
             self._journal.finish(sid, status, safety=noticed, strong=strong)
         if guards and status != "interrupted":  # nobody to say it to after the input ended
-            suggest_counsellor(self._journal, self._voice, guards.support)
+            suggest_counsellor(self._journal, self._voice, guards.support, resources)
         return Outcome(sid, "safety" if noticed else status, self._answers)
 
-    def _record(self, sid: str, state: str, prompt: str, heard: Answer) -> None:
+    def _record(self, state: str, prompt: str, heard: Answer) -> None:
         """Save an answer as a turn, then show it."""
         turn = {"state": state, "prompt": prompt, "answer": heard.text}
         if heard.end_s:
             turn |= {"start_s": round(heard.start_s, 2), "end_s": round(heard.end_s, 2)}
-        self._journal.add_turn(sid, turn)
+        self._journal.add_turn(self.session_id, turn)
         self._show_answer(heard.text)  # shown once it is safely saved
         self._answers += 1
         if self._safeguards:
             self._signals |= self._safeguards.support.signals(heard.text)
 
-    def _check(self, text: str, state: StateSpec) -> str:
-        """Run a saved answer through the safety check. Returns "" when there is no concern,
-        else what the person chose in the safety flow: continue, pause, stopped or interrupted."""
+    def _review(self, text: str, state: StateSpec, *, paused: bool = False) -> str:
+        """Run a saved answer through the safety check. Returns "" when there is nothing to do,
+        else what the person chose in the safety flow: continue, pause, stop or interrupted."""
         if not self._safety:
             return ""
-        concern = self._safety.check(text)
-        return self._safety.respond(concern, state.listen) if concern else ""
+        return self._safety.review(text, state.listen, paused=paused)
 
     def _say(self, text: str, slow: bool = False) -> None:
         if text:
             self._voice.say(text, slow=slow)
             self._listener.after_speaking()  # half duplex: what the mic caught meanwhile is dropped
 
-    def _converse(self, sid: str) -> str:
+    def _converse(self) -> str:
         dialog = Dialog(self._script)
         asked: list[str] = []  # questions moved on from, for "go back"
         self._say(self._script.intro)
@@ -113,7 +112,7 @@ class Session:
         while not dialog.finished:
             state = self._script.states[dialog.state]
             if ask and self._safety and self._safety.skips(state.prompt):
-                dialog.advance(None)  # relationship advice, after the relationship seemed unsafe
+                dialog.advance(None)  # advice or probing that does not fit after a concern
                 continue
             if ask:
                 self._say(state.prompt)
@@ -123,14 +122,13 @@ class Session:
             if isinstance(heard, EndOfInput):
                 return "interrupted"
             if isinstance(heard, Answer) and heard.text.strip():
-                self._record(sid, state.name, state.prompt, heard)
-                choice = self._check(heard.text, state)
+                self._record(state.name, state.prompt, heard)
+                choice = self._review(heard.text, state)
                 asked.append(state.name)
                 dialog.advance(heard.text)
-                if choice == "pause":
-                    choice = self._pause()
-                if choice in ("stopped", "interrupted"):
-                    return choice
+                outcome = self._follow(choice, state)
+                if outcome in ("stopped", "interrupted"):
+                    return outcome
             elif isinstance(heard, Answer) and heard.closed:  # only "that's all": nothing to add
                 asked.append(state.name)
                 dialog.advance(None)
@@ -143,7 +141,7 @@ class Session:
                     asked.append(state.name)
                     dialog.advance(None)
             elif isinstance(heard, Command):
-                outcome = self._command(heard, dialog, asked)
+                outcome = self._command(heard, dialog, asked, state)
                 if outcome == "ask":
                     continue
                 if outcome == "listen":
@@ -151,12 +149,21 @@ class Session:
                     continue
                 return outcome
         if self._safety and self._safety.noticed:
-            self._say(self._safety.closing(), slow=True)  # not the script's usual goodbye
+            self._safety.farewell(stopped=False)  # not the script's usual goodbye
         else:
             self._say(self._script.outro)
         return "completed"
 
-    def _command(self, command: Command, dialog: Dialog, asked: list[str]) -> str:
+    def _follow(self, choice: str, state: StateSpec) -> str:
+        """Act on what was chosen in the safety flow ("" when it did not run). Returns "ask"
+        (go on with the script) or a status."""
+        if choice == "pause":
+            return self._pause(state)
+        if choice == "stop":
+            return self._stop()
+        return "interrupted" if choice == "interrupted" else "ask"
+
+    def _command(self, command: Command, dialog: Dialog, asked: list[str], state: StateSpec) -> str:
         """Returns "ask" (ask the current question), "listen" (just listen again) or a status."""
         name = command.name
         if name == "skip":
@@ -168,22 +175,39 @@ class Session:
             else:
                 self._say(self._replies["first"])
         elif name == "pause":
-            return self._pause()
+            return self._pause(state)
         elif name == "stop":
-            self._say(self._replies["stopped"])
-            return "stopped"
+            return self._stop()
         elif name == "continue":  # not paused: nothing to resume
             return "listen"
         return "ask"  # repeat, and after skip/back: ask the (new) current question
 
-    def _pause(self) -> str:
-        """Wait for continue or stop. Returns "ask" (ask the current question) or a status."""
-        self._say(self._replies["paused"])
-        resumed = self._listener.wait_for_command(("continue", "stop"))
-        if isinstance(resumed, EndOfInput):
-            return "interrupted"
-        if resumed.name == "stop":
+    def _stop(self) -> str:
+        if self._safety and self._safety.noticed:
+            self._safety.farewell(stopped=True)  # where help is, not only "stopping here"
+        else:
             self._say(self._replies["stopped"])
-            return "stopped"
-        self._say(self._replies["resumed"])
-        return "ask"
+        return "stopped"
+
+    def _pause(self, state: StateSpec) -> str:
+        """Wait for continue or stop. What is said meanwhile is still saved and checked: someone
+        who paused may be the one most in need of being heard. Returns "ask" or a status."""
+        paused = self._replies["paused"]
+        self._say(paused)
+        while True:
+            heard = self._listener.wait_for_command(RESUME, state.listen)
+            if isinstance(heard, EndOfInput):
+                return "interrupted"
+            if isinstance(heard, Command):
+                if heard.name == "stop":
+                    return self._stop()
+                self._say(self._replies["resumed"])
+                return "ask"
+            if not heard.text.strip():
+                continue
+            self._record(PAUSED_STATE, paused, heard)
+            choice = self._review(heard.text, state, paused=True)
+            if choice == "pause":
+                self._say(paused)  # still paused, after the safety flow
+            elif choice:
+                return self._follow(choice, state)

@@ -111,6 +111,7 @@ class SafetyCheck:
 
     def __init__(self, rules: Rules) -> None:
         self.rules = rules
+        self._excepts: dict[str, re.Pattern[str] | None] = {}  # compiled on first use
         # rules indexed by a word one of which must occur, so most are never tried on an answer
         self._by_word: dict[str, list[int]] = defaultdict(list)
         self._always: list[int] = []
@@ -212,7 +213,7 @@ class SafetyCheck:
 
     def _excepted(self, category: str, text: str, match: _Match) -> bool:
         """Inside an idiom or look-alike listed under the category's `except`."""
-        regex = self.rules.excepts[category]
+        regex = self._except_regex(category)
         if regex is None:
             return False
         # from every start, so an except that overlaps another is still found
@@ -223,11 +224,19 @@ class SafetyCheck:
             pos = m.start() + 1
         return False
 
+    def _except_regex(self, category: str) -> re.Pattern[str] | None:
+        if category not in self._excepts:
+            source = self.rules.excepts[category]
+            self._excepts[category] = None if source is None else re.compile(source)
+        return self._excepts[category]
+
     def _negated(self, text: str, match: _Match) -> bool:
         """A plain negation governs the match: just before it ("I'm not suicidal", "I would never
         hurt myself") or inside one of its gaps ("he has never hit me"). Only bridge words
         ("going to", "had thoughts of") may stand between the cue and the words it negates."""
         r = self.rules
+        if self._kept(text, match.end):
+            return False
         first_word = text[match.start : match.end].split(" ", 1)[0]
         if first_word not in r.subjects:  # "I don't know, I want to die": a new clause
             lo = _back(text, match.start, r.scope + 3)
@@ -239,6 +248,21 @@ class SafetyCheck:
             for cue in r.cues.finditer(text, gs, ge):
                 if self._governs(text, cue, text[cue.end() : ge].split()):
                     return True
+        return False
+
+    def _kept(self, text: str, end: int) -> bool:
+        """A time word just after the match ("he hasn't hit me since May", "he never hit me before
+        last night", "I don't cut anymore") says it did happen: the negation bounds when, it
+        does not deny it. Looked for within `scope` words, up to the next clause ("he never
+        hit me, I feel safe since..." keeps its negation)."""
+        r = self.rules
+        if r.kept_by is None:
+            return False
+        after = " ".join(text[end:].split(None, r.scope + 3)[: r.scope + 2])  # room for "before we"
+        for m in r.kept_by.finditer(after):
+            before = after[: m.start()].split()
+            if len(before) < r.scope and not r.subjects.intersection(before):
+                return True
         return False
 
     def _governs(self, text: str, cue: re.Match[str], between: list[str]) -> bool:
@@ -261,21 +285,32 @@ class SafetyCheck:
         others = [m.span() for m in self.rules.others.finditer(own)]
         if self.rules.me.search(_blank(own, others)):
             return in_quotes
-        if others:
+        if others or any(self._owned(text[s:e]) for s, e in match.actors):
             return True
         return self._reported_before(category, text, match.start) or in_quotes
+
+    def _owned(self, actor: str) -> bool:
+        """A partner who is someone else's ("my sister's husband", "her boyfriend", and as Vosk
+        writes it "my sisters husband"): the concern is then theirs, not the speaker's."""
+        owner = actor.split()[:-1]  # the words before the partner word
+        return bool(owner) and (
+            any(w.endswith("s") for w in owner) or bool(self.rules.others.fullmatch(owner[0]))
+        )
 
     def _reported_before(self, category: str, text: str, start: int) -> bool:
         r = self.rules
         words = text[_back(text, start, r.window) : start].split()
         stops = [i for i, w in enumerate(words) if w in r.stop]
         local = " ".join(words[stops[-1] + 1 :] if stops else words)
+        owned = False
         if category in r.actor_categories:  # "he" in "he put spyware on my phone" does the harm
-            local = _blank(local, [m.span() for m in r.actors.finditer(local)])
+            actors = [m.span() for m in r.actors.finditer(local)]
+            owned = any(self._owned(local[s:e]) for s, e in actors)
+            local = _blank(local, actors)
         others = [m.span() for m in r.reporters.finditer(local)]
         if r.me.search(_blank(local, others)):
             return False
-        return bool(others)
+        return bool(others) or owned
 
 
 def load_safety(path: Path) -> SafetyCheck:

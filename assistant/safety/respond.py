@@ -2,11 +2,16 @@
 dialog takes over, until the person chooses to continue, pause or stop.
 
 Said slowly, in this order: an opener for the category (or its variant when the concern is about
-someone else), what to do now (the emergency number and crisis line from `reflect setup`, or the
-default text), after abuse the note that relationship tips do not apply, the offer of a breathing
-exercise, then the choice: breathe, continue, pause or stop. Every free reply is saved as a turn
-and checked again (a new disclosure is answered again). The first "I'm fine" is met with a
-gentle check and the choice once more; only a second one goes on.
+someone else), what to do now (the emergency number, then the crisis line, or after abuse the
+abuse line, from `reflect setup` or the default text), after abuse the note that relationship
+tips do not apply, the offer of a breathing exercise, then the choice: breathe, continue, pause
+or stop.
+
+Only a clear choice moves on. Every other reply is saved as a turn and checked again (a new
+disclosure is answered again); one that says the person may still not be safe ("not ok", "no",
+"pills"), or one that is unclear, is met with what to do now once more. The first "I'm fine"
+(or "you misunderstood") is met with a gentle check and "Are you safe right now?"; only a yes
+to that, or a second "I'm fine", goes on.
 
 Pure like the session: the listener and voice are passed in, and the quiet between breathing cues
 is silence played by the voice's sink, so no clock is read here.
@@ -14,22 +19,21 @@ is silence played by the voice's sink, so no clock is read here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from assistant.events import Answer, Command, EndOfInput, Listener
 from assistant.safety.check import CATEGORIES, Concern, SafetyCheck, load_safety
-from assistant.safety.support import Resources, Support, load_support
+from assistant.safety.resources import Resources
+from assistant.safety.support import Support
+from assistant.safety.support_file import load_support, reserved_phrases
 from assistant.settings import ListenSettings
+from assistant.speech.commands import load_commands
 
-NOTICE_FLAG = "notice_shown"
-COUNSELLOR_FLAG = "counsellor_suggested"
-#: What the listener's own commands mean in this dialog; the others ask the choice again.
+#: What the listener's own commands mean in this dialog; the others ask again.
 COMMAND_CHOICES = {"continue": "continue", "skip": "continue", "pause": "pause", "stop": "stop"}
-#: What each choice returns to the session.
-RESULTS = {"continue": "continue", "pause": "pause", "stop": "stopped"}
 
 
 class Speaker(Protocol):
@@ -49,15 +53,22 @@ class Safeguards:
 
 
 def load_safeguards(dialogs_dir: Path) -> Safeguards:
-    """Both data files, validated: a broken one stops the program before the journal is used."""
+    """Both data files, validated: a broken one stops the program before the journal is used.
+    The commands are read too, so an "I'm fine" phrase that is also a command is refused."""
+    commands = load_commands(dialogs_dir / "commands.yaml")
     return Safeguards(
         load_safety(dialogs_dir / "safety.yaml"),
-        load_support(dialogs_dir / "support.yaml", CATEGORIES),
+        load_support(dialogs_dir / "support.yaml", CATEGORIES, reserved_phrases(commands)),
     )
 
 
 class SafetyFlow:
-    """The safety sub-dialog of one session; remembers the categories noticed."""
+    """The safety sub-dialog of one session; remembers the categories noticed.
+
+    Each answer goes through `review`; it returns "" (nothing to do) or how the person chose to
+    go on: "continue", "pause", "stop" or "interrupted" (the input ended). Saying goodbye is the
+    session's, through `farewell`.
+    """
 
     def __init__(
         self,
@@ -75,38 +86,87 @@ class SafetyFlow:
         self._record = record  # saves a reply as a turn: (the question it answers, the answer)
         self.noticed: list[str] = []  # categories, in the order first noticed
         self.unsafe_relationship = False  # abuse in the person's own relationship
+        self._gentle = False  # an own concern after which questions about the past are left out
+        self._latest: Concern | None = None  # what "what to do now" is said for
         self._fine_checked = False  # "I'm fine" was heard once since the last concern
 
-    def check(self, text: str) -> Concern | None:
-        return self._check.check(text)
-
     def skips(self, prompt: str) -> bool:
-        """Leave out relationship advice once the relationship may not be safe."""
-        return self.unsafe_relationship and self._support.is_advice(prompt)
+        """Leave out relationship advice once the relationship may not be safe, and questions
+        about where a feeling comes from after a serious concern of the person's own."""
+        s = self._support
+        return (self.unsafe_relationship and s.is_advice(prompt)) or (
+            self._gentle and s.probes_past(prompt)
+        )
 
-    def closing(self) -> str:
-        return self._support.fill(self._support.closing, self._resources)
+    def review(self, text: str, listen: ListenSettings, *, paused: bool = False) -> str:
+        """Check a saved answer. While paused after a concern, a reply that says the person may
+        still not be safe ("I'm scared", "help") is answered too, though no rule matched."""
+        concern = self._check.check(text)
+        if concern:
+            self._answer(concern)
+            return self._choose(listen)
+        if paused and self._latest and self._support.says_unsafe(text):
+            self._repeat_help(self._support.still_unsafe, own=True)
+            return self._choose(listen)
+        return ""
+
+    def farewell(self, *, stopped: bool) -> None:
+        """The end of a session in which a concern came up: where help is, instead of the script's
+        goodbye; after abuse, how to keep the journal private."""
+        s = self._support
+        self._say(s.fill(s.stopped if stopped else s.closing, self._resources))
+        if self.unsafe_relationship:
+            self._say(s.device_note)
 
     def _say(self, text: str) -> None:
         self._voice.say(text, slow=True)
         self._listener.after_speaking()  # half duplex, as in the session
 
-    def respond(self, concern: Concern, listen: ListenSettings) -> str:
-        """Answer a concern, then follow the person's choice. Returns "continue", "pause",
-        "stopped" or "interrupted" (the input ended)."""
+    def _answer(self, concern: Concern) -> None:
         s = self._support
-        self._answer(concern)
+        variant = "reported" if concern.reported else "self"
+        if concern.category not in self.noticed:
+            self.noticed.append(concern.category)
+        self._latest = concern
         self._fine_checked = False
+        own = not concern.reported
+        self._gentle |= own and concern.category in s.gentle_categories
+        self._say(s.openers[concern.category][variant])
+        self._say(
+            s.what_to_do(self._resources, category=concern.category, reported=concern.reported)
+        )
+        if concern.category == "abuse":
+            self._say(s.abuse_note[variant])
+            self.unsafe_relationship |= own
+        self._say(s.offer)
+
+    def _repeat_help(self, lead: str, *, own: bool) -> None:
+        """`lead`, then what to do now once more (`own`: as for the person speaking)."""
+        latest = self._latest
+        assert latest is not None  # only after a concern
+        self._say(lead)
+        reported = latest.reported and not own
+        self._say(
+            self._support.what_to_do(self._resources, category=latest.category, reported=reported)
+        )
+
+    def _choose(self, listen: ListenSettings) -> str:
+        s = self._support
+        asking_safe = False  # the last question was "Are you safe right now?"
         quiet = False
         while True:
-            self._say(s.choice)
+            self._say(s.ask_safe if asking_safe else s.choice)
             heard = self._listener.listen(listen)
+            choice: str | None = None
             if isinstance(heard, EndOfInput):
                 return "interrupted"
             if isinstance(heard, Command):
                 choice = COMMAND_CHOICES.get(heard.name)  # repeat, go back: ask again
             elif isinstance(heard, Answer) and heard.text.strip():
-                choice = s.choice_of(heard.text) or self._free_reply(heard)
+                choice, asking_safe = self._reply(heard, asking_safe)
+            elif isinstance(heard, Answer) and heard.closed:  # "I'm done" alone: not a choice
+                self._repeat_help(s.unclear, own=False)
+                asking_safe = False
             elif quiet:  # silent twice: wait, rather than press on with questions
                 return "pause"
             else:
@@ -116,41 +176,43 @@ class SafetyFlow:
             quiet = False
             if choice == "breathe":
                 self.breathe()
+                asking_safe = False
+            elif choice == "accepted":
+                return "continue"
             elif choice is not None:
-                if choice == "stop":
-                    self._say(s.fill(s.stopped, self._resources))
-                return RESULTS[choice]
+                if choice == "continue":
+                    self._say(s.continuing)
+                return choice
 
-    def _free_reply(self, heard: Answer) -> str | None:
-        """A reply that is not a choice is an answer like any other: saved, checked, answered.
-        Returns "continue" after a second "I'm fine", else None (ask the choice again)."""
+    def _reply(self, heard: Answer, asking_safe: bool) -> tuple[str | None, bool]:
+        """A reply in words. Returns (a choice, "accepted" or None; whether to ask "Are you safe
+        right now?" next). Only a whole reply chooses: "stop, I have the pills here" is an
+        answer, saved and checked like any other."""
         s = self._support
-        self._record(s.choice, heard)
-        concern = self._check.check(heard.text)
+        text = heard.text
+        safe = asking_safe and s.says_safe(text)  # "yes" answers the question: not "breathe"
+        choice = None if safe else s.choice_of(text)
+        if choice:
+            return choice, False
+        self._record(s.ask_safe if asking_safe else s.choice, heard)
+        concern = self._check.check(text)
         if concern:
             self._answer(concern)
+            return None, False
+        if s.says_unsafe(text):
             self._fine_checked = False
-        elif not s.is_fine(heard.text):
-            self._say(s.unclear)
-        elif self._fine_checked:
+            self._repeat_help(s.still_unsafe, own=True)
+            return None, False
+        kind = "fine" if safe else s.fine_kind(text)
+        if kind is None:
+            self._repeat_help(s.unclear, own=False)
+            return None, False
+        if self._fine_checked:
             self._say(s.fine_accepted)
-            return "continue"
-        else:
-            self._fine_checked = True  # one "I'm fine" does not clear it: check once more
-            self._say(s.fine_check)
-        return None
-
-    def _answer(self, concern: Concern) -> None:
-        s = self._support
-        variant = "reported" if concern.reported else "self"
-        if concern.category not in self.noticed:
-            self.noticed.append(concern.category)
-        self._say(s.openers[concern.category][variant])
-        self._say(s.what_to_do(self._resources, concern.reported))
-        if concern.category == "abuse":
-            self._say(s.abuse_note[variant])
-            self.unsafe_relationship |= not concern.reported
-        self._say(s.offer)
+            return "accepted", False
+        self._fine_checked = True  # one "I'm fine" does not clear it: ask once more, directly
+        self._say(s.taken_back_check if kind == "taken_back" else s.fine_check)
+        return None, True
 
     def breathe(self) -> None:
         b = self._support.breathing
@@ -160,42 +222,3 @@ class SafetyFlow:
                 self._voice.say(cue, slow=True)
                 self._voice.pause(quiet_s)
         self._say(b.outro)
-
-
-# -- around the sessions -----------------------------------------------------------------------
-class JournalState(Protocol):
-    def flag(self, name: str) -> Any: ...
-
-    def set_flag(self, name: str, value: Any) -> None: ...
-
-    def summaries(self) -> list[dict[str, Any]]: ...
-
-
-def first_run_notice(
-    journal: JournalState, voice: Speaker, support: Support, resources: Resources
-) -> None:
-    """Before the very first session: what this is and is not, and where help is."""
-    if journal.flag(NOTICE_FLAG):
-        return
-    voice.say(support.fill(support.notice, resources))
-    journal.set_flag(NOTICE_FLAG, True)  # only once it has been said in full
-
-
-def strong_session(signals: set[str], support: Support) -> bool:
-    return len(signals) >= support.strong_min
-
-
-def counsellor_due(summaries: Sequence[dict[str, Any]], support: Support) -> bool:
-    """The last `counsellor_after` sessions with answers were all strong."""
-    ended = [s for s in summaries if s["status"] != "running" and s["answers"]]
-    recent = ended[-support.counsellor_after :]
-    return len(recent) == support.counsellor_after and all(s["strong"] for s in recent)
-
-
-def suggest_counsellor(journal: JournalState, voice: Speaker, support: Support) -> bool:
-    """Once ever, gently, after several strong sessions in a row. Returns True when said."""
-    if journal.flag(COUNSELLOR_FLAG) or not counsellor_due(journal.summaries(), support):
-        return False
-    voice.say(support.counsellor)
-    journal.set_flag(COUNSELLOR_FLAG, True)
-    return True

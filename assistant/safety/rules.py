@@ -1,5 +1,6 @@
-"""Loading dialogs/safety.yaml: plain phrases with {slots}, a/b choices and ... gaps, compiled once
-into word-boundary regular expressions. Every mistake names the file, line, key and fix."""
+"""Loading dialogs/safety.yaml: plain phrases with {slots}, a/b choices, ... gaps and optional
+filler words, turned into word-boundary regular expressions (each compiled when first needed).
+Every mistake names the file, line, key and fix."""
 
 from __future__ import annotations
 
@@ -17,9 +18,9 @@ from assistant.speech.commands import normalize
 
 CATEGORIES = ("self-harm", "abuse", "eating")
 TOP_KEYS = {"spellings", "slots", "actors", "gaps", "people", "reporting", "negation", "categories"}
-GAPS_KEYS = {"words", "never_across"}
+GAPS_KEYS = {"words", "never_across", "fillers"}
 REPORTING_KEYS = {"window", "verbs", "stop", "actor_categories"}
-NEGATION_KEYS = {"cues", "except", "between", "scope"}
+NEGATION_KEYS = {"cues", "except", "between", "scope", "unless_followed_by"}
 PEOPLE_KEYS = {"me", "others"}
 CATEGORY_KEYS = {"phrases", "near", "patterns", "except"}
 NEAR_KEYS = {"first", "then", "within"}
@@ -30,6 +31,8 @@ SLOT_NAME = re.compile(r"^[a-z][a-z_]*$")
 PLAIN = re.compile(r"^[a-z0-9'\u2019-]+$")
 EDGE_BEFORE = r"(?<![a-z0-9'])"
 EDGE_AFTER = r"(?![a-z0-9'])"
+#: At most this many filler words ("like, really") between two words of a phrase.
+FILLERS_IN_A_ROW = 2
 _COMMON_WORDS = """i me my myself a an the to of and in on at it is am are was were be been do
 did does not no so for with he she they him her his them their you your we our this that just
 really want wants wanted would will could should can going get got have has had like feel felt
@@ -91,16 +94,26 @@ def to_words(text: str, spellings: dict[str, str]) -> list[str]:
 
 @dataclass(frozen=True)
 class Rule:
-    """One phrase, near-pair or pattern of a category, compiled."""
+    """One phrase, near-pair or pattern of a category. Its regular expressions are compiled the
+    first time an answer holds one of its anchor words: compiling them all at start-up took half
+    a second, and most are never needed in a session."""
 
     category: str
     source: str  # as written in the file, for explain()
     line: int | None
-    regex: re.Pattern[str]
+    pattern: str  # the regular expression of the phrase (of `first`, for near rules)
     anchors: frozenset[str] | None  # one of these words must be in the text; None: always try
     span: int  # the most words a match can have (with `then` and `within`, for near rules)
-    then: re.Pattern[str] | None = None  # near rules: the second phrase
+    then_pattern: str | None = None  # near rules: the second phrase
     within: int = 0  # near rules: most words between the two phrases
+
+    @functools.cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.pattern)
+
+    @functools.cached_property
+    def then(self) -> re.Pattern[str] | None:
+        return None if self.then_pattern is None else re.compile(self.then_pattern)
 
 
 @dataclass(frozen=True)
@@ -108,7 +121,7 @@ class Rules:
     path: Path
     spellings: dict[str, str]
     rules: tuple[Rule, ...]
-    excepts: dict[str, re.Pattern[str] | None]  # per category: idioms and look-alikes
+    excepts: dict[str, str | None]  # per category, the regex of its idioms (compiled when needed)
     me: re.Pattern[str]  # words saying a concern is the speaker's
     others: re.Pattern[str]  # words saying it is someone else's
     reporters: re.Pattern[str]  # others, plus "told me"-style reporting before a phrase
@@ -121,6 +134,7 @@ class Rules:
     cue_excepts: re.Pattern[str] | None
     between: frozenset[str]
     scope: int
+    kept_by: re.Pattern[str] | None  # "since", "before": after a match, a negation does not cancel
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -169,10 +183,14 @@ class _Compiler:
         self.slots = slots
         self.spellings = spellings
         self.memo: dict[str, Piece] = {}
+        self.tokens: dict[str, Piece] = {}
         self.visiting: list[str] = []
         self.actors: set[str] = set()
         self.gap = ""  # the regex of a ... gap, set once `gaps` is read
         self.gap_words = 0
+        self.filler = ""  # the regex of optional filler words between two phrase words
+        self.filler_words = 0  # the most words it can take
+        self.fillers: list[str] = []
         self.groups = 0
 
     def fail(self, at: At, message: str) -> BadScriptError:
@@ -231,7 +249,13 @@ class _Compiler:
         return re.escape(text.lower().replace("\u2019", "'"))
 
     def token(self, token: str, at: At) -> Piece:
-        """One phrase token: a word (or words, "can't"), a/b choice, {slot} or "{slot}'s"."""
+        """One phrase token: a word (or words, "can't"), a/b choice, {slot} or "{slot}'s".
+        Remembered, since the same choices ("hit/hits/hitting") recur in many phrases."""
+        if token not in self.tokens:
+            self.tokens[token] = self._token(token, at)
+        return self.tokens[token]
+
+    def _token(self, token: str, at: At) -> Piece:
         if "/" in token:
             choices = token.split("/")
             if not all(choices):
@@ -253,10 +277,12 @@ class _Compiler:
         text = " ".join(words)
         return Piece(re.escape(text), frozenset([max(words, key=len)]), len(words), text)
 
-    def phrase(self, text: str, at: At, groups: bool = True) -> Piece:
+    def phrase(self, text: str, at: At, groups: bool = True, fill: bool = True) -> Piece:
         """The regex of a phrase; with groups, actor slots and gaps are named for the matcher,
         which also checks that a match starts at a word (a leading look-behind would slow every
-        search down)."""
+        search down). With fill, filler words may stand between two words ("gets really
+        violent" for "gets violent"): people say them anywhere, and one would break a phrase."""
+        between = " " + self.filler if fill and self.filler else " "
         tokens = text.split()
         if tokens[0] == GAP or tokens[-1] == GAP:
             raise self.fail(at, "a ... gap must stand between two words, not at an end")
@@ -272,8 +298,10 @@ class _Compiler:
             regex = piece.regex
             if groups and token[1:-1] in self.actors and SLOT.fullmatch(token):
                 regex = f"(?P<a{self._next()}>{regex})"
+            if sep:
+                words += self.filler_words if fill else 0
             out += sep + regex
-            sep, words = " ", words + piece.words
+            sep, words = between, words + piece.words
             if piece.needs:
                 needs.append(piece.needs)
         start = "" if groups else EDGE_BEFORE
@@ -296,14 +324,25 @@ class _Compiler:
         except re.error as exc:
             raise self.fail(at, f"not a valid regular expression: {exc}") from None
 
-    def alternation(self, parent: dict, key: str, keypath: str, extra: Iterable[str] = ()):
-        """One regex matching any phrase of a list (and of `extra`)."""
+    def alternation(
+        self, parent: dict, key: str, keypath: str, extra: Iterable[str] = ()
+    ) -> re.Pattern[str]:
+        """One regex matching any phrase of a list (and of `extra`), word for word."""
+        source = self.alternative(parent, key, keypath, extra, fill=False)
+        return self.compile(source, (parent, key, keypath))
+
+    def alternative(
+        self, parent: dict, key: str, keypath: str, extra: Iterable[str] = (), fill: bool = True
+    ) -> str:
+        """The regex source of `alternation`, uncompiled; with fill, fillers may stand between
+        words, as in the phrases they are weighed against."""
         items = _strings(self.where, parent, key, keypath)
         regexes = [
-            self.phrase(p, (items, i, f"{keypath}[{i}]"), False).regex for i, p in enumerate(items)
+            self.phrase(p, (items, i, f"{keypath}[{i}]"), False, fill).regex
+            for i, p in enumerate(items)
         ]
-        regexes += [self.phrase(p, (parent, key, keypath), False).regex for p in extra]
-        return self.compile("|".join(regexes), (parent, key, keypath))
+        regexes += [self.phrase(p, (parent, key, keypath), False, fill).regex for p in extra]
+        return "|".join(regexes)
 
     def _next(self) -> int:
         self.groups += 1
@@ -392,6 +431,19 @@ def _slots(where: Where, data: Lines, spellings: dict[str, str]) -> _Compiler:
     across = _words(where, gaps, "never_across", "gaps.never_across", spellings)
     comp.gap = f"(?:(?!(?:{'|'.join(map(re.escape, across))}) )[a-z0-9']+ ){{0,{words}}}?"
     comp.gap_words = words
+    if "fillers" in gaps:
+        fillers = _phrases_of_words(where, gaps, "fillers", "gaps.fillers", spellings)
+        for i, filler in enumerate(fillers):
+            if set(filler.split()) & set(across):
+                raise where.error(
+                    gaps["fillers"],
+                    i,
+                    f"gaps.fillers[{i}]",
+                    f"{filler!r} is in never_across; a filler is skipped inside phrases, remove it",
+                )
+        comp.fillers = fillers
+        comp.filler = f"(?:(?:{'|'.join(map(re.escape, fillers))}) ){{0,{FILLERS_IN_A_ROW}}}"
+        comp.filler_words = FILLERS_IN_A_ROW * max(len(f.split()) for f in fillers)
     for name in slots:  # report mistakes in unused slots too
         comp.slot(name, (slots, name, f"slots.{name}"))
     return comp
@@ -408,7 +460,7 @@ def _phrases(comp: _Compiler, name: str, spec: dict, keypath: str) -> list[Rule]
                 name,
                 text,
                 line_of(phrases, i),
-                comp.compile(piece.regex, at),
+                piece.regex,  # made from checked words only, so it always compiles
                 piece.needs,
                 piece.words,
             )
@@ -439,10 +491,10 @@ def _near(comp: _Compiler, name: str, spec: dict, keypath: str) -> list[Rule]:
                 name,
                 source,
                 line_of(near, i),
-                comp.compile(first.regex, at),
+                first.regex,
                 first.needs,
                 first.words + within + then.words,
-                comp.compile(then.regex, at),
+                then.regex,
                 within,
             )
         )
@@ -458,16 +510,14 @@ def _patterns(comp: _Compiler, name: str, spec: dict, keypath: str) -> list[Rule
         at = (patterns, i, f"{keypath}.patterns[{i}]")
         if not isinstance(text, str) or not text.strip():
             raise comp.where.error(*at, "expected a regular expression (text)")
-        rules.append(
-            Rule(
-                name, text, line_of(patterns, i), comp.compile(comp.pattern(text, at), at), None, 0
-            )
-        )
+        regex = comp.pattern(text, at)  # checked here: a pattern is written by hand
+        rules.append(Rule(name, text, line_of(patterns, i), regex, None, 0))
     return rules
 
 
-def _excepts(comp: _Compiler, spec: dict, keypath: str) -> re.Pattern[str] | None:
-    return comp.alternation(spec, "except", f"{keypath}.except") if "except" in spec else None
+def _excepts(comp: _Compiler, spec: dict, keypath: str) -> str | None:
+    # left uncompiled (like the phrases): only needed once a phrase of the category matches
+    return comp.alternative(spec, "except", f"{keypath}.except") if "except" in spec else None
 
 
 def _categories(where: Where, data: Lines, comp: _Compiler) -> tuple[list[Rule], dict]:
@@ -509,6 +559,33 @@ def _category_list(where: Where, parent: dict, key: str, keypath: str) -> frozen
     return frozenset(names)
 
 
+def _check_fillers(where: Where, gaps: dict, fillers: list[str], negation: dict) -> None:
+    """A filler is skipped inside phrases, so a negation cue as a filler would hide it."""
+    cues = {cue for cue in _strings(where, negation, "cues", "negation.cues") if " " not in cue}
+    for i, filler in enumerate(fillers):
+        if cues & set(filler.split()):
+            raise where.error(
+                gaps["fillers"],
+                i,
+                f"gaps.fillers[{i}]",
+                f"{filler!r} is a negation cue; a filler is skipped inside phrases, remove it",
+            )
+
+
+def _phrases_of_words(
+    where: Where, parent: dict, key: str, keypath: str, spellings: dict
+) -> list[str]:
+    """A list of plain words or short phrases, as matched ("kind of", "i'm" -> "i am")."""
+    items = _strings(where, parent, key, keypath)
+    out = []
+    for i, item in enumerate(items):
+        words = to_words(item, spellings)
+        if not words or not all(PLAIN.match(w) for w in words):
+            raise where.error(items, i, f"{keypath}[{i}]", "expected plain words")
+        out.append(" ".join(words))
+    return out
+
+
 def _words(where: Where, parent: dict, key: str, keypath: str, spellings: dict) -> list[str]:
     return [w for p in _strings(where, parent, key, keypath) for w in to_words(p, spellings)]
 
@@ -542,6 +619,7 @@ def _load_rules(path: Path) -> Rules:
     reporting = _mapping(where, data, "reporting", "reporting", REPORTING_KEYS)
     negation = _mapping(where, data, "negation", "negation", NEGATION_KEYS)
     others = _strings(where, people, "others", "people.others")
+    _check_fillers(where, data["gaps"], comp.fillers, negation)
     actors = "|".join(f"{{{a}}}" for a in sorted(comp.actors))
     return Rules(
         path=path,
@@ -569,4 +647,7 @@ def _load_rules(path: Path) -> Rules:
         else None,
         between=frozenset(_words(where, negation, "between", "negation.between", spellings)),
         scope=_count(where, negation, "scope", "negation.scope", 0, 8),
+        kept_by=comp.alternation(negation, "unless_followed_by", "negation.unless_followed_by")
+        if "unless_followed_by" in negation
+        else None,
     )

@@ -125,8 +125,11 @@ class SpeechListener:
         self._grammar.SetWords(True)
         self._heard_samples = 0  # the listener's clock
         self._ended = False
+        self._stashed: Command | None = None  # a command heard right after speech, while paused
 
     def after_speaking(self) -> None:
+        # A command kept from before the assistant spoke was said before hearing it: ask anew.
+        self._stashed = None
         if self._source.live:
             self._source.discard_buffered()
 
@@ -209,33 +212,83 @@ class SpeechListener:
                 return heard.answer()  # the length cap, at the next pause rather than mid-word
 
     # -- paused ------------------------------------------------------------------------------
-    def _paused_commands(self, grammar: dict | None) -> list[tuple[str, str]]:
+    def _paused_commands(self, grammar: dict | None) -> list[tuple[str, str, float, float]]:
+        """Commands in a grammar result: (name, phrase, start, end). A phrase said on its own,
+        and "continue" at the start of an utterance even with speech right after it."""
         if not grammar or not grammar.get("result"):
             return []
         found = []
-        alone = said_alone(grammar["result"])
+        words = grammar["result"]
+        alone = said_alone(words)
         if alone and self._commands.match(alone[0]):
-            found.append((self._commands.match(alone[0]), alone[0]))
-        words = [w["word"] for w in grammar["result"] if w["word"] != "[unk]"]
-        for size in range(len(words), 0, -1):  # the longest phrase at the start first
-            if self._commands.match(" ".join(words[:size])) == "continue":
-                found.append(("continue", " ".join(words[:size])))
+            found.append((self._commands.match(alone[0]), *alone))
+        core = [w for w in words if w["word"] != "[unk]"]
+        if not core or any(
+            w["word"] == "[unk]" and core[0]["start"] - OVERLAP_S < w["end"] <= core[0]["start"]
+            for w in words
+        ):
+            return found  # speech right before it: "I don't want to continue" is an answer
+        for size in range(len(core), 0, -1):  # the longest phrase at the start first
+            phrase = " ".join(w["word"] for w in core[:size])
+            if self._commands.match(phrase) == "continue":
+                found.append(("continue", phrase, core[0]["start"], core[size - 1]["end"]))
                 break
         return found
 
-    def wait_for_command(self, names: tuple[str, ...]) -> Command | EndOfInput:
-        """Hear only these commands; whatever else is said while paused is not an answer.
-        "Continue" counts even with speech right after it (the person starts answering at once:
-        the question is asked again); "stop" must be said on its own."""
+    def wait_for_command(
+        self, names: tuple[str, ...], settings: ListenSettings
+    ) -> Command | Answer | EndOfInput:
+        """While paused: one of these commands, or what was said meanwhile, as an answer (the
+        session saves and checks it: someone who paused may still need to be heard). Speech ends
+        as an answer does, after `end_silence_s` of quiet. "Continue" counts even with speech
+        right after it (the person starts answering at once: the question is asked again);
+        "stop" must be said on its own; other commands said on their own are passed over. A
+        command said soon after other speech is kept for the next call, so neither is lost."""
+        if self._stashed is not None:
+            command, self._stashed = self._stashed, None
+            return command
+        if self._ended:
+            return EndOfInput()
         heard = _Heard()
+        command_at = 0.0  # where the pending command begins
+        passed_over: list[tuple[float, float]] = []  # other commands and closing phrases
         while True:
             more, grammar = self._feed(heard)
-            for name, phrase in self._paused_commands(grammar):
+            now = self._heard_samples / self._rate
+            for name, phrase, first, last in self._paused_commands(grammar):
                 if name in names:
-                    heard.pending = Command(name, phrase)
-            if heard.pending and not heard.busy:
-                # Return once the free-text recogniser has closed the command's words too, so
-                # they do not leak into the next answer.
+                    heard.pending, command_at = Command(name, phrase), first
+                else:
+                    passed_over.append((first - OVERLAP_S, last + OVERLAP_S))
+            alone = said_alone(grammar.get("result", [])) if grammar else None
+            if alone and self._commands.is_closing(alone[0]):
+                passed_over.append((alone[1] - OVERLAP_S, alone[2] + OVERLAP_S))
+            if heard.pending and (not heard.busy or not more):
+                # Once the free-text recogniser has closed the command's words too, so they do
+                # not leak into the next answer; what came before it is an answer of its own.
+                early = [w for w in heard.words if w["start"] < command_at - OVERLAP_S]
+                said = _without(_Heard(words=early), passed_over)
+                if said.words:
+                    self._stashed = heard.pending
+                    return said.answer()
                 return heard.pending
             if not more:
-                return EndOfInput()
+                said = _without(heard, passed_over)
+                return said.answer() if said.words else EndOfInput()
+            if not heard.started:
+                continue
+            quiet_s = now - (heard.last_voice_s or now)
+            too_long = heard.words and now - heard.words[0]["start"] >= settings.max_answer_s
+            if quiet_s >= settings.end_silence_s or (too_long and not heard.busy):
+                if heard.busy:  # only noise in progress: close it, its "words" are dropped
+                    heard.add_final(json.loads(self._text.FinalResult()))
+                said = _without(heard, passed_over)
+                if said.words:
+                    return said.answer()
+                heard, passed_over = _Heard(), []  # only commands or noise: wait on
+
+
+def _without(heard: _Heard, spans: list[tuple[float, float]]) -> _Heard:
+    """The words heard outside these spans (commands that were passed over)."""
+    words = [w for w in heard.words if not any(w["end"] > a and w["start"] < b for a, b in spans)]
+    return _Heard(words=words)

@@ -32,11 +32,18 @@ class TypedListener:
         name = self._commands.match(line)
         return Command(name, line) if name else Answer(line)
 
-    def wait_for_command(self, names: tuple[str, ...]) -> Command | EndOfInput:
+    def wait_for_command(
+        self, names: tuple[str, ...], settings: ListenSettings
+    ) -> Command | Answer | EndOfInput:
+        """While paused: one of `names`, or any other line that is not a command, as an answer
+        (the session saves and checks it). Empty lines, other commands and closing phrases are
+        passed over."""
         while (line := self._readline()) is not None:
             name = self._commands.match(line)
             if name in names:
                 return Command(name, line)
+            if line and not name and not self._commands.is_closing(line):
+                return Answer(line)
         return EndOfInput()
 
     def after_speaking(self) -> None:

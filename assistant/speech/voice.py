@@ -28,7 +28,8 @@ from assistant.settings import VoiceSettings
 
 #: Sample rate of the quiet that `Voice.pause` plays (the WAV sink's own, so it is not resampled).
 PAUSE_RATE_HZ = 22_050
-_NUMBER = re.compile(r"\d{3,}")
+#: A number as written: digit groups joined by single spaces or dashes, maybe a leading +.
+_NUMBER = re.compile(r"(?<![\w+])\+?\d+(?:[ -]\d+)*(?!\w)")
 
 
 class SynthesisError(Exception):
@@ -43,9 +44,19 @@ class Synthesizer(Protocol):
 
 
 def spoken(text: str) -> str:
-    """Numbers of three digits or more are phone numbers here: say them digit by digit
-    ("988" as "nine eight eight", not "nine hundred eighty-eight")."""
-    return _NUMBER.sub(lambda m: " ".join(m.group()), text)
+    """Numbers of three digits or more are phone numbers here: said digit by digit, with a short
+    pause (a comma) between their groups. espeak-ng would say "988" as "nine hundred eighty-eight"
+    and read the dashes in "1-800-799-7233" aloud; this says "1, 8 0 0, 7 9 9, 7 2 3 3". Only
+    the spoken form changes: the printed text keeps the number as written."""
+    return _NUMBER.sub(_digits, text)
+
+
+def _digits(match: re.Match[str]) -> str:
+    number = match.group()
+    if sum(c.isdigit() for c in number) < 3:
+        return number  # "10 pm"
+    plus = "plus " if number.startswith("+") else ""
+    return plus + ", ".join(" ".join(group) for group in re.findall(r"\d+", number))
 
 
 class Pyttsx3Synth:

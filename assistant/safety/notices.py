@@ -1,0 +1,71 @@
+"""What is said around the sessions, once each: the first-run notice (what this is and is not,
+and where help is) and, after several sessions of strong insecurity in a row, the gentle
+suggestion of a counsellor. Both remember in the journal that they were said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from assistant.safety.resources import Resources
+from assistant.safety.respond import Speaker
+from assistant.safety.support import Support
+
+NOTICE_FLAG = "notice_shown"
+COUNSELLOR_FLAG = "counsellor_suggested"
+#: The safety category after which couples work is never suggested.
+ABUSE = "abuse"
+
+
+class JournalState(Protocol):
+    def flag(self, name: str) -> Any: ...
+
+    def set_flag(self, name: str, value: Any) -> None: ...
+
+    def summaries(self) -> list[dict[str, Any]]: ...
+
+
+def first_run_notice(
+    journal: JournalState, voice: Speaker, support: Support, resources: Resources
+) -> None:
+    """Before the very first session: what this is and is not, and where help is; slowly and
+    set apart, like everything about where help is."""
+    if journal.flag(NOTICE_FLAG):
+        return
+    voice.say(support.fill(support.notice, resources), slow=True)
+    journal.set_flag(NOTICE_FLAG, True)  # only once it has been said in full
+
+
+def strong_session(signals: set[str], support: Support) -> bool:
+    return len(signals) >= support.strong_min
+
+
+def counsellor_due(summaries: Sequence[dict[str, Any]], support: Support) -> bool:
+    """The last `counsellor_after` sessions with answers were all strong."""
+    ended = [s for s in summaries if s["status"] != "running" and s["answers"]]
+    recent = ended[-support.counsellor_after :]
+    return len(recent) == support.counsellor_after and all(s["strong"] for s in recent)
+
+
+def abuse_noticed(summaries: Sequence[dict[str, Any]]) -> bool:
+    """Any session in the journal noticed abuse. The whole history, not only the sessions that
+    made the row: couples counselling can put someone at risk wherever there has been abuse."""
+    return any(ABUSE in s.get("safety", ()) for s in summaries)
+
+
+def suggest_counsellor(
+    journal: JournalState, voice: Speaker, support: Support, resources: Resources
+) -> bool:
+    """Once ever, gently, after several strong sessions in a row. Returns True when said."""
+    if journal.flag(COUNSELLOR_FLAG):
+        return False
+    summaries = journal.summaries()
+    if not counsellor_due(summaries, support):
+        return False
+    if abuse_noticed(summaries):  # support of their own, and the abuse line: said slowly
+        voice.say(support.fill(support.counsellor_after_abuse, resources), slow=True)
+    else:
+        voice.say(support.fill(support.counsellor, resources))
+    journal.set_flag(COUNSELLOR_FLAG, True)
+    return True

@@ -1,0 +1,297 @@
+"""Loading and validating dialogs/support.yaml: every mistake is one line naming the file, the
+line, the key and the fix, found before the journal is touched.
+
+Besides types and placeholders it refuses what would quietly change what is heard: a misspelled
+key (ignored, the text it meant would never be said), an "I'm fine" phrase that is also a choice
+or a command (the reply would choose, never be checked), a phrase for "still not safe" that hides
+an "I'm fine" one, and a skip marker so short it would leave out ordinary questions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from assistant.dialog.yamlfile import Where, load_yaml, unknown_keys
+from assistant.safety.support import (
+    CHOICES,
+    PLACEHOLDERS,
+    VARIANTS,
+    Breathing,
+    Support,
+    contains_phrase,
+)
+from assistant.speech.commands import CommandSet, normalize
+
+TOP_KEYS = {
+    "openers", "help", "abuse", "gentle", "offer", "choice", "choices", "continuing", "fine",
+    "still_unsafe", "unclear", "quiet", "stopped", "closing", "breathing", "notice", "counsellor",
+    "strong",
+}  # fmt: skip
+HELP_KEYS = {
+    "self", "reported", "default_emergency", "crisis", "default_crisis", "abuse", "default_abuse",
+}  # fmt: skip
+ABUSE_KEYS = {"note", "note_reported", "device", "skip_prompts_with"}
+GENTLE_KEYS = {"categories", "skip_prompts_with"}
+FINE_KEYS = {"phrases", "taken_back", "check", "check_taken_back", "ask", "safe", "accepted"}
+UNSAFE_KEYS = {"say", "phrases", "replies"}
+BREATHING_KEYS = {"intro", "rounds", "cues", "outro"}
+COUNSELLOR_KEYS = {"after_sessions", "say", "say_after_abuse"}
+STRONG_KEYS = {"min_signals", "signals"}
+#: A skip marker shorter than this (and of one word) would match ordinary questions.
+MIN_MARKER_CHARS = 8
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+class _Reader:
+    """Typed access to the loaded YAML, with `file:line: key: fix` errors."""
+
+    def __init__(self, path: Path, data: dict) -> None:
+        self.path = path
+        self.data = data
+        self.where = Where(path)
+        self.error = self.where.error
+
+    def mapping(self, container: dict, key: str, keypath: str, allowed: set[str]) -> dict:
+        value = container.get(key)
+        if not isinstance(value, dict):
+            raise self.error(container, key, keypath, "expected a mapping of keys")
+        unknown_keys(self.where, value, allowed, keypath)  # before a missing key: "reportd"
+        return value
+
+    def text(self, container: dict, key: str, keypath: str, allowed: tuple[str, ...] = ()) -> str:
+        value = container.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise self.error(
+                container, key, keypath, "expected a line of text (in quotes if it has ':')"
+            )
+        for name in _PLACEHOLDER.findall(value):
+            if name not in allowed:
+                fix = f"use {', '.join('{' + a + '}' for a in allowed)}" if allowed else "remove it"
+                raise self.error(container, key, keypath, f"unknown placeholder {{{name}}}; {fix}")
+        return " ".join(value.split())
+
+    def phrases(self, container: dict, key: str, keypath: str) -> tuple[str, ...]:
+        value = container.get(key)
+        if not isinstance(value, list) or not value:
+            raise self.error(container, key, keypath, "expected a list of phrases")
+        for i, phrase in enumerate(value):
+            if not isinstance(phrase, str) or not normalize(phrase):
+                raise self.error(
+                    value,
+                    i,
+                    f"{keypath}[{i}]",
+                    f"{phrase!r} is not a phrase; put words in quotes (YAML reads yes, no, on "
+                    "and off as true or false)",
+                )
+        return tuple(normalize(p) for p in value)
+
+    def markers(self, container: dict, key: str, keypath: str) -> tuple[str, ...]:
+        """Phrases that leave a question out: specific enough not to match ordinary ones."""
+        found = self.phrases(container, key, keypath)
+        for i, marker in enumerate(found):
+            if len(marker.split()) < 2 and len(marker) < MIN_MARKER_CHARS:
+                raise self.error(
+                    container[key],
+                    i,
+                    f"{keypath}[{i}]",
+                    f"{marker!r} would leave out ordinary questions; use two words or more, "
+                    f"or one word of {MIN_MARKER_CHARS} letters or more",
+                )
+        return found
+
+    def number(self, container: dict, key: str, keypath: str, kind: type, low: float) -> Any:
+        value = container.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < low:
+            unit = "a whole number" if kind is int else "a number of seconds"
+            raise self.error(container, key, keypath, f"expected {unit}, at least {low:g}")
+        if kind is int and not isinstance(value, int):
+            raise self.error(container, key, keypath, "expected a whole number")
+        return kind(value)
+
+    def not_taken(
+        self, container: dict, key: str, keypath: str, taken: Mapping[str, str]
+    ) -> tuple[str, ...]:
+        """Phrases none of which already means something else (`taken`: phrase -> meaning)."""
+        found = self.phrases(container, key, keypath)
+        for i, phrase in enumerate(found):
+            if phrase in taken:
+                raise self.error(
+                    container[key],
+                    i,
+                    f"{keypath}[{i}]",
+                    f"{phrase!r} is already {taken[phrase]}; a reply can mean one thing only",
+                )
+        return found
+
+
+def reserved_phrases(commands: CommandSet) -> dict[str, str]:
+    """The listener's own phrases, which a reply in the safety flow can never be read as."""
+    reserved = {phrase: f"the command {name!r}" for phrase, name in commands.phrases.items()}
+    return reserved | {phrase: "a closing phrase" for phrase in commands.closing}
+
+
+def _openers(r: _Reader, top: dict, categories: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    raw = r.mapping(top, "openers", "openers", set(categories))
+    openers: dict[str, dict[str, str]] = {}
+    for category in categories:
+        if category not in raw:
+            raise r.error(top, "openers", "openers", f"add an opener for {category!r}")
+        texts = r.mapping(raw, category, f"openers.{category}", set(VARIANTS))
+        openers[category] = {v: r.text(texts, v, f"openers.{category}.{v}") for v in VARIANTS}
+    return openers
+
+
+def _help(r: _Reader, top: dict) -> dict[str, str]:
+    raw = r.mapping(top, "help", "help", HELP_KEYS)
+    texts = {
+        "self": r.text(raw, "self", "help.self", ("emergency",)),
+        "reported": r.text(raw, "reported", "help.reported", ("emergency",)),
+        "default_emergency": r.text(raw, "default_emergency", "help.default_emergency"),
+    }
+    for line in ("crisis", "abuse"):
+        texts[line] = r.text(raw, line, f"help.{line}", (line,))
+        if f"{{{line}}}" not in texts[line]:
+            raise r.error(raw, line, f"help.{line}", f"say where the line goes: {{{line}}}")
+        texts[f"default_{line}"] = r.text(raw, f"default_{line}", f"help.default_{line}")
+    return texts
+
+
+def _choices(r: _Reader, top: dict) -> dict[str, str]:
+    raw = r.mapping(top, "choices", "choices", set(CHOICES))
+    choices: dict[str, str] = {}
+    for name in CHOICES:
+        for phrase in r.phrases(raw, name, f"choices.{name}"):
+            if phrase in choices:
+                raise r.error(
+                    raw,
+                    name,
+                    f"choices.{name}",
+                    f"{phrase!r} already chooses {choices[phrase]!r}; a phrase means one choice",
+                )
+            choices[phrase] = name
+    return choices
+
+
+def _breathing(r: _Reader, top: dict) -> Breathing:
+    raw = r.mapping(top, "breathing", "breathing", BREATHING_KEYS)
+    cues_raw = raw.get("cues")
+    if not isinstance(cues_raw, list) or not cues_raw:
+        raise r.error(raw, "cues", "breathing.cues", "expected a list of cues")
+    cues = []
+    for i, cue in enumerate(cues_raw):
+        where = f"breathing.cues[{i}]"
+        if not isinstance(cue, dict) or set(cue) != {"say", "then_s"}:
+            raise r.error(cues_raw, i, where, "expected {say: text, then_s: seconds of quiet}")
+        seconds = r.number(cue, "then_s", f"{where}.then_s", float, 0)
+        if seconds > 30:
+            raise r.error(cue, "then_s", f"{where}.then_s", "at most 30 seconds")
+        cues.append((r.text(cue, "say", f"{where}.say"), seconds))
+    return Breathing(
+        intro=r.text(raw, "intro", "breathing.intro"),
+        cues=tuple(cues),
+        rounds=r.number(raw, "rounds", "breathing.rounds", int, 1),
+        outro=r.text(raw, "outro", "breathing.outro"),
+    )
+
+
+def _unhidden(r: _Reader, raw: dict, keypath: str, phrases: tuple[str, ...], unsafe: Any) -> None:
+    """Refuse an "I'm fine" phrase that a "still not safe" phrase inside it would always win."""
+    for i, phrase in enumerate(phrases):
+        if unsafe(phrase):
+            raise r.error(
+                raw,
+                i,
+                f"{keypath}[{i}]",
+                f"{phrase!r} is always read as still not safe (it holds a still_unsafe phrase); "
+                "remove one of them",
+            )
+
+
+def load_support(
+    path: Path, categories: tuple[str, ...], reserved: Mapping[str, str] | None = None
+) -> Support:
+    """Load and validate dialogs/support.yaml. `categories` are the safety check's; `reserved`
+    maps the listener's own phrases (commands, closing phrases) to what they mean."""
+    r = _Reader(path, load_yaml(path))
+    top = r.data
+    unknown_keys(r.where, top, TOP_KEYS, "")
+
+    choices = _choices(r, top)
+    taken = {**(reserved or {}), **{p: f"the choice {c!r}" for p, c in choices.items()}}
+    fine = r.mapping(top, "fine", "fine", FINE_KEYS)
+    fine_phrases = r.not_taken(fine, "phrases", "fine.phrases", taken)
+    taken |= {p: "a phrase in fine.phrases" for p in fine_phrases}
+    taken_back = r.not_taken(fine, "taken_back", "fine.taken_back", taken)
+    taken |= {p: "a phrase in fine.taken_back" for p in taken_back}
+    # "yes" is a choice (breathe) too: in answer to "Are you safe right now?" it means yes.
+    safe_replies = r.phrases(fine, "safe", "fine.safe")
+
+    unsafe = r.mapping(top, "still_unsafe", "still_unsafe", UNSAFE_KEYS)
+    unsafe_taken = {**taken, **{p: 'a yes to "are you safe" (fine.safe)' for p in safe_replies}}
+    unsafe_phrases = r.not_taken(unsafe, "phrases", "still_unsafe.phrases", unsafe_taken)
+    unsafe_replies = r.not_taken(unsafe, "replies", "still_unsafe.replies", unsafe_taken)
+
+    def says_unsafe(text: str) -> bool:
+        return text in unsafe_replies or contains_phrase(unsafe_phrases, text)
+
+    replies = {"phrases": fine_phrases, "taken_back": taken_back, "safe": safe_replies}
+    for key, found in replies.items():
+        _unhidden(r, fine[key], f"fine.{key}", found, says_unsafe)
+
+    abuse = r.mapping(top, "abuse", "abuse", ABUSE_KEYS)
+    gentle = r.mapping(top, "gentle", "gentle", GENTLE_KEYS)
+    gentle_categories = gentle.get("categories")
+    if not isinstance(gentle_categories, list):
+        raise r.error(gentle, "categories", "gentle.categories", f"expected a list of {categories}")
+    for i, category in enumerate(gentle_categories):
+        if category not in categories:
+            raise r.error(
+                gentle_categories, i, f"gentle.categories[{i}]", f"use one of {categories}"
+            )
+    counsellor = r.mapping(top, "counsellor", "counsellor", COUNSELLOR_KEYS)
+    strong = r.mapping(top, "strong", "strong", STRONG_KEYS)
+    emergency = ("emergency",)
+    return Support(
+        openers=_openers(r, top, categories),
+        help=_help(r, top),
+        abuse_note={
+            "self": r.text(abuse, "note", "abuse.note"),
+            "reported": r.text(abuse, "note_reported", "abuse.note_reported"),
+        },
+        device_note=r.text(abuse, "device", "abuse.device"),
+        advice_markers=r.markers(abuse, "skip_prompts_with", "abuse.skip_prompts_with"),
+        gentle_categories=tuple(gentle_categories),
+        probing_markers=r.markers(gentle, "skip_prompts_with", "gentle.skip_prompts_with"),
+        offer=r.text(top, "offer", "offer"),
+        choice=r.text(top, "choice", "choice"),
+        choices=choices,
+        continuing=r.text(top, "continuing", "continuing"),
+        fine_phrases=fine_phrases,
+        taken_back=taken_back,
+        fine_check=r.text(fine, "check", "fine.check"),
+        taken_back_check=r.text(fine, "check_taken_back", "fine.check_taken_back"),
+        ask_safe=r.text(fine, "ask", "fine.ask"),
+        safe_replies=safe_replies,
+        fine_accepted=r.text(fine, "accepted", "fine.accepted"),
+        unsafe_phrases=unsafe_phrases,
+        unsafe_replies=unsafe_replies,
+        still_unsafe=r.text(unsafe, "say", "still_unsafe.say"),
+        unclear=r.text(top, "unclear", "unclear"),
+        quiet=r.text(top, "quiet", "quiet"),
+        stopped=r.text(top, "stopped", "stopped", emergency),
+        closing=r.text(top, "closing", "closing", emergency),
+        breathing=_breathing(r, top),
+        notice=r.text(top, "notice", "notice", PLACEHOLDERS),
+        counsellor_after=r.number(
+            counsellor, "after_sessions", "counsellor.after_sessions", int, 1
+        ),
+        counsellor=r.text(counsellor, "say", "counsellor.say", PLACEHOLDERS),
+        counsellor_after_abuse=r.text(
+            counsellor, "say_after_abuse", "counsellor.say_after_abuse", PLACEHOLDERS
+        ),
+        strong_min=r.number(strong, "min_signals", "strong.min_signals", int, 1),
+        strong_signals=r.phrases(strong, "signals", "strong.signals"),
+    )
