@@ -203,10 +203,9 @@ machine:
     assert outcome.status == "safety"
 
 
-def test_im_fine_is_met_with_one_more_gentle_check(data_dir, commands):
-    _, said, session = run(
-        ["I want to die.", "I'm fine.", "yes", "my dad", "stop"], data_dir, commands
-    )
+@pytest.mark.parametrize("fine", ["I'm fine.", "im fine"])  # typed without the apostrophe too
+def test_im_fine_is_met_with_one_more_gentle_check(data_dir, commands, fine):
+    _, said, session = run(["I want to die.", fine, "yes", "my dad", "stop"], data_dir, commands)
     first = after(said, DEFAULT_HELP)
     assert first[:6] == [
         SUPPORT.offer,
@@ -219,7 +218,7 @@ def test_im_fine_is_met_with_one_more_gentle_check(data_dir, commands):
     assert SUPPORT.ask_safe == "Are you safe right now?"
     assert turns(session) == [
         ("today", "I want to die."),
-        (SAFETY_STATE, "I'm fine."),
+        (SAFETY_STATE, fine),
         (SAFETY_STATE, "yes"),  # saved as the answer to "are you safe", not taken as "breathe"
         ("fear", "my dad"),
     ]

@@ -29,15 +29,27 @@ class Breathing:
     outro: str
 
 
+def words(text: str) -> str:
+    """Normalized, and without apostrophes: people type "im fine" as often as "I'm fine"."""
+    return normalize(text).replace("'", "")
+
+
 @lru_cache(maxsize=64)
 def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    """Whole-word match of any phrase in normalized text."""
-    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
-    return re.compile(rf"(?<![a-z0-9'])(?:{alternatives})(?![a-z0-9'])")
+    """Whole-word match of any phrase in words(text)."""
+    plain = sorted({words(p) for p in phrases}, key=len, reverse=True)
+    alternatives = "|".join(re.escape(p) for p in plain)
+    return re.compile(rf"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])")
 
 
 def contains_phrase(phrases: tuple[str, ...], text: str) -> bool:
-    return bool(phrases) and bool(_phrase_pattern(phrases).search(normalize(text)))
+    return bool(phrases) and bool(_phrase_pattern(phrases).search(words(text)))
+
+
+def _whole(phrases, text: str):
+    """The entry of `phrases` (a set, or a dict's keys) that the whole of `text` says."""
+    said = words(text)
+    return next((p for p in phrases if words(p) == said), None)
 
 
 @dataclass(frozen=True)
@@ -101,7 +113,8 @@ class Support:
     # -- replies -------------------------------------------------------------------------------
     def choice_of(self, text: str) -> str | None:
         """The choice when the whole reply is one of its phrases."""
-        return self.choices.get(normalize(text))
+        phrase = _whole(self.choices, text)
+        return self.choices[phrase] if phrase is not None else None
 
     def fine_kind(self, text: str) -> str | None:
         """The kind of "I am fine": taken_back ("you misunderstood"), fine, or None."""
@@ -111,11 +124,12 @@ class Support:
 
     def says_safe(self, text: str) -> bool:
         """A whole reply to "Are you safe right now?" that says yes."""
-        return normalize(text) in self.safe_replies
+        return _whole(self.safe_replies, text) is not None
 
     def says_unsafe(self, text: str) -> bool:
         """A reply saying the person may still not be safe ("not ok", "no", "pills")."""
-        return normalize(text) in self.unsafe_replies or contains_phrase(self.unsafe_phrases, text)
+        unsafe = _whole(self.unsafe_replies, text) is not None
+        return unsafe or contains_phrase(self.unsafe_phrases, text)
 
     def is_advice(self, prompt: str) -> bool:
         """A question about working things out with the partner (left out after abuse)."""
@@ -127,4 +141,5 @@ class Support:
 
     def signals(self, text: str) -> set[str]:
         """The strong-insecurity signals in one answer."""
-        return set(_phrase_pattern(self.strong_signals).findall(normalize(text)))
+        found = set(_phrase_pattern(self.strong_signals).findall(words(text)))
+        return {phrase for phrase in self.strong_signals if words(phrase) in found}
