@@ -114,9 +114,9 @@ def _setup(journal: Journal, args: argparse.Namespace, dialogs_dir: Path) -> int
     print(f"crisis line:      {chosen.crisis_line or default}")
     print(f"abuse line:       {chosen.abuse_line or default}")
     print("said when an answer suggests you may not be safe:")
-    print(f"  {support.what_to_do(chosen, category='self-harm', reported=False)}")
+    print(f"  {support.help.what_to_do(chosen, category='self-harm', reported=False)}")
     print("said when an answer is about a partner's violence, threats or control:")
-    print(f"  {support.what_to_do(chosen, category='abuse', reported=False)}")
+    print(f"  {support.help.what_to_do(chosen, category='abuse', reported=False)}")
     return 0
 
 

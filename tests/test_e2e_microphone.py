@@ -176,7 +176,7 @@ def test_evening_session_through_microphone_and_speaker(pulse, tmp_path):
         # A new journal: the first-run notice (reflection aid, not therapy; where help is) first,
         # set apart like where help is: a blank line, then one sentence per line.
         expect("", timeout_s=30)  # incl. the model
-        for sentence in re.split(r"(?<=[.!?])\s+", support.fill(support.notice, Resources())):
+        for sentence in re.split(r"(?<=[.!?])\s+", support.help.fill(support.notice, Resources())):
             expect(f"» {sentence}", timeout_s=5)
         expect(f"» {script.intro}", timeout_s=40)
         at = expect(f"» {prompt['today']}", timeout_s=40)

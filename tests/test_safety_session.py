@@ -34,13 +34,14 @@ from conftest import ROOT, reflect, typed_session_until_saved
 
 SAFEGUARDS = load_safeguards(DIALOGS_DIR)
 SUPPORT = SAFEGUARDS.support
+HELP, CHOOSING, REPLIES = SUPPORT.help, SUPPORT.choosing, SUPPORT.replies
 EVENING = find_script("evening", DIALOGS_DIR)
 PROMPT = {name: state.prompt for name, state in EVENING.states.items()}
 
 
 def help_for(category: str, reported: bool = False, resources: Resources | None = None) -> str:
     """What to do now, as said after a concern of this category."""
-    return SUPPORT.what_to_do(resources or Resources(), category=category, reported=reported)
+    return HELP.what_to_do(resources or Resources(), category=category, reported=reported)
 
 
 DEFAULT_HELP = help_for("self-harm")
@@ -104,13 +105,13 @@ def turns(session: dict) -> list[tuple[str, str]]:
 def test_a_disclosure_stops_the_script_and_says_slowly_where_help_is(category, data_dir, commands):
     disclosure = DISCLOSURE[category]
     outcome, said, session = run(["a late reply", disclosure, "stop"], data_dir, commands)
-    opener = SUPPORT.openers[category]["self"]
+    opener = HELP.openers[category]["self"]
     expected = [opener, help_for(category)]
     if category == "abuse":
-        expected.append(SUPPORT.abuse_note["self"])
-    expected += [SUPPORT.offer, SUPPORT.choice, SUPPORT.fill(SUPPORT.stopped, Resources())]
+        expected.append(HELP.abuse_note["self"])
+    expected += [CHOOSING.offer, CHOOSING.choice, HELP.fill(CHOOSING.stopped, Resources())]
     if category == "abuse":
-        expected.append(SUPPORT.device_note)  # reflect lock and forget, at the very end
+        expected.append(HELP.device_note)  # reflect lock and forget, at the very end
     # Right after the answer to the fear question: no further question, all of it said slowly.
     assert said.texts()[said.texts().index(PROMPT["fear"]) + 1 :] == expected
     assert said[-len(expected) :] == [("slow", text) for text in expected]
@@ -140,8 +141,8 @@ def test_a_concern_about_someone_else_uses_the_reported_variant(data_dir, comman
         ["My friend said she wanted to kill herself.", "stop"], data_dir, commands
     )
     texts = said.texts()
-    assert SUPPORT.openers["self-harm"]["reported"] in texts
-    assert SUPPORT.openers["self-harm"]["self"] not in texts
+    assert HELP.openers["self-harm"]["reported"] in texts
+    assert HELP.openers["self-harm"]["self"] not in texts
     assert help_for("self-harm", reported=True) in texts
     assert session["status"] == "safety" and session["safety"] == ["self-harm"]
 
@@ -184,19 +185,19 @@ machine:
         script=tips,
     )
     texts = said.texts()
-    note = SUPPORT.abuse_note["self"]
+    note = HELP.abuse_note["self"]
     assert note in texts
     rest = after(said, note)
     assert rest[:4] == [
-        SUPPORT.offer,
-        SUPPORT.choice,
-        SUPPORT.continuing,
+        CHOOSING.offer,
+        CHOOSING.choice,
+        CHOOSING.continuing,
         tips.states["feel"].prompt,
     ]
     assert tips.states["tip"].prompt not in texts  # the tip is never offered
     assert not any("boundar" in text.lower() for text in rest)
     # Not the script's outro: where help is, then how to keep the journal private.
-    assert texts[-2:] == [SUPPORT.fill(SUPPORT.closing, Resources()), SUPPORT.device_note]
+    assert texts[-2:] == [HELP.fill(CHOOSING.closing, Resources()), HELP.device_note]
     assert tips.outro not in texts
     assert session["status"] == "safety" and session["safety"] == ["abuse"]
     assert turns(session)[-1] == ("feel", "scared")
@@ -208,21 +209,21 @@ def test_im_fine_is_met_with_one_more_gentle_check(data_dir, commands, fine):
     _, said, session = run(["I want to die.", fine, "yes", "my dad", "stop"], data_dir, commands)
     first = after(said, DEFAULT_HELP)
     assert first[:6] == [
-        SUPPORT.offer,
-        SUPPORT.choice,
-        SUPPORT.fine_check,  # the first "I'm fine": checked once more, gently, and directly
-        SUPPORT.ask_safe,
-        SUPPORT.fine_accepted,  # a yes to "Are you safe right now?": on with the next question
+        CHOOSING.offer,
+        CHOOSING.choice,
+        REPLIES.fine_check,  # the first "I'm fine": checked once more, gently, and directly
+        REPLIES.ask_safe,
+        REPLIES.fine_accepted,  # a yes to "Are you safe right now?": on with the next question
         PROMPT["fear"],
     ]
-    assert SUPPORT.ask_safe == "Are you safe right now?"
+    assert REPLIES.ask_safe == "Are you safe right now?"
     assert turns(session) == [
         ("today", "I want to die."),
         (SAFETY_STATE, fine),
         (SAFETY_STATE, "yes"),  # saved as the answer to "are you safe", not taken as "breathe"
         ("fear", "my dad"),
     ]
-    assert [t["prompt"] for t in session["turns"][1:3]] == [SUPPORT.choice, SUPPORT.ask_safe]
+    assert [t["prompt"] for t in session["turns"][1:3]] == [CHOOSING.choice, REPLIES.ask_safe]
     assert session["status"] == "safety"
 
 
@@ -231,10 +232,10 @@ def test_taking_it_back_is_met_with_a_check_never_relief(data_dir, commands, tak
     """The failure the issue names: a chatbot accepting "you misunderstood" after a suicidal
     disclosure. Here it is checked, in words that are neither relieved nor dismissive."""
     _, said, _ = run(["I want to die.", taken_back, "stop"], data_dir, commands)
-    assert after(said, SUPPORT.choice)[:2] == [SUPPORT.taken_back_check, SUPPORT.ask_safe]
-    assert SUPPORT.taken_back_check.startswith("I'd rather check than miss something")
-    assert SUPPORT.fine_check not in said.texts()
-    for text in (SUPPORT.fine_check, SUPPORT.taken_back_check, SUPPORT.fine_accepted):
+    assert after(said, CHOOSING.choice)[:2] == [REPLIES.taken_back_check, REPLIES.ask_safe]
+    assert REPLIES.taken_back_check.startswith("I'd rather check than miss something")
+    assert REPLIES.fine_check not in said.texts()
+    for text in (REPLIES.fine_check, REPLIES.taken_back_check, REPLIES.fine_accepted):
         assert not {"glad", "good", "great", "relieved", "phew"} & set(text.lower().split())
 
 
@@ -242,16 +243,16 @@ def test_a_second_im_fine_goes_on_but_no_to_are_you_safe_does_not(data_dir, comm
     _, said, session = run(
         ["I want to die.", "never mind", "no", "I'm fine", "stop"], data_dir, commands
     )
-    assert after(said, SUPPORT.choice)[:7] == [
-        SUPPORT.taken_back_check,
-        SUPPORT.ask_safe,
-        SUPPORT.still_unsafe,  # "no" to "are you safe": what to do now, once more
+    assert after(said, CHOOSING.choice)[:7] == [
+        REPLIES.taken_back_check,
+        REPLIES.ask_safe,
+        REPLIES.still_unsafe,  # "no" to "are you safe": what to do now, once more
         DEFAULT_HELP,
-        SUPPORT.choice,
-        SUPPORT.fine_check,  # the "no" set the count back: one "I'm fine" is checked again
-        SUPPORT.ask_safe,
+        CHOOSING.choice,
+        REPLIES.fine_check,  # the "no" set the count back: one "I'm fine" is checked again
+        REPLIES.ask_safe,
     ]
-    assert SUPPORT.fine_accepted not in said.texts()
+    assert REPLIES.fine_accepted not in said.texts()
     assert session["status"] == "safety"
 
 
@@ -262,20 +263,20 @@ def test_a_reply_saying_it_is_not_over_repeats_what_to_do_now(data_dir, commands
     """Reproduced by the reviewer: these got "Thank you. I'm here, and there's no rush." and
     nothing more. A choice word with more after it is an answer, not the choice."""
     outcome, said, session = run(["I want to die.", reply, "stop"], data_dir, commands)
-    assert after(said, SUPPORT.choice)[:3] == [SUPPORT.still_unsafe, DEFAULT_HELP, SUPPORT.choice]
-    assert SUPPORT.says_unsafe(reply) and SUPPORT.choice_of(reply) is None
+    assert after(said, CHOOSING.choice)[:3] == [REPLIES.still_unsafe, DEFAULT_HELP, CHOOSING.choice]
+    assert REPLIES.says_unsafe(reply) and CHOOSING.choice_of(reply) is None
     assert turns(session) == [("today", "I want to die."), (SAFETY_STATE, reply)]
-    assert said[-1] == ("slow", SUPPORT.fill(SUPPORT.stopped, Resources()))  # the later "stop"
+    assert said[-1] == ("slow", HELP.fill(CHOOSING.stopped, Resources()))  # the later "stop"
     assert outcome.status == "safety"
 
 
 def test_an_unclear_reply_repeats_what_to_do_now_gently(data_dir, commands):
     _, said, session = run(["I want to die.", "my dad", "stop"], data_dir, commands)
-    assert after(said, SUPPORT.choice)[:3] == [SUPPORT.unclear, DEFAULT_HELP, SUPPORT.choice]
+    assert after(said, CHOOSING.choice)[:3] == [CHOOSING.unclear, DEFAULT_HELP, CHOOSING.choice]
     assert turns(session)[-1] == (SAFETY_STATE, "my dad")
     # after abuse, the line repeated is the abuse line
     _, said, _ = run(["He hit me last night.", "my dad", "stop"], data_dir / "b", commands)
-    assert after(said, SUPPORT.choice)[:3] == [SUPPORT.unclear, ABUSE_HELP, SUPPORT.choice]
+    assert after(said, CHOOSING.choice)[:3] == [CHOOSING.unclear, ABUSE_HELP, CHOOSING.choice]
 
 
 def test_continue_goes_on_and_the_session_ends_gently(data_dir, commands):
@@ -293,9 +294,9 @@ def test_continue_goes_on_and_the_session_ends_gently(data_dir, commands):
     )
     texts = said.texts()
     # The fear was answered, so "roots" follows: after eating, no question is left out.
-    assert after(said, SUPPORT.choice)[:2] == [SUPPORT.continuing, PROMPT["roots"]]
+    assert after(said, CHOOSING.choice)[:2] == [CHOOSING.continuing, PROMPT["roots"]]
     assert [t[0] for t in turns(session)] == ["today", "fear", "roots", "need", "kindness"]
-    assert texts[-1] == SUPPORT.fill(SUPPORT.closing, Resources()) and EVENING.outro not in texts
+    assert texts[-1] == HELP.fill(CHOOSING.closing, Resources()) and EVENING.outro not in texts
     assert said[-1][0] == "slow"
     assert outcome.status == session["status"] == "safety"  # completed, with a concern noticed
     assert session["safety"] == ["eating"]
@@ -314,7 +315,7 @@ def test_pause_after_a_concern_waits_then_goes_on(data_dir, commands):
         data_dir,
         commands,
     )
-    assert after(said, SUPPORT.choice)[:3] == [
+    assert after(said, CHOOSING.choice)[:3] == [
         commands.replies["paused"],
         commands.replies["resumed"],
         PROMPT["fear"],
@@ -325,7 +326,7 @@ def test_pause_after_a_concern_waits_then_goes_on(data_dir, commands):
         ("fear", "that he'd leave"),
     ]
     # "stop" at a script question, after a concern: where help is, not only "stopping here"
-    assert said.texts()[-2:] == [SUPPORT.fill(SUPPORT.stopped, Resources()), SUPPORT.device_note]
+    assert said.texts()[-2:] == [HELP.fill(CHOOSING.stopped, Resources()), HELP.device_note]
     assert commands.replies["stopped"] not in said.texts()
     assert session["status"] == "safety" and session["safety"] == ["abuse"]
     assert outcome.answers == 3
@@ -350,9 +351,9 @@ def test_what_is_typed_while_paused_is_saved_and_checked(data_dir, commands):
     texts = said.texts()
     paused = commands.replies["paused"]
     assert after(said, paused)[:3] == [
-        SUPPORT.openers["abuse"]["self"],
+        HELP.openers["abuse"]["self"],
         ABUSE_HELP,
-        SUPPORT.abuse_note["self"],
+        HELP.abuse_note["self"],
     ]
     assert texts.count(paused) == 2  # the flow's "pause" after the new concern: paused again
     assert turns(session) == [
@@ -368,11 +369,11 @@ def test_paused_from_the_script_a_disclosure_is_still_answered(data_dir, command
         ["a late reply", "pause", "I want to die.", "continue", "stop"], data_dir, commands
     )
     assert after(said, commands.replies["paused"])[:2] == [
-        SUPPORT.openers["self-harm"]["self"],
+        HELP.openers["self-harm"]["self"],
         DEFAULT_HELP,
     ]
     # "continue" answered the safety flow's choice: the script goes on, gently
-    assert after(said, SUPPORT.choice)[:2] == [SUPPORT.continuing, PROMPT["fear"]]
+    assert after(said, CHOOSING.choice)[:2] == [CHOOSING.continuing, PROMPT["fear"]]
     assert turns(session)[-1] == (PAUSED_STATE, "I want to die.")
     assert session["safety"] == ["self-harm"]
 
@@ -381,9 +382,9 @@ def test_while_paused_after_a_concern_fear_is_heard_though_no_rule_matched(data_
     _, said, session = run(["I want to die.", "pause", "I'm so scared", "stop"], data_dir, commands)
     assert SAFEGUARDS.check.check("I'm so scared") is None  # the flow's own phrases, not a rule
     assert after(said, commands.replies["paused"])[:3] == [
-        SUPPORT.still_unsafe,
+        REPLIES.still_unsafe,
         DEFAULT_HELP,
-        SUPPORT.choice,
+        CHOOSING.choice,
     ]
     assert turns(session)[-1] == (PAUSED_STATE, "I'm so scared")
 
@@ -392,7 +393,7 @@ def test_stop_after_a_concern_ends_with_where_help_is(data_dir, commands):
     outcome, said, session = run(
         ["I want to die.", "stop"], data_dir, commands, resources=Resources("112", "")
     )
-    stopped = SUPPORT.fill(SUPPORT.stopped, Resources("112", ""))
+    stopped = HELP.fill(CHOOSING.stopped, Resources("112", ""))
     assert said[-1] == ("slow", stopped) and "call 112" in stopped
     assert commands.replies["stopped"] not in said.texts()
     assert outcome.status == session["status"] == "safety"
@@ -403,11 +404,11 @@ def test_breathing_then_the_choice_again(data_dir, commands):
     _, said, session = run(["I want to die.", "breathe", "continue", "stop"], data_dir, commands)
     b = SUPPORT.breathing
     exercise = [b.intro, *[cue for _ in range(b.rounds) for cue, _ in b.cues], b.outro]
-    assert after(said, SUPPORT.offer)[: len(exercise) + 4] == [
-        SUPPORT.choice,
+    assert after(said, CHOOSING.offer)[: len(exercise) + 4] == [
+        CHOOSING.choice,
         *exercise,
-        SUPPORT.choice,
-        SUPPORT.continuing,
+        CHOOSING.choice,
+        CHOOSING.continuing,
         PROMPT["fear"],
     ]
     assert turns(session) == [("today", "I want to die.")]  # choices are not answers
@@ -418,8 +419,8 @@ def test_a_new_disclosure_in_the_safety_flow_is_answered_again(data_dir, command
         ["I'm scared of him.", "and sometimes I want to die", "stop"], data_dir, commands
     )
     texts = said.texts()
-    assert texts.index(SUPPORT.openers["abuse"]["self"]) < texts.index(
-        SUPPORT.openers["self-harm"]["self"]
+    assert texts.index(HELP.openers["abuse"]["self"]) < texts.index(
+        HELP.openers["self-harm"]["self"]
     )
     assert texts.count(ABUSE_HELP) == texts.count(DEFAULT_HELP) == 1
     assert turns(session) == [
@@ -431,10 +432,10 @@ def test_a_new_disclosure_in_the_safety_flow_is_answered_again(data_dir, command
 
 def test_silence_twice_in_the_safety_flow_waits_instead_of_asking_on(data_dir, commands):
     _, said, session = run(["I want to die.", "", "", "continue", "stop"], data_dir, commands)
-    assert after(said, SUPPORT.offer)[:6] == [
-        SUPPORT.choice,
-        SUPPORT.quiet,
-        SUPPORT.choice,
+    assert after(said, CHOOSING.offer)[:6] == [
+        CHOOSING.choice,
+        CHOOSING.quiet,
+        CHOOSING.choice,
         commands.replies["paused"],
         commands.replies["resumed"],
         PROMPT["fear"],
@@ -452,7 +453,7 @@ def test_the_end_of_input_after_a_concern_is_still_stored_as_safety(data_dir, co
 
 def test_ctrl_c_after_a_concern_is_still_stored_as_safety(tmp_path):
     child = typed_session_until_saved(tmp_path, ["a late reply", "I want to die."])
-    while SUPPORT.offer not in child.stdout.readline():  # the safety flow has begun
+    while CHOOSING.offer not in child.stdout.readline():  # the safety flow has begun
         assert child.poll() is None
     child.send_signal(signal.SIGINT)
     assert child.wait(timeout=20) == 130
@@ -462,7 +463,7 @@ def test_ctrl_c_after_a_concern_is_still_stored_as_safety(tmp_path):
 
 def test_the_first_run_notice_is_said_once(tmp_path, commands):
     _, first, _ = run(["stop"], tmp_path, commands, notice_shown=False)
-    notice = SUPPORT.fill(SUPPORT.notice, Resources())
+    notice = HELP.fill(SUPPORT.notice, Resources())
     assert first[:2] == [("slow", notice), EVENING.intro]  # slowly and set apart, like help
     assert "not therapy" in notice and "988" in notice
     _, second, _ = run(["stop"], tmp_path, commands, notice_shown=False)
@@ -473,13 +474,13 @@ def test_the_counsellor_is_suggested_once_after_three_strong_sessions(tmp_path, 
     def evening(first_answer: str) -> list[str]:
         return run([first_answer, "stop"], tmp_path, commands)[1].texts()
 
-    assert SUPPORT.signals(STRONG) == {"terrified", "will leave me", "can't sleep"}
-    assert SUPPORT.counsellor_after == 3
+    assert SUPPORT.strong.in_answer(STRONG) == {"terrified", "will leave me", "can't sleep"}
+    assert SUPPORT.counsellor.after_sessions == 3
     said = [evening(STRONG), evening(STRONG), evening(CALM), evening(STRONG), evening(STRONG)]
-    assert not any(SUPPORT.counsellor in texts for texts in said)  # the calm one broke the row
+    assert not any(SUPPORT.counsellor.say in texts for texts in said)  # the calm one broke the row
     third = evening(STRONG)
-    assert third[-1] == SUPPORT.counsellor  # after it, once
-    assert SUPPORT.counsellor not in evening(STRONG)
+    assert third[-1] == SUPPORT.counsellor.say  # after it, once
+    assert SUPPORT.counsellor.say not in evening(STRONG)
     journal = Journal(tmp_path)
     strong = [s["strong"] for s in journal.summaries()]
     assert journal.flag(COUNSELLOR_FLAG) is True
@@ -491,8 +492,10 @@ def test_after_abuse_the_counsellor_suggestion_never_mentions_couples(tmp_path, 
     """Couples counselling is not advised where there is abuse: support of one's own and the
     abuse line instead, whether abuse came up in the row of strong sessions or before it."""
     abused = "He hit me and I was terrified he will leave me and I can't sleep."
-    assert SUPPORT.signals(abused) == SUPPORT.signals(STRONG)
-    assert "couple" in SUPPORT.counsellor  # the usual text does, so the test can tell them apart
+    assert SUPPORT.strong.in_answer(abused) == SUPPORT.strong.in_answer(STRONG)
+    assert (
+        "couple" in SUPPORT.counsellor.say
+    )  # the usual text does, so the test can tell them apart
 
     def evenings(data: Path, first_answers: list[str]) -> list[str]:
         """What was said in the last of these sessions."""
@@ -503,23 +506,26 @@ def test_after_abuse_the_counsellor_suggestion_never_mentions_couples(tmp_path, 
 
     in_the_row = evenings(tmp_path / "a", [STRONG, abused, STRONG])
     before_it = evenings(tmp_path / "b", [abused, CALM, STRONG, STRONG, STRONG])
-    after_abuse = SUPPORT.fill(SUPPORT.counsellor_after_abuse, Resources())
+    after_abuse = HELP.fill(SUPPORT.counsellor.say_after_abuse, Resources())
     for said in (in_the_row, before_it):
-        assert said[-1] == after_abuse and SUPPORT.counsellor not in said
+        assert said[-1] == after_abuse and SUPPORT.counsellor.say not in said
     assert "couple" not in after_abuse and "together" not in after_abuse
     assert "of your own" in after_abuse and "1-800-799-7233" in after_abuse
     # with an abuse line set in `reflect setup`, that line
     resources = Resources(abuse_line="Refuge, call 0808 2000 247")
-    assert "Refuge, call 0808 2000 247" in SUPPORT.fill(SUPPORT.counsellor_after_abuse, resources)
+    assert "Refuge, call 0808 2000 247" in HELP.fill(SUPPORT.counsellor.say_after_abuse, resources)
 
 
 def test_after_a_serious_concern_questions_about_the_past_are_left_out(data_dir, commands):
     """ "Where might that fear come from?" digs into the past: not after self-harm or abuse."""
-    assert SUPPORT.probes_past(PROMPT["roots"]) and "self-harm" in SUPPORT.gentle_categories
+    assert (
+        SUPPORT.skips.probes_past(PROMPT["roots"])
+        and "self-harm" in SUPPORT.skips.gentle_categories
+    )
     _, said, session = run(
         ["a late reply", "I want to die.", "continue", "to be held", "stop"], data_dir, commands
     )
-    assert after(said, SUPPORT.choice)[:2] == [SUPPORT.continuing, PROMPT["need"]]
+    assert after(said, CHOOSING.choice)[:2] == [CHOOSING.continuing, PROMPT["need"]]
     assert PROMPT["roots"] not in said.texts()
     assert [t[0] for t in turns(session)] == ["today", "fear", "need"]
     # a concern about someone else leaves the person's own questions as they were
@@ -528,11 +534,11 @@ def test_after_a_serious_concern_questions_about_the_past_are_left_out(data_dir,
         data_dir / "b",
         commands,
     )
-    assert after(said, SUPPORT.continuing)[:1] == [PROMPT["roots"]]
+    assert after(said, CHOOSING.continuing)[:1] == [PROMPT["roots"]]
 
 
 def test_the_device_note_follows_only_the_persons_own_abuse(tmp_path, commands):
-    note = SUPPORT.device_note
+    note = HELP.device_note
     assert "reflect lock" in note and "reflect forget" in note
     _, own, _ = run(["He hit me last night.", "stop"], tmp_path / "a", commands)
     _, other, _ = run(["My sister's husband hits her.", "stop"], tmp_path / "b", commands)
@@ -655,7 +661,7 @@ def test_the_cli_shows_the_notice_on_the_first_run_only(tmp_path):
     first = reflect("evening", "--typed", "--silent", "--data-dir", str(data), stdin="stop\n")
     second = reflect("evening", "--typed", "--silent", "--data-dir", str(data), stdin="stop\n")
     assert first.returncode == second.returncode == 0, first.stderr + second.stderr
-    notice = SUPPORT.fill(SUPPORT.notice, Resources())
+    notice = HELP.fill(SUPPORT.notice, Resources())
     # Set apart like where help is: a blank line, then one sentence per line.
     lines = first.stdout.splitlines()
     assert lines[:3] == ["", "» Before we begin, one thing to know.", "» This is a reflection aid."]

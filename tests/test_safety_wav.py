@@ -27,6 +27,7 @@ from wer import plain_vosk_transcript
 EVENING = find_script("evening", DIALOGS_DIR)
 SAFEGUARDS = load_safeguards(DIALOGS_DIR)
 SUPPORT = SAFEGUARDS.support
+HELP, CHOOSING = SUPPORT.help, SUPPORT.choosing
 #: Words the model hears in the later questions when they are spoken (checked below), so their
 #: absence after the disclosure means the questions were not asked.
 LATER_WORDS = {"familiar": "roots", "tomorrow": "kindness"}
@@ -66,10 +67,10 @@ def test_a_spoken_self_harm_disclosure_interrupts_the_evening(tmp_path, model):
     for sentence in (
         "If you are in danger or feel unsafe right now, please call your local emergency number.",
         "In the US, you can also call or text 988, the crisis line, day or night.",
-        SUPPORT.openers["self-harm"]["self"].split(". ")[0] + ".",
+        HELP.openers["self-harm"]["self"].split(". ")[0] + ".",
     ):
         assert f"» {sentence}" in lines
-    assert f"» {SUPPORT.fill(SUPPORT.stopped, Resources()).split('. ')[0]}." in lines
+    assert f"» {HELP.fill(CHOOSING.stopped, Resources()).split('. ')[0]}." in lines
 
     # ... and spoken: heard back in the assistant's WAV after the fear question ("what were you
     # afraid might happen"), which nothing before it says.
@@ -124,5 +125,5 @@ def test_speech_while_paused_is_heard_saved_and_checked(tmp_path, model, command
     assert {"coming", "would", "kill"} <= set(session["turns"][1]["answer"].split())
     assert session["safety"] == ["self-harm", "abuse"] and outcome.status == "safety"
     paused = commands.replies["paused"]
-    assert said[said.index(paused) + 1] == SUPPORT.openers["abuse"]["self"]
-    assert said[-2:] == [SUPPORT.fill(SUPPORT.stopped, Resources()), SUPPORT.device_note]
+    assert said[said.index(paused) + 1] == HELP.openers["abuse"]["self"]
+    assert said[-2:] == [HELP.fill(CHOOSING.stopped, Resources()), HELP.device_note]

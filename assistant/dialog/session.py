@@ -89,7 +89,7 @@ class Session:
         self._show_answer(heard.text)  # shown once it is safely saved
         self._answers += 1
         if self._safeguards:
-            self._signals |= self._safeguards.support.signals(heard.text)
+            self._signals |= self._safeguards.support.strong.in_answer(heard.text)
 
     def _review(self, text: str, state: StateSpec, *, paused: bool = False) -> str:
         """Run a saved answer through the safety check. Returns "" when there is nothing to do,

@@ -33,19 +33,20 @@ def first_run_notice(
     set apart, like everything about where help is."""
     if journal.flag(NOTICE_FLAG):
         return
-    voice.say(support.fill(support.notice, resources), slow=True)
+    voice.say(support.help.fill(support.notice, resources), slow=True)
     journal.set_flag(NOTICE_FLAG, True)  # only once it has been said in full
 
 
 def strong_session(signals: set[str], support: Support) -> bool:
-    return len(signals) >= support.strong_min
+    return len(signals) >= support.strong.min_signals
 
 
 def counsellor_due(summaries: Sequence[dict[str, Any]], support: Support) -> bool:
-    """The last `counsellor_after` sessions with answers were all strong."""
+    """The last `counsellor.after_sessions` sessions with answers were all strong."""
     ended = [s for s in summaries if s["status"] != "running" and s["answers"]]
-    recent = ended[-support.counsellor_after :]
-    return len(recent) == support.counsellor_after and all(s["strong"] for s in recent)
+    after = support.counsellor.after_sessions
+    recent = ended[-after:]
+    return len(recent) == after and all(s["strong"] for s in recent)
 
 
 def abuse_noticed(summaries: Sequence[dict[str, Any]]) -> bool:
@@ -64,8 +65,8 @@ def suggest_counsellor(
     if not counsellor_due(summaries, support):
         return False
     if abuse_noticed(summaries):  # support of their own, and the abuse line: said slowly
-        voice.say(support.fill(support.counsellor_after_abuse, resources), slow=True)
+        voice.say(support.help.fill(support.counsellor.say_after_abuse, resources), slow=True)
     else:
-        voice.say(support.fill(support.counsellor, resources))
+        voice.say(support.help.fill(support.counsellor.say, resources))
     journal.set_flag(COUNSELLOR_FLAG, True)
     return True

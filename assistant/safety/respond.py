@@ -79,7 +79,12 @@ class SafetyFlow:
         record: Callable[[str, Answer], None],
     ) -> None:
         self._check = safeguards.check
-        self._support = safeguards.support
+        support = safeguards.support
+        self._help = support.help
+        self._choosing = support.choosing
+        self._replies = support.replies
+        self._skips = support.skips
+        self._breathing = support.breathing
         self._resources = resources
         self._listener = listener
         self._voice = voice
@@ -93,9 +98,9 @@ class SafetyFlow:
     def skips(self, prompt: str) -> bool:
         """Leave out relationship advice once the relationship may not be safe, and questions
         about where a feeling comes from after a serious concern of the person's own."""
-        s = self._support
-        return (self.unsafe_relationship and s.is_advice(prompt)) or (
-            self._gentle and s.probes_past(prompt)
+        skips = self._skips
+        return (self.unsafe_relationship and skips.is_advice(prompt)) or (
+            self._gentle and skips.probes_past(prompt)
         )
 
     def review(self, text: str, listen: ListenSettings, *, paused: bool = False) -> str:
@@ -105,40 +110,40 @@ class SafetyFlow:
         if concern:
             self._answer(concern)
             return self._choose(listen)
-        if paused and self._latest and self._support.says_unsafe(text):
-            self._repeat_help(self._support.still_unsafe, own=True)
+        if paused and self._latest and self._replies.says_unsafe(text):
+            self._repeat_help(self._replies.still_unsafe, own=True)
             return self._choose(listen)
         return ""
 
     def farewell(self, *, stopped: bool) -> None:
         """The end of a session in which a concern came up: where help is, instead of the script's
         goodbye; after abuse, how to keep the journal private."""
-        s = self._support
-        self._say(s.fill(s.stopped if stopped else s.closing, self._resources))
+        c = self._choosing
+        self._say(self._help.fill(c.stopped if stopped else c.closing, self._resources))
         if self.unsafe_relationship:
-            self._say(s.device_note)
+            self._say(self._help.device_note)
 
     def _say(self, text: str) -> None:
         self._voice.say(text, slow=True)
         self._listener.after_speaking()  # half duplex, as in the session
 
     def _answer(self, concern: Concern) -> None:
-        s = self._support
+        h = self._help
         variant = "reported" if concern.reported else "self"
         if concern.category not in self.noticed:
             self.noticed.append(concern.category)
         self._latest = concern
         self._fine_checked = False
         own = not concern.reported
-        self._gentle |= own and concern.category in s.gentle_categories
-        self._say(s.openers[concern.category][variant])
+        self._gentle |= own and concern.category in self._skips.gentle_categories
+        self._say(h.openers[concern.category][variant])
         self._say(
-            s.what_to_do(self._resources, category=concern.category, reported=concern.reported)
+            h.what_to_do(self._resources, category=concern.category, reported=concern.reported)
         )
         if concern.category == "abuse":
-            self._say(s.abuse_note[variant])
+            self._say(h.abuse_note[variant])
             self.unsafe_relationship |= own
-        self._say(s.offer)
+        self._say(self._choosing.offer)
 
     def _repeat_help(self, lead: str, *, own: bool) -> None:
         """`lead`, then what to do now once more (`own`: as for the person speaking)."""
@@ -147,15 +152,15 @@ class SafetyFlow:
         self._say(lead)
         reported = latest.reported and not own
         self._say(
-            self._support.what_to_do(self._resources, category=latest.category, reported=reported)
+            self._help.what_to_do(self._resources, category=latest.category, reported=reported)
         )
 
     def _choose(self, listen: ListenSettings) -> str:
-        s = self._support
+        c = self._choosing
         asking_safe = False  # the last question was "Are you safe right now?"
         quiet = False
         while True:
-            self._say(s.ask_safe if asking_safe else s.choice)
+            self._say(self._replies.ask_safe if asking_safe else c.choice)
             heard = self._listener.listen(listen)
             choice: str | None = None
             if isinstance(heard, EndOfInput):
@@ -165,13 +170,13 @@ class SafetyFlow:
             elif isinstance(heard, Answer) and heard.text.strip():
                 choice, asking_safe = self._reply(heard, asking_safe)
             elif isinstance(heard, Answer) and heard.closed:  # "I'm done" alone: not a choice
-                self._repeat_help(s.unclear, own=False)
+                self._repeat_help(c.unclear, own=False)
                 asking_safe = False
             elif quiet:  # silent twice: wait, rather than press on with questions
                 return "pause"
             else:
                 quiet = True
-                self._say(s.quiet)
+                self._say(c.quiet)
                 continue
             quiet = False
             if choice == "breathe":
@@ -181,41 +186,41 @@ class SafetyFlow:
                 return "continue"
             elif choice is not None:
                 if choice == "continue":
-                    self._say(s.continuing)
+                    self._say(c.continuing)
                 return choice
 
     def _reply(self, heard: Answer, asking_safe: bool) -> tuple[str | None, bool]:
         """A reply in words. Returns (a choice, "accepted" or None; whether to ask "Are you safe
         right now?" next). Only a whole reply chooses: "stop, I have the pills here" is an
         answer, saved and checked like any other."""
-        s = self._support
+        r = self._replies
         text = heard.text
-        safe = asking_safe and s.says_safe(text)  # "yes" answers the question: not "breathe"
-        choice = None if safe else s.choice_of(text)
+        safe = asking_safe and r.says_safe(text)  # "yes" answers the question: not "breathe"
+        choice = None if safe else self._choosing.choice_of(text)
         if choice:
             return choice, False
-        self._record(s.ask_safe if asking_safe else s.choice, heard)
+        self._record(r.ask_safe if asking_safe else self._choosing.choice, heard)
         concern = self._check.check(text)
         if concern:
             self._answer(concern)
             return None, False
-        if s.says_unsafe(text):
+        if r.says_unsafe(text):
             self._fine_checked = False
-            self._repeat_help(s.still_unsafe, own=True)
+            self._repeat_help(r.still_unsafe, own=True)
             return None, False
-        kind = "fine" if safe else s.fine_kind(text)
+        kind = "fine" if safe else r.fine_kind(text)
         if kind is None:
-            self._repeat_help(s.unclear, own=False)
+            self._repeat_help(self._choosing.unclear, own=False)
             return None, False
         if self._fine_checked:
-            self._say(s.fine_accepted)
+            self._say(r.fine_accepted)
             return "accepted", False
         self._fine_checked = True  # one "I'm fine" does not clear it: ask once more, directly
-        self._say(s.taken_back_check if kind == "taken_back" else s.fine_check)
+        self._say(r.taken_back_check if kind == "taken_back" else r.fine_check)
         return None, True
 
     def breathe(self) -> None:
-        b = self._support.breathing
+        b = self._breathing
         self._say(b.intro)
         for _ in range(b.rounds):
             for cue, quiet_s in b.cues:

@@ -15,13 +15,18 @@ from pathlib import Path
 from typing import Any
 
 from assistant.dialog.yamlfile import Where, load_yaml, unknown_keys
+from assistant.safety.phrases import contains_phrase
+from assistant.safety.replies import ChoiceTexts, Replies
 from assistant.safety.support import (
     CHOICES,
     PLACEHOLDERS,
     VARIANTS,
     Breathing,
+    Counsellor,
+    HelpTexts,
+    Skips,
+    StrongSignals,
     Support,
-    contains_phrase,
 )
 from assistant.speech.commands import CommandSet, normalize
 
@@ -255,43 +260,55 @@ def load_support(
     strong = r.mapping(top, "strong", "strong", STRONG_KEYS)
     emergency = ("emergency",)
     return Support(
-        openers=_openers(r, top, categories),
-        help=_help(r, top),
-        abuse_note={
-            "self": r.text(abuse, "note", "abuse.note"),
-            "reported": r.text(abuse, "note_reported", "abuse.note_reported"),
-        },
-        device_note=r.text(abuse, "device", "abuse.device"),
-        advice_markers=r.markers(abuse, "skip_prompts_with", "abuse.skip_prompts_with"),
-        gentle_categories=tuple(gentle_categories),
-        probing_markers=r.markers(gentle, "skip_prompts_with", "gentle.skip_prompts_with"),
-        offer=r.text(top, "offer", "offer"),
-        choice=r.text(top, "choice", "choice"),
-        choices=choices,
-        continuing=r.text(top, "continuing", "continuing"),
-        fine_phrases=fine_phrases,
-        taken_back=taken_back,
-        fine_check=r.text(fine, "check", "fine.check"),
-        taken_back_check=r.text(fine, "check_taken_back", "fine.check_taken_back"),
-        ask_safe=r.text(fine, "ask", "fine.ask"),
-        safe_replies=safe_replies,
-        fine_accepted=r.text(fine, "accepted", "fine.accepted"),
-        unsafe_phrases=unsafe_phrases,
-        unsafe_replies=unsafe_replies,
-        still_unsafe=r.text(unsafe, "say", "still_unsafe.say"),
-        unclear=r.text(top, "unclear", "unclear"),
-        quiet=r.text(top, "quiet", "quiet"),
-        stopped=r.text(top, "stopped", "stopped", emergency),
-        closing=r.text(top, "closing", "closing", emergency),
+        help=HelpTexts(
+            openers=_openers(r, top, categories),
+            contacts=_help(r, top),
+            abuse_note={
+                "self": r.text(abuse, "note", "abuse.note"),
+                "reported": r.text(abuse, "note_reported", "abuse.note_reported"),
+            },
+            device_note=r.text(abuse, "device", "abuse.device"),
+        ),
+        choosing=ChoiceTexts(
+            offer=r.text(top, "offer", "offer"),
+            choice=r.text(top, "choice", "choice"),
+            choices=choices,
+            continuing=r.text(top, "continuing", "continuing"),
+            unclear=r.text(top, "unclear", "unclear"),
+            quiet=r.text(top, "quiet", "quiet"),
+            stopped=r.text(top, "stopped", "stopped", emergency),
+            closing=r.text(top, "closing", "closing", emergency),
+        ),
+        replies=Replies(
+            fine_phrases=fine_phrases,
+            taken_back=taken_back,
+            fine_check=r.text(fine, "check", "fine.check"),
+            taken_back_check=r.text(fine, "check_taken_back", "fine.check_taken_back"),
+            ask_safe=r.text(fine, "ask", "fine.ask"),
+            safe_replies=safe_replies,
+            fine_accepted=r.text(fine, "accepted", "fine.accepted"),
+            unsafe_phrases=unsafe_phrases,
+            unsafe_replies=unsafe_replies,
+            still_unsafe=r.text(unsafe, "say", "still_unsafe.say"),
+        ),
+        skips=Skips(
+            advice_markers=r.markers(abuse, "skip_prompts_with", "abuse.skip_prompts_with"),
+            probing_markers=r.markers(gentle, "skip_prompts_with", "gentle.skip_prompts_with"),
+            gentle_categories=tuple(gentle_categories),
+        ),
         breathing=_breathing(r, top),
         notice=r.text(top, "notice", "notice", PLACEHOLDERS),
-        counsellor_after=r.number(
-            counsellor, "after_sessions", "counsellor.after_sessions", int, 1
+        counsellor=Counsellor(
+            after_sessions=r.number(
+                counsellor, "after_sessions", "counsellor.after_sessions", int, 1
+            ),
+            say=r.text(counsellor, "say", "counsellor.say", PLACEHOLDERS),
+            say_after_abuse=r.text(
+                counsellor, "say_after_abuse", "counsellor.say_after_abuse", PLACEHOLDERS
+            ),
         ),
-        counsellor=r.text(counsellor, "say", "counsellor.say", PLACEHOLDERS),
-        counsellor_after_abuse=r.text(
-            counsellor, "say_after_abuse", "counsellor.say_after_abuse", PLACEHOLDERS
+        strong=StrongSignals(
+            min_signals=r.number(strong, "min_signals", "strong.min_signals", int, 1),
+            phrases=r.phrases(strong, "signals", "strong.signals"),
         ),
-        strong_min=r.number(strong, "min_signals", "strong.min_signals", int, 1),
-        strong_signals=r.phrases(strong, "signals", "strong.signals"),
     )

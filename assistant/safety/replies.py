@@ -1,0 +1,59 @@
+"""What the safety flow asks after a concern, and how it reads the replies (the `choice`,
+`choices`, `fine` and `still_unsafe` sections of dialogs/support.yaml)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.safety.phrases import contains_phrase, whole_phrase
+
+
+@dataclass(frozen=True)
+class ChoiceTexts:
+    """The offer of a choice, what is said around it, and the goodbyes after a concern."""
+
+    offer: str
+    choice: str  # the question: breathe, continue, pause or stop?
+    choices: dict[str, str]  # normalized phrase -> choice
+    continuing: str  # the person chose to go on with the questions
+    unclear: str
+    quiet: str
+    stopped: str
+    closing: str
+
+    def choice_of(self, text: str) -> str | None:
+        """The choice when the whole reply is one of its phrases."""
+        phrase = whole_phrase(self.choices, text)
+        return self.choices[phrase] if phrase is not None else None
+
+
+@dataclass(frozen=True)
+class Replies:
+    """Replies that say "I'm fine" (checked once more) or that the person may still not be
+    safe (answered with where help is)."""
+
+    fine_phrases: tuple[str, ...]  # "I'm fine"
+    taken_back: tuple[str, ...]  # "you misunderstood", "I was joking"
+    fine_check: str
+    taken_back_check: str
+    ask_safe: str  # "Are you safe right now?"
+    safe_replies: tuple[str, ...]  # whole replies to `ask_safe` that say yes
+    fine_accepted: str
+    unsafe_phrases: tuple[str, ...]  # anywhere in a reply: may still not be safe
+    unsafe_replies: tuple[str, ...]  # as the whole reply ("no")
+    still_unsafe: str
+
+    def fine_kind(self, text: str) -> str | None:
+        """The kind of "I am fine": taken_back ("you misunderstood"), fine, or None."""
+        if contains_phrase(self.taken_back, text):
+            return "taken_back"
+        return "fine" if contains_phrase(self.fine_phrases, text) else None
+
+    def says_safe(self, text: str) -> bool:
+        """A whole reply to "Are you safe right now?" that says yes."""
+        return whole_phrase(self.safe_replies, text) is not None
+
+    def says_unsafe(self, text: str) -> bool:
+        """A reply saying the person may still not be safe ("not ok", "no", "pills")."""
+        unsafe = whole_phrase(self.unsafe_replies, text) is not None
+        return unsafe or contains_phrase(self.unsafe_phrases, text)
