@@ -38,7 +38,13 @@ def turns(folder: JournalFolder, sid: str) -> list[dict[str, Any]]:
 
 
 def load(folder: JournalFolder, sid: str) -> dict[str, Any]:
-    return {**meta(folder, sid), "turns": turns(folder, sid)}
+    """The whole session from one read of its file (export reads thousands of them)."""
+    data = folder.session_db(sid).storage.read() or {}
+    metas = list(data.get("session", {}).values())
+    if not metas:  # deleted meanwhile (`reflect forget` in another window)
+        raise JournalError(f"session {sid} is no longer in the journal")
+    by_number = sorted(data.get("turns", {}).items(), key=lambda item: int(item[0]))
+    return {**metas[0], "turns": [turn for _, turn in by_number]}
 
 
 def update_meta(folder: JournalFolder, sid: str, change: dict[str, Any]) -> None:
