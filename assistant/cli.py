@@ -76,6 +76,12 @@ def session_parser(name: str) -> argparse.ArgumentParser:
         action="store_true",
         help="type the answers (one line each); end of input ends the session",
     )
+    p.add_argument(
+        "--duplex",
+        action="store_true",
+        help="with --audio-in: the file is what the microphone heard from the start, the "
+        "assistant's speech takes time on it, and --audio-out is aligned with it",
+    )
     sink = p.add_mutually_exclusive_group()
     sink.add_argument(
         "--audio-out",

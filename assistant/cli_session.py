@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from assistant import passphrase
 from assistant.audio import devices
+from assistant.audio.duplex import AlignedWav, FileDuplex, HalfDuplex, MicDuplex, Recorded
+from assistant.audio.duplex import Transport as AudioTransport
 from assistant.audio.sinks import AudioSink, NullSink, SpeakerSink, WavSink
-from assistant.audio.sources import AudioSource, MicSource, RecordingSource, WavSource
-from assistant.audio.wav import read_wav, wav_bytes
+from assistant.audio.sources import WavSource
+from assistant.audio.wav import Audio, read_wav, wav_bytes
 from assistant.console import Console
 from assistant.dialog.script import find_script
 from assistant.dialog.session import Session
@@ -44,10 +47,26 @@ def _sink(args: argparse.Namespace, settings: VoiceSettings) -> tuple[AudioSink,
     return NullSink(), "no speaker found; prompts are printed only"
 
 
-def _microphone(args: argparse.Namespace, listen: ListenSettings) -> AudioSource:
+def _transport(
+    args: argparse.Namespace, audio: Audio | None, listen: ListenSettings
+) -> tuple[AudioTransport, str]:
+    """Where the person's voice comes from (`audio`: the --audio-in file) and the assistant's
+    goes, on one clock where they share one; and a note if the voice cannot be heard."""
+    if audio is not None and not args.duplex:  # the person's side only: prompts play whole
+        return HalfDuplex(WavSource(audio, listen.chunk_frames)), ""
+    out = AlignedWav(args.audio_out, listen.sample_rate_hz) if args.audio_out else None
+    if audio is not None:
+        return FileDuplex(audio, out, listen.frame_samples), ""
     if not devices.has_device("input", args.device):
         raise AudioDeviceError("no microphone found; use --typed, or --audio-in FILE.wav")
-    return MicSource(args.device, listen.sample_rate_hz, listen.chunk_frames)
+    speaker = not args.silent and out is None
+    note = ""
+    if speaker and not devices.has_device("output", args.output_device):
+        speaker, note = False, "no speaker found; prompts are printed only"
+    mic = MicDuplex(
+        args.device, args.output_device, speaker, out, listen.sample_rate_hz, listen.frame_samples
+    )
+    return mic, note
 
 
 def run_session(
@@ -63,51 +82,63 @@ def run_session(
     safeguards = load_safeguards(dialogs_dir)  # the safety check, and what is said when it fires
     console = Console()
 
-    source: AudioSource | None = None
-    recorder: RecordingSource | None = None
+    transport: AudioTransport | None = None
+    recorder: Recorded | None = None
     listener: Listener
     if args.typed and args.keep_audio:
         raise BadInputError("--keep-audio keeps spoken answers; with --typed there are none")
+    if args.duplex and not args.audio_in:
+        raise BadInputError("--duplex describes an --audio-in file; give one")
+    note = ""
     if args.typed:
         if sys.stdin is None:
             raise BadInputError("--typed reads answers from standard input, which is closed")
         sys.stdin.reconfigure(errors="replace")  # a stray byte must not cost the session
         listener = TypedListener(sys.stdin, commands, prompt="> " if sys.stdin.isatty() else "")
+        sink, note = _sink(args, voice_settings)  # an unwritable --audio-out stops us here
     else:
         audio = read_wav(args.audio_in, listen.sample_rate_hz) if args.audio_in else None
         model = load_model(args.model)  # before the microphone opens: loading takes a moment
-        source = (
-            WavSource(audio, listen.chunk_frames)
-            if audio is not None
-            else _microphone(args, listen)
-        )
+        transport, note = _transport(args, audio, listen)
         if args.keep_audio:
-            source = recorder = RecordingSource(source)
-        listener = SpeechListener(source, model, commands, on_partial=console.partial)
+            transport = recorder = Recorded(transport)
+        listener = SpeechListener(transport, model, commands, on_partial=console.partial)
+        sink = NullSink()
+        if transport.player is None:  # half duplex: a sink plays each prompt whole
+            sink, note = _sink(args, voice_settings)
 
-    sink, note = _sink(args, voice_settings)  # an unwritable --audio-out stops us here
     # A damaged or locked journal (wrong passphrase) stops us here, before anything is said.
     journal = Journal(data_dir, passphrase=passphrase.ask, warn=console.note)
     if note:
         console.note(note)
     synths = [] if args.silent else [Pyttsx3Synth(voice_settings), EspeakCliSynth(voice_settings)]
     voice = Voice(
-        synths, sink, show=console.prompt, warn=console.note, show_clearly=console.clearly
+        synths,
+        sink,
+        show=console.prompt,
+        warn=console.note,
+        show_clearly=console.clearly,
+        player=transport.player if transport is not None else None,
+        wait=time.sleep if args.typed else None,  # typed: timed pauses take real time
+        gap_s=voice_settings.gap_s,
     )
+    voice.attach(listener)
     session = Session(script, listener, voice, journal, commands, console.answer, safeguards)
     try:
         outcome = session.run()
     finally:
         voice.close()
-        if source is not None:
-            source.close()
+        if transport is not None:
+            for line in transport.notes():
+                console.note(line)
+            transport.close()
         if recorder is not None and session.session_id:  # kept even after Ctrl-C
             kept = journal.save_audio(session.session_id, wav_bytes(recorder.recording()))
             console.note(f"audio kept in {kept}")
         journal.close()
     answers = f"{outcome.answers} answer{'' if outcome.answers == 1 else 's'}"
     console.note(
-        f"session {outcome.session_id} saved: {outcome.status}, {answers} "
+        f"session {outcome.session_id} saved: {outcome.status.value}, {answers} "
         f"(reflect show {outcome.session_id})"
     )
     return 0

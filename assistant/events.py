@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -50,4 +51,12 @@ class Listener(Protocol):
         checked, never taken as a command); other commands are ignored."""
 
     def after_speaking(self) -> None:
-        """The assistant just finished speaking: drop what the microphone caught meanwhile."""
+        """The assistant just finished speaking (half duplex: drop what the microphone caught
+        meanwhile)."""
+
+    @property
+    def interrupted(self) -> bool:
+        """A command said over the assistant's speech waits to be listened to."""
+
+    def hear_out(self, pump: Callable[[bool], bool]) -> bool:
+        """Listen while the assistant speaks; True when a barge-in stopped it."""

@@ -24,7 +24,9 @@ class ListenSettings:
     """How the listener decides that an answer has ended, in audio time."""
 
     sample_rate_hz: int = 16_000
-    chunk_frames: int = 4_000
+    chunk_frames: int = 4_000  #: samples per chunk from a file of the person's side only
+    #: samples per frame on the shared clock (microphone, --duplex): 50 ms, for a quick barge-in
+    frame_samples: int = 800
     #: Silence after the last word that ends an answer (s). Must exceed a thinking pause (~2.5 s).
     end_silence_s: float = 3.0
     #: Silence with no word at all before the assistant asks once more, gently (s).
@@ -36,7 +38,7 @@ class ListenSettings:
         """Apply per-script or per-state overrides, rejecting unknown keys and bad values."""
         if not overrides:
             return self
-        known = {f.name for f in fields(self)} - {"sample_rate_hz", "chunk_frames"}
+        known = {f.name for f in fields(self)} - {"sample_rate_hz", "chunk_frames", "frame_samples"}
         for key, value in overrides.items():
             if key not in known:
                 raise BadScriptError(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from assistant.dialog.machine import Dialog
+from assistant.dialog.outcomes import Choice, Next, Status, Step
 from assistant.dialog.script import Script, StateSpec
 from assistant.events import Answer, Command, EndOfInput, Listener, NoAnswer
 from assistant.journal.store import Journal
@@ -32,7 +33,7 @@ RESUME = ("continue", "stop")
 @dataclass(frozen=True)
 class Outcome:
     session_id: str
-    status: str  # completed, stopped, interrupted, or safety (a concern came up)
+    status: Status
     answers: int
 
 
@@ -69,16 +70,16 @@ class Session:
         if guards:
             record = partial(self._record, SAFETY_STATE)
             self._safety = SafetyFlow(guards, resources, self._listener, self._voice, record)
-        status = "interrupted"  # unless the loop says otherwise; Ctrl-C and crashes land here
+        status = Status.INTERRUPTED  # unless the loop says otherwise; Ctrl-C and crashes land here
         try:
             status = self._converse()
         finally:
             noticed = self._safety.noticed if self._safety else []
             strong = bool(guards) and strong_session(self._signals, guards.support)
-            self._journal.finish(sid, status, safety=noticed, strong=strong)
-        if guards and status != "interrupted":  # nobody to say it to after the input ended
+            self._journal.finish(sid, status.value, safety=noticed, strong=strong)
+        if guards and status is not Status.INTERRUPTED:  # nobody to say it to after the input ended
             suggest_counsellor(self._journal, self._voice, guards.support, resources)
-        return Outcome(sid, "safety" if noticed else status, self._answers)
+        return Outcome(sid, Status.SAFETY if noticed else status, self._answers)
 
     def _record(self, state: str, prompt: str, heard: Answer) -> None:
         """Save an answer as a turn, then show it."""
@@ -91,19 +92,19 @@ class Session:
         if self._safeguards:
             self._signals |= self._safeguards.support.strong.in_answer(heard.text)
 
-    def _review(self, text: str, state: StateSpec, *, paused: bool = False) -> str:
-        """Run a saved answer through the safety check. Returns "" when there is nothing to do,
-        else what the person chose in the safety flow: continue, pause, stop or interrupted."""
+    def _review(self, text: str, state: StateSpec, *, paused: bool = False) -> Choice | None:
+        """Run a saved answer through the safety check. Returns None when there is nothing to
+        do, else what the person chose in the safety flow."""
         if not self._safety:
-            return ""
+            return None
         return self._safety.review(text, state.listen, paused=paused)
 
     def _say(self, text: str, slow: bool = False) -> None:
         if text:
             self._voice.say(text, slow=slow)
-            self._listener.after_speaking()  # half duplex: what the mic caught meanwhile is dropped
+            self._listener.after_speaking()
 
-    def _converse(self) -> str:
+    def _converse(self) -> Status:
         dialog = Dialog(self._script)
         asked: list[str] = []  # questions moved on from, for "go back"
         self._say(self._script.intro)
@@ -120,15 +121,15 @@ class Session:
             heard = self._listener.listen(state.listen)
 
             if isinstance(heard, EndOfInput):
-                return "interrupted"
+                return Status.INTERRUPTED
             if isinstance(heard, Answer) and heard.text.strip():
                 self._record(state.name, state.prompt, heard)
                 choice = self._review(heard.text, state)
                 asked.append(state.name)
                 dialog.advance(heard.text)
-                outcome = self._follow(choice, state)
-                if outcome in ("stopped", "interrupted"):
-                    return outcome
+                step = self._follow(choice, state)
+                if isinstance(step, Status):
+                    return step
             elif isinstance(heard, Answer) and heard.closed:  # only "that's all": nothing to add
                 asked.append(state.name)
                 dialog.advance(None)
@@ -141,30 +142,27 @@ class Session:
                     asked.append(state.name)
                     dialog.advance(None)
             elif isinstance(heard, Command):
-                outcome = self._command(heard, dialog, asked, state)
-                if outcome == "ask":
-                    continue
-                if outcome == "listen":
-                    ask = False
-                    continue
-                return outcome
+                step = self._command(heard, dialog, asked, state)
+                if isinstance(step, Status):
+                    return step
+                ask = step is Next.ASK
         if self._safety and self._safety.noticed:
             self._safety.farewell(stopped=False)  # not the script's usual goodbye
         else:
             self._say(self._script.outro)
-        return "completed"
+        return Status.COMPLETED
 
-    def _follow(self, choice: str, state: StateSpec) -> str:
-        """Act on what was chosen in the safety flow ("" when it did not run). Returns "ask"
-        (go on with the script) or a status."""
-        if choice == "pause":
+    def _follow(self, choice: Choice | None, state: StateSpec) -> Step:
+        """Act on what was chosen in the safety flow (None when it did not run)."""
+        if choice is Choice.PAUSE:
             return self._pause(state)
-        if choice == "stop":
+        if choice is Choice.STOP:
             return self._stop()
-        return "interrupted" if choice == "interrupted" else "ask"
+        return Status.INTERRUPTED if choice is Choice.INTERRUPTED else Next.ASK
 
-    def _command(self, command: Command, dialog: Dialog, asked: list[str], state: StateSpec) -> str:
-        """Returns "ask" (ask the current question), "listen" (just listen again) or a status."""
+    def _command(
+        self, command: Command, dialog: Dialog, asked: list[str], state: StateSpec
+    ) -> Step:
         name = command.name
         if name == "skip":
             asked.append(dialog.state)
@@ -179,35 +177,35 @@ class Session:
         elif name == "stop":
             return self._stop()
         elif name == "continue":  # not paused: nothing to resume
-            return "listen"
-        return "ask"  # repeat, and after skip/back: ask the (new) current question
+            return Next.LISTEN
+        return Next.ASK  # repeat, and after skip/back: ask the (new) current question
 
-    def _stop(self) -> str:
+    def _stop(self) -> Status:
         if self._safety and self._safety.noticed:
             self._safety.farewell(stopped=True)  # where help is, not only "stopping here"
         else:
             self._say(self._replies["stopped"])
-        return "stopped"
+        return Status.STOPPED
 
-    def _pause(self, state: StateSpec) -> str:
+    def _pause(self, state: StateSpec) -> Step:
         """Wait for continue or stop. What is said meanwhile is still saved and checked: someone
-        who paused may be the one most in need of being heard. Returns "ask" or a status."""
+        who paused may be the one most in need of being heard."""
         paused = self._replies["paused"]
         self._say(paused)
         while True:
             heard = self._listener.wait_for_command(RESUME, state.listen)
             if isinstance(heard, EndOfInput):
-                return "interrupted"
+                return Status.INTERRUPTED
             if isinstance(heard, Command):
                 if heard.name == "stop":
                     return self._stop()
                 self._say(self._replies["resumed"])
-                return "ask"
+                return Next.ASK
             if not heard.text.strip():
                 continue
             self._record(PAUSED_STATE, paused, heard)
             choice = self._review(heard.text, state, paused=True)
-            if choice == "pause":
+            if choice is Choice.PAUSE:
                 self._say(paused)  # still paused, after the safety flow
-            elif choice:
+            elif choice is not None:
                 return self._follow(choice, state)

@@ -19,11 +19,12 @@ is silence played by the voice's sink, so no clock is read here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from assistant.dialog.outcomes import Choice
 from assistant.events import Answer, Command, EndOfInput, Listener
 from assistant.safety.check import CATEGORIES, Concern, SafetyCheck, load_safety
 from assistant.safety.resources import Resources
@@ -31,9 +32,14 @@ from assistant.safety.support import Support
 from assistant.safety.support_file import load_support, reserved_phrases
 from assistant.settings import ListenSettings
 from assistant.speech.commands import load_commands
+from assistant.speech.voice import TimedStep
 
 #: What the listener's own commands mean in this dialog; the others ask again.
 COMMAND_CHOICES = {"continue": "continue", "skip": "continue", "pause": "pause", "stop": "stop"}
+#: The choices (support.yaml's `choices` keys) that leave the flow, and what they mean.
+LEAVING = {"continue": Choice.CONTINUE, "pause": Choice.PAUSE, "stop": Choice.STOP}
+#: Said after "I'm fine" was checked once more: the flow ends and the script goes on.
+ACCEPTED = "accepted"
 
 
 class Speaker(Protocol):
@@ -42,6 +48,12 @@ class Speaker(Protocol):
 
     def pause(self, seconds: float) -> None:
         """A stretch of quiet, in audio (nothing when nothing is heard)."""
+
+    def plan(self, cues: Sequence[tuple[str, float]], *, slow: bool = False) -> list[TimedStep]:
+        """Timed steps for cues each followed by seconds of quiet."""
+
+    def steps(self, steps: Sequence[TimedStep], *, slow: bool = False) -> None:
+        """Cues at their planned times on the audio clock, listening meanwhile."""
 
 
 @dataclass(frozen=True)
@@ -65,9 +77,8 @@ def load_safeguards(dialogs_dir: Path) -> Safeguards:
 class SafetyFlow:
     """The safety sub-dialog of one session; remembers the categories noticed.
 
-    Each answer goes through `review`; it returns "" (nothing to do) or how the person chose to
-    go on: "continue", "pause", "stop" or "interrupted" (the input ended). Saying goodbye is the
-    session's, through `farewell`.
+    Each answer goes through `review`; it returns None (nothing to do) or how the person chose to
+    go on (a Choice). Saying goodbye is the session's, through `farewell`.
     """
 
     def __init__(
@@ -103,7 +114,7 @@ class SafetyFlow:
             self._gentle and skips.probes_past(prompt)
         )
 
-    def review(self, text: str, listen: ListenSettings, *, paused: bool = False) -> str:
+    def review(self, text: str, listen: ListenSettings, *, paused: bool = False) -> Choice | None:
         """Check a saved answer. While paused after a concern, a reply that says the person may
         still not be safe ("I'm scared", "help") is answered too, though no rule matched."""
         concern = self._check.check(text)
@@ -113,7 +124,7 @@ class SafetyFlow:
         if paused and self._latest and self._replies.says_unsafe(text):
             self._repeat_help(self._replies.still_unsafe, own=True)
             return self._choose(listen)
-        return ""
+        return None
 
     def farewell(self, *, stopped: bool) -> None:
         """The end of a session in which a concern came up: where help is, instead of the script's
@@ -155,7 +166,7 @@ class SafetyFlow:
             self._help.what_to_do(self._resources, category=latest.category, reported=reported)
         )
 
-    def _choose(self, listen: ListenSettings) -> str:
+    def _choose(self, listen: ListenSettings) -> Choice:
         c = self._choosing
         asking_safe = False  # the last question was "Are you safe right now?"
         quiet = False
@@ -164,7 +175,7 @@ class SafetyFlow:
             heard = self._listener.listen(listen)
             choice: str | None = None
             if isinstance(heard, EndOfInput):
-                return "interrupted"
+                return Choice.INTERRUPTED
             if isinstance(heard, Command):
                 choice = COMMAND_CHOICES.get(heard.name)  # repeat, go back: ask again
             elif isinstance(heard, Answer) and heard.text.strip():
@@ -173,7 +184,7 @@ class SafetyFlow:
                 self._repeat_help(c.unclear, own=False)
                 asking_safe = False
             elif quiet:  # silent twice: wait, rather than press on with questions
-                return "pause"
+                return Choice.PAUSE
             else:
                 quiet = True
                 self._say(c.quiet)
@@ -182,12 +193,12 @@ class SafetyFlow:
             if choice == "breathe":
                 self.breathe()
                 asking_safe = False
-            elif choice == "accepted":
-                return "continue"
-            elif choice is not None:
+            elif choice == ACCEPTED:
+                return Choice.CONTINUE
+            elif choice in LEAVING:
                 if choice == "continue":
                     self._say(c.continuing)
-                return choice
+                return LEAVING[choice]
 
     def _reply(self, heard: Answer, asking_safe: bool) -> tuple[str | None, bool]:
         """A reply in words. Returns (a choice, "accepted" or None; whether to ask "Are you safe
@@ -214,7 +225,7 @@ class SafetyFlow:
             return None, False
         if self._fine_checked:
             self._say(r.fine_accepted)
-            return "accepted", False
+            return ACCEPTED, False
         self._fine_checked = True  # one "I'm fine" does not clear it: ask once more, directly
         self._say(r.taken_back_check if kind == "taken_back" else r.fine_check)
         return None, True
@@ -222,8 +233,7 @@ class SafetyFlow:
     def breathe(self) -> None:
         b = self._breathing
         self._say(b.intro)
-        for _ in range(b.rounds):
-            for cue, quiet_s in b.cues:
-                self._voice.say(cue, slow=True)
-                self._voice.pause(quiet_s)
+        # Planned once against absolute times: no cue is pushed later by the one before it.
+        self._voice.steps(self._voice.plan(list(b.cues) * b.rounds, slow=True), slow=True)
+        self._listener.after_speaking()
         self._say(b.outro)

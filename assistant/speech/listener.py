@@ -9,10 +9,17 @@ Both recognisers live for the whole session, like a plain Vosk loop: a fresh rec
 answer would throw away the speaker adaptation (i-vectors, cepstral mean) and hear the first
 words of every answer worse.
 
-An answer ends after `end_silence_s` of silence following the last word (so thinking pauses
-inside an answer do not end it), at once on a closing phrase said on its own ("that's all"), or
-at the end of the input. Time is the number of samples heard: no clock is read, so a WAV replays
-exactly and fast.
+When an answer ends is the turn detector's (speech/turns.py): both loops ask it. An answer also
+ends at once on a closing phrase said on its own ("that's all"), or at the end of the input. Time
+is the clock of the transport's frames, in samples: no clock is read, so a WAV replays exactly and
+fast.
+
+Full duplex: while the assistant speaks (`hear_out`), frames keep coming. The free-text recogniser
+is fed silence wherever the assistant's voice or its echo may be (audio/echo.py), so no answer
+holds the assistant's words; the command recogniser hears everything, and a command said over a
+prompt (and louder than the prompt's echo) stops the prompt at once (barge-in) and is the next
+thing `listen` returns. Its partial result shows the phrase before Vosk closes the utterance
+(about 0.9 s later), so the utterance is closed as soon as the speaker has gone quiet.
 """
 
 from __future__ import annotations
@@ -21,10 +28,15 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from assistant.audio.duplex import HalfDuplex, Transport
+from assistant.audio.echo import EchoGate, EchoSettings
 from assistant.audio.sources import AudioSource
 from assistant.events import Answer, Command, EndOfInput, Heard, NoAnswer
 from assistant.settings import ListenSettings
 from assistant.speech.commands import CommandSet
+from assistant.speech.turns import SilenceTurns, TurnDetector, TurnEnd, TurnView
 
 #: A command phrase is at most this many words; a longer free-text reading of the same stretch
 #: means the person was saying a sentence that merely contains the word.
@@ -34,6 +46,8 @@ OVERLAP_S = 0.3
 #: No spoken word lasts longer. Vosk closes 20 s of microphone hiss as one long "huh", and glues
 #: the hiss before an answer onto its first word; such "words" are not speech.
 MAX_WORD_S = 2.5
+#: Over a prompt, a command phrase is taken once the speaker has been quiet this long (s).
+BARGE_QUIET_S = 0.12
 
 
 @dataclass
@@ -85,6 +99,10 @@ class _Heard:
     def started(self) -> bool:
         return bool(self.words or self.partial)
 
+    def view(self, since_s: float) -> TurnView:
+        first = self.words[0]["start"] if self.words else None
+        return TurnView(since_s, self.started, self.busy, self.last_voice_s, first)
+
     def answer(self, closed: bool = False) -> Answer:
         if not self.words:
             return Answer("", closed=closed)
@@ -108,48 +126,121 @@ def said_alone(grammar_words: list[dict]) -> tuple[str, float, float] | None:
 class SpeechListener:
     def __init__(
         self,
-        source: AudioSource,
+        transport: Transport | AudioSource,
         model: object,
         commands: CommandSet,
         on_partial: Callable[[str], None] | None = None,
+        turns: TurnDetector | None = None,
+        echo: EchoSettings | None = None,
     ) -> None:
         import vosk
 
-        self._source = source
+        if not hasattr(transport, "player"):  # a first-version source: half duplex
+            transport = HalfDuplex(transport)
+        self._source = transport
         self._commands = commands
         self._on_partial = on_partial or (lambda text: None)
-        self._rate = source.rate_hz
+        self._turns = turns or SilenceTurns()
+        self._rate = transport.rate_hz
         self._text = vosk.KaldiRecognizer(model, self._rate)
         self._text.SetWords(True)
         self._grammar = vosk.KaldiRecognizer(model, self._rate, commands.grammar())
         self._grammar.SetWords(True)
-        self._heard_samples = 0  # the listener's clock
+        self._echo = EchoGate(
+            transport.player, self._rate, transport.echo_delay_s, echo or EchoSettings()
+        )
+        self._heard_samples = 0  # the listener's clock: the end of the last frame heard
         self._ended = False
         self._stashed: Command | None = None  # a command heard right after speech, while paused
+        self._barged: Command | None = None  # a command said over a prompt, for the next listen
+        self.barge_ins: list[tuple[Command, int]] = []  # each, with the clock sample of the cut
+
+    @property
+    def interrupted(self) -> bool:
+        """A command was said over the assistant's speech and has not been listened to yet."""
+        return self._barged is not None
 
     def after_speaking(self) -> None:
         # A command kept from before the assistant spoke was said before hearing it: ask anew.
         self._stashed = None
-        if self._source.live:
-            self._source.discard_buffered()
+        self._source.drop_buffered()  # half duplex only: what the mic caught meanwhile
 
     def _feed(self, heard: _Heard) -> tuple[bool, dict | None]:
-        """Hear one chunk with both recognisers. Returns (input continues, grammar result).
+        """Hear one frame with both recognisers. Returns (input continues, grammar result).
         At the end of the input both are flushed, so a last word or command is not lost."""
-        chunk = self._source.read()
-        if chunk is None:
+        frame = self._source.read()
+        if frame is None:
             self._ended = True
             self._segment(heard, json.loads(self._text.FinalResult()))
             return False, json.loads(self._grammar.FinalResult())
-        data = chunk.tobytes()
-        self._heard_samples += len(chunk)
+        data = frame.samples.tobytes()
+        gated = self._echo.observe(frame)
+        self._heard_samples = frame.end
         now = self._heard_samples / self._rate
-        if self._text.AcceptWaveform(data):
+        # Silence in place of the assistant's voice keeps the recogniser's times on the clock.
+        text_data = np.zeros_like(frame.samples).tobytes() if gated else data
+        if self._text.AcceptWaveform(text_data):
             self._segment(heard, json.loads(self._text.Result()))
         elif heard.set_partial(json.loads(self._text.PartialResult()).get("partial", ""), now):
             self._on_partial(heard.live_text())
         grammar = json.loads(self._grammar.Result()) if self._grammar.AcceptWaveform(data) else None
+        if grammar and not self._own_voice_free(grammar):
+            grammar = None  # a command word in the assistant's own voice (its echo)
         return True, grammar
+
+    def _own_voice_free(self, grammar: dict) -> bool:
+        """False when the grammar's phrase lies where the assistant spoke and is no louder than
+        its echo: the assistant heard itself."""
+        core = [w for w in grammar.get("result", []) if w["word"] != "[unk]"]
+        if not core:
+            return True
+        a, b = int(core[0]["start"] * self._rate), int(core[-1]["end"] * self._rate)
+        return not self._echo.gated(a, b) or self._echo.near_end(core[0]["start"], core[-1]["end"])
+
+    # -- while the assistant speaks ---------------------------------------------------------------
+    def hear_out(self, pump: Callable[[bool], bool]) -> bool:
+        """Listen while the player speaks, until it has finished or a command said over it stops
+        it. `pump(wait)` queues the prompt's next rendered sentences and says whether more are
+        coming (`wait`: block for the next one, for a file, where rendering takes no audio time).
+        Returns True when a barge-in stopped the prompt (the command is listen's next result)."""
+        player = self._source.player
+        if player is None or self._ended:
+            while pump(True):
+                pass
+            return False
+        heard = _Heard()  # the free-text side is gated here; kept only for the recogniser calls
+        live = self._source.live
+        while True:
+            more = pump(not live and not player.busy)
+            if not more and not player.busy:
+                return False
+            going, grammar = self._feed(heard)
+            command = self._barge_in(grammar)
+            if command is not None:
+                at = player.stop()
+                self._barged = command
+                self.barge_ins.append((command, at))
+                return True
+            if not going:
+                player.stop()
+                return False
+
+    def _barge_in(self, grammar: dict | None) -> Command | None:
+        """A command said on its own over the prompt: from a closed grammar result, or from the
+        partial once the speaker has been quiet for BARGE_QUIET_S (then the utterance is closed
+        here rather than a second later by Vosk)."""
+        if grammar is None:
+            partial = json.loads(self._grammar.PartialResult()).get("partial", "")
+            if not partial or not self._commands.match(partial):
+                return None
+            if self._echo.voiced_recently(self._heard_samples, BARGE_QUIET_S):
+                return None
+            grammar = json.loads(self._grammar.FinalResult())
+            if not self._own_voice_free(grammar):
+                return None
+        alone = said_alone(grammar.get("result", []))
+        name = self._commands.match(alone[0]) if alone else None
+        return Command(name, alone[0]) if name else None  # type: ignore[arg-type]
 
     def _segment(self, heard: _Heard, segment: dict) -> None:
         words = segment.get("result", [])
@@ -161,6 +252,9 @@ class SpeechListener:
 
     # -- one answer --------------------------------------------------------------------------
     def listen(self, settings: ListenSettings) -> Heard:
+        if self._barged is not None:
+            command, self._barged = self._barged, None
+            return command
         if self._ended:
             return EndOfInput()
         start = self._heard_samples / self._rate
@@ -199,17 +293,14 @@ class SpeechListener:
                 # The input ended mid-answer: keep what was said rather than lose it.
                 return heard.answer() if heard.words else EndOfInput()
 
-            if not heard.started:
-                if now - start >= settings.no_answer_s:
-                    return NoAnswer(round(now - start, 2))
-                continue
-            quiet_s = now - (heard.last_voice_s or now)
-            if quiet_s >= settings.end_silence_s:
-                if heard.busy:  # only noise in progress: close it, its "words" are dropped
-                    heard.add_final(json.loads(self._text.FinalResult()))
+            end = self._turns.decide(heard.view(start), now, settings, asked=True)
+            if end is TurnEnd.NO_ANSWER:
+                return NoAnswer(round(now - start, 2))
+            if end is TurnEnd.SILENCE and heard.busy:
+                # only noise in progress: close it, its "words" are dropped
+                heard.add_final(json.loads(self._text.FinalResult()))
+            if end is not None:
                 return heard.answer()
-            if now - start >= settings.max_answer_s and not heard.busy:
-                return heard.answer()  # the length cap, at the next pause rather than mid-word
 
     # -- paused ------------------------------------------------------------------------------
     def _paused_commands(self, grammar: dict | None) -> list[tuple[str, str, float, float]]:
@@ -244,6 +335,10 @@ class SpeechListener:
         right after it (the person starts answering at once: the question is asked again);
         "stop" must be said on its own; other commands said on their own are passed over. A
         command said soon after other speech is kept for the next call, so neither is lost."""
+        if self._barged is not None:
+            command, self._barged = self._barged, None
+            if command.name in names:
+                return command
         if self._stashed is not None:
             command, self._stashed = self._stashed, None
             return command
@@ -275,11 +370,8 @@ class SpeechListener:
             if not more:
                 said = _without(heard, passed_over)
                 return said.answer() if said.words else EndOfInput()
-            if not heard.started:
-                continue
-            quiet_s = now - (heard.last_voice_s or now)
-            too_long = heard.words and now - heard.words[0]["start"] >= settings.max_answer_s
-            if quiet_s >= settings.end_silence_s or (too_long and not heard.busy):
+            end = self._turns.decide(heard.view(now), now, settings, asked=False)
+            if end is not None:
                 if heard.busy:  # only noise in progress: close it, its "words" are dropped
                     heard.add_final(json.loads(self._text.FinalResult()))
                 said = _without(heard, passed_over)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TextIO
 
 from assistant.events import Answer, Command, EndOfInput, Heard, NoAnswer
@@ -48,3 +49,10 @@ class TypedListener:
 
     def after_speaking(self) -> None:
         pass
+
+    interrupted = False  # typing cannot interrupt a prompt
+
+    def hear_out(self, pump: Callable[[bool], bool]) -> bool:
+        while pump(True):
+            pass
+        return False

@@ -1,4 +1,10 @@
-"""The voice: text -> audio buffer -> sink, so the session knows exactly when speaking ends.
+"""The voice: text -> audio buffer -> the player (full duplex) or a sink (half duplex).
+
+Full duplex: a prompt is rendered sentence by sentence on a worker thread, each sentence queued on
+the player as soon as it is ready, so the first sound comes early; meanwhile the listener hears
+out the prompt (`Ears.hear_out`) and may stop it (barge-in). Once a prompt was interrupted, the
+prompts that follow before the next listen are printed, not spoken: the person is speaking.
+Half duplex (typed, or a WAV of the person's side only): a sink plays each prompt whole.
 
 pyttsx3's runAndWait returns before its audio starts on the first call and is known to hang in
 some set-ups, so it is only used to synthesise into a file (no playback), on one worker thread,
@@ -16,11 +22,15 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 
+from assistant.audio.player import Player
 from assistant.audio.sinks import AudioSink, NullSink
 from assistant.audio.wav import Audio, parse_wav, read_wav
 from assistant.errors import AudioDeviceError, BadInputError
@@ -30,6 +40,34 @@ from assistant.settings import VoiceSettings
 PAUSE_RATE_HZ = 22_050
 #: A number as written: digit groups joined by single spaces or dashes, maybe a leading +.
 _NUMBER = re.compile(r"(?<![\w+])\+?\d+(?:[ -]\d+)*(?!\w)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+
+
+class Ears(Protocol):
+    """The listener, as the voice needs it in full duplex."""
+
+    @property
+    def interrupted(self) -> bool:
+        """A command was said over a prompt and has not been listened to yet."""
+
+    def hear_out(self, pump: Callable[[bool], bool]) -> bool:
+        """Listen until the player has finished; True when a barge-in stopped it."""
+
+
+@dataclass(frozen=True)
+class TimedStep:
+    """A cue of a timed sequence: said at `at_s` seconds after the sequence starts."""
+
+    at_s: float
+    text: str
+
+
+def _reading_s(text: str, wpm: int = 150) -> float:
+    return len(text.split()) * 60 / wpm
+
+
+def sentences(text: str) -> list[str]:
+    return [part for part in _SENTENCE_END.split(text.strip()) if part]
 
 
 class SynthesisError(Exception):
@@ -156,6 +194,10 @@ class Voice:
 
     `say(text, slow=True)` is for what must be taken in (the safety flow): spoken at the
     synthesisers' slow rate and shown through `show_clearly` (default: `show`).
+
+    With a `player` (full duplex) prompts go onto the one audio clock while the ears listen;
+    otherwise the sink plays them whole. `wait` is the real clock's sleep, for timed pauses when
+    nothing is played (typed mode): breathing in a terminal takes its time.
     """
 
     def __init__(
@@ -165,6 +207,9 @@ class Voice:
         show: Callable[[str], None],
         warn: Callable[[str], None] = lambda msg: print(f"reflect: {msg}", file=sys.stderr),
         show_clearly: Callable[[str], None] | None = None,
+        player: Player | None = None,
+        wait: Callable[[float], None] | None = None,
+        gap_s: float = 0.4,
     ) -> None:
         self._synths = list(synths)
         self._all = list(synths)
@@ -172,18 +217,143 @@ class Voice:
         self._show = show
         self._show_clearly = show_clearly or show
         self._warn = warn
+        self._player = player
+        self._wait = wait
+        self._gap_s = gap_s
+        self._ears: Ears | None = None
+        self._cues: dict[tuple[str, bool], Audio | None] = {}  # rendered cues of timed steps
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reflect-render")
+
+    def attach(self, ears: Ears) -> None:
+        """Full duplex: the listener that hears the prompts out."""
+        self._ears = ears
+
+    @property
+    def _duplex(self) -> bool:
+        return self._player is not None and self._ears is not None
 
     def say(self, text: str, *, slow: bool = False) -> None:
         (self._show_clearly if slow else self._show)(text)
+        if self._duplex:
+            assert self._ears is not None
+            if not self._ears.interrupted:
+                self._speak_over([spoken(part) for part in sentences(text)], slow)
+            return
         audio = self._render(spoken(text), slow)
         if audio is not None:
             self._play(audio)
 
+    def _speak_over(self, parts: list[str], slow: bool) -> None:
+        """Queue each sentence as soon as it is rendered, while the ears listen."""
+        assert self._player is not None and self._ears is not None
+        futures: list[Future] = [self._worker.submit(self._render, p, slow) for p in parts]
+        player = self._player
+        gap = round(self._gap_s * player.rate_hz)  # between prompts, as a person pauses
+        queued = 0
+
+        def pump(wait: bool) -> bool:
+            nonlocal queued, gap
+            while queued < len(futures) and (wait or futures[queued].done()):
+                audio = futures[queued].result()
+                queued += 1
+                if audio is not None:
+                    player.play(audio, gap)
+                    gap = 0
+                wait = False
+            return queued < len(futures)
+
+        if self._ears.hear_out(pump):
+            for future in futures[queued:]:
+                future.cancel()
+
     def pause(self, seconds: float) -> None:
-        """Quiet for `seconds`, through the sink: written into a WAV, waited out on a speaker,
-        nothing when prompts are only printed."""
-        if seconds > 0:
-            self._play(Audio(np.zeros(round(seconds * PAUSE_RATE_HZ), np.int16), PAUSE_RATE_HZ))
+        """Quiet for `seconds` on the audio clock: listened through in full duplex, written into a
+        WAV, waited out on a speaker or (typed) on the real clock."""
+        if seconds <= 0:
+            return
+        quiet = Audio(np.zeros(round(seconds * PAUSE_RATE_HZ), np.int16), PAUSE_RATE_HZ)
+        if self._duplex:
+            assert self._player is not None and self._ears is not None
+            if not self._ears.interrupted:
+                self._player.play(quiet)
+                self._ears.hear_out(lambda wait: False)
+            return
+        if isinstance(self._sink, NullSink) and self._wait is not None:
+            self._wait(seconds)
+            return
+        self._play(quiet)
+
+    def steps(self, steps: Sequence[TimedStep], *, slow: bool = False) -> None:
+        """Cues at planned times: every one is rendered first, then each starts at its planned
+        offset from the start, however long the synthesis or the previous cue took. A cue that
+        runs past the next one's time is cut there (full duplex) or delays only that next one."""
+        if not steps:
+            return
+        show = self._show_clearly if slow else self._show
+        rendered = {text: self._cue(text, slow) for text in {s.text for s in steps}}
+        if self._duplex:
+            self._steps_on_clock(steps, rendered, show)
+            return
+        started = time.monotonic()
+        elapsed = 0.0  # audio time written so far (a WAV or a speaker)
+        for step in steps:
+            audio = rendered[step.text]
+            if isinstance(self._sink, NullSink) or audio is None:
+                if self._wait is not None:  # typed: the real clock, against absolute times
+                    self._wait(max(0.0, step.at_s - (time.monotonic() - started)))
+                show(step.text)
+                continue
+            self.pause(step.at_s - elapsed)
+            elapsed = max(elapsed, step.at_s)
+            show(step.text)
+            self._play(audio)
+            elapsed += audio.duration_s
+
+    def _cue(self, text: str, slow: bool) -> Audio | None:
+        key = (text, slow)
+        if key not in self._cues:
+            self._cues[key] = self._render(spoken(text), slow)
+        return self._cues[key]
+
+    def plan(self, cues: Sequence[tuple[str, float]], *, slow: bool = False) -> list[TimedStep]:
+        """Timed steps for cues each followed by seconds of quiet: every cue is rendered first,
+        so the plan is made once from their lengths and nothing is pushed later while playing.
+        Printed only, a cue is given the time it would take at the speaking rate."""
+        steps, at = [], 0.0
+        for text, quiet_s in cues:
+            steps.append(TimedStep(at, text))
+            audio = self._cue(text, slow)
+            at += (audio.duration_s if audio is not None else _reading_s(text)) + quiet_s
+        return steps
+
+    def _steps_on_clock(
+        self, steps: Sequence[TimedStep], rendered: dict, show: Callable[[str], None]
+    ) -> None:
+        assert self._player is not None and self._ears is not None
+        player, rate = self._player, self._player.rate_hz
+        if self._ears.interrupted:
+            return
+        t0 = player.end
+        onsets = [t0 + round(step.at_s * rate) for step in steps]
+        for i, (step, at) in enumerate(zip(steps, onsets, strict=True)):
+            audio = rendered[step.text]
+            if audio is None:
+                continue
+            limit = onsets[i + 1] - at if i + 1 < len(onsets) else None
+            samples = audio.samples
+            if limit is not None and audio.rate_hz == rate and len(samples) > limit:
+                samples = samples[:limit]  # never push the next cue late
+            player.schedule(at, Audio(samples, audio.rate_hz))
+        shown = 0
+
+        def pump(wait: bool) -> bool:
+            nonlocal shown
+            while shown < len(steps) and onsets[shown] <= player.now:
+                show(steps[shown].text)
+                shown += 1
+            return shown < len(steps)
+
+        self._ears.hear_out(pump)
 
     def _play(self, audio: Audio) -> None:
         try:
@@ -205,6 +375,7 @@ class Voice:
         return None
 
     def close(self) -> None:
+        self._worker.shutdown(wait=False, cancel_futures=True)
         for synth in self._all:
             close = getattr(synth, "close", None)
             if close:

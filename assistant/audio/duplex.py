@@ -1,0 +1,283 @@
+"""Transports: input and output on one clock. Each input frame comes with the clock sample it
+starts at and the output that played over the same span (the echo reference).
+
+* `FileDuplex` (--audio-in FILE --duplex): the file is what the microphone heard from the start of
+  the session; output is pulled frame by frame, so --audio-out is aligned sample for sample with
+  the input, and a session replays exactly, as fast as recognition runs.
+* `MicDuplex`: the microphone and the speaker in one PortAudio stream, so each callback hands
+  over a block of input and takes a block of output: the clock is the callback's frame count.
+* `HalfDuplex`: the first version's sources (a WAV of the person's side only, the microphone
+  with prompts played whole) behind the same interface; nothing plays while it listens.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from assistant.audio.player import Player
+from assistant.audio.sources import AudioSource
+from assistant.audio.wav import Audio
+from assistant.errors import AudioDeviceError, BadInputError
+
+
+@dataclass(frozen=True)
+class Frame:
+    start: int  #: clock sample of samples[0]
+    samples: np.ndarray  #: what the microphone heard (int16)
+    reference: np.ndarray | None  #: what played over the same span (int16), None if nothing can
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.samples)
+
+
+class Transport(Protocol):
+    rate_hz: int
+    #: Where the assistant's speech goes while listening; None: prompts play whole, unheard.
+    player: Player | None
+    #: How long after a sample is played its echo may still be heard (output + input latency).
+    echo_delay_s: float
+    #: Frames come in real time (a device), not as fast as they are read (a file).
+    live: bool
+
+    def read(self) -> Frame | None:
+        """The next frame, or None at the end of the input."""
+
+    def drop_buffered(self) -> None:
+        """Half duplex only: drop what was captured while a prompt played."""
+
+    def notes(self) -> list[str]:
+        """Things worth one line at the end (input overflows)."""
+
+    def close(self) -> None: ...
+
+
+class AlignedWav:
+    """--audio-out in duplex mode: every output sample at its clock position, silence included."""
+
+    def __init__(self, path: Path | str, rate_hz: int = 16_000) -> None:
+        self.path = Path(path)
+        try:
+            self._file = open(self.path, "wb")  # noqa: SIM115 (closed in close())
+        except OSError as exc:
+            raise BadInputError(f"cannot write {self.path}: {exc.strerror}") from None
+        self._out = wave.open(self._file, "wb")  # noqa: SIM115 (closed in close())
+        self._out.setnchannels(1)
+        self._out.setsampwidth(2)
+        self._out.setframerate(rate_hz)
+
+    def write(self, samples: np.ndarray) -> None:
+        try:
+            self._out.writeframes(samples.astype("<i2").tobytes())  # patches the header too
+        except OSError as exc:
+            raise AudioDeviceError(f"cannot write {self.path}: {exc.strerror}") from None
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self._out.close()
+        with contextlib.suppress(OSError):
+            self._file.close()
+
+
+class FileDuplex:
+    live = False
+    echo_delay_s = 0.0  # the file's echo, if any, was recorded with it: nothing to add
+
+    def __init__(self, audio: Audio, out: AlignedWav | None, frame_samples: int = 800) -> None:
+        self.rate_hz = audio.rate_hz
+        self.player: Player | None = Player(audio.rate_hz)
+        self._samples = audio.samples
+        self._out = out
+        self._frame = frame_samples
+        self._pos = 0
+
+    def read(self) -> Frame | None:
+        if self._pos >= len(self._samples):
+            return None
+        chunk = self._samples[self._pos : self._pos + self._frame]
+        assert self.player is not None
+        played = self.player.pull(len(chunk))
+        if self._out is not None:
+            self._out.write(played)
+        frame = Frame(self._pos, chunk, played)
+        self._pos += len(chunk)
+        return frame
+
+    def drop_buffered(self) -> None:
+        pass
+
+    def notes(self) -> list[str]:
+        return []
+
+    def close(self) -> None:
+        if self._out is not None:
+            self._out.close()
+
+
+class MicDuplex:
+    """One PortAudio stream: input, and output to the speaker (or, with no speaker, the output
+    is pulled in the input callback all the same and written to `out`, or dropped)."""
+
+    live = True
+
+    def __init__(
+        self,
+        device: int | str | None = None,
+        output_device: int | str | None = None,
+        speaker: bool = True,
+        out: AlignedWav | None = None,
+        rate_hz: int = 16_000,
+        frame_samples: int = 800,
+        stall_s: float = 5.0,
+    ) -> None:
+        import sounddevice as sd
+
+        self.rate_hz = rate_hz
+        self.player: Player | None = Player(rate_hz)
+        self._out = out
+        self._queue: queue.Queue[tuple[np.ndarray, np.ndarray]] = queue.Queue()
+        self._stall_s = stall_s + frame_samples / rate_hz
+        self._overflows = 0
+        self._clock = 0
+        self._speaker = speaker
+        try:
+            if speaker:
+                self._stream = sd.Stream(
+                    samplerate=rate_hz,
+                    blocksize=frame_samples,
+                    device=(device, output_device),
+                    channels=1,
+                    dtype="int16",
+                    latency="low",
+                    callback=self._duplex,
+                )
+            else:
+                self._stream = sd.InputStream(
+                    samplerate=rate_hz,
+                    blocksize=frame_samples,
+                    device=device,
+                    channels=1,
+                    dtype="int16",
+                    latency="low",
+                    callback=self._input,
+                )
+            self._stream.start()
+        except Exception as exc:  # PortAudioError, ValueError for a bad device name
+            raise AudioDeviceError(
+                f"cannot open the sound device ({exc}); try --typed or --audio-in FILE.wav"
+            ) from None
+        latency = self._stream.latency
+        in_s, out_s = latency if isinstance(latency, tuple) else (latency, 0.0)
+        self.echo_delay_s = float(in_s) + (float(out_s) if speaker else 0.0)
+
+    # Both callbacks run on the audio thread: copy, pull, hand over; nothing slow.
+    def _duplex(self, indata, outdata, frames, time, status) -> None:
+        if status.input_overflow:
+            self._overflows += 1
+        played = self.player.pull(frames)
+        outdata[:, 0] = played
+        self._queue.put((indata[:, 0].copy(), played))
+
+    def _input(self, indata, frames, time, status) -> None:
+        if status.input_overflow:
+            self._overflows += 1
+        self._queue.put((indata[:, 0].copy(), self.player.pull(frames)))
+
+    def read(self) -> Frame | None:
+        try:
+            samples, played = self._queue.get(timeout=self._stall_s)
+        except queue.Empty:
+            raise AudioDeviceError(
+                f"the sound device delivered no audio for {self._stall_s:.0f} s (was it "
+                "unplugged?); every answer so far is saved"
+            ) from None
+        if self._out is not None:
+            self._out.write(played)
+        frame = Frame(self._clock, samples, played)
+        self._clock += len(samples)
+        return frame
+
+    def drop_buffered(self) -> None:
+        pass
+
+    def notes(self) -> list[str]:
+        if not self._overflows:
+            return []
+        return [f"the microphone overflowed {self._overflows} times (audio was lost there)"]
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._stream.stop()
+            self._stream.close()
+        if self._out is not None:
+            self._out.close()
+
+
+class HalfDuplex:
+    """A first-version source: the listener is deaf while a prompt plays whole."""
+
+    player: Player | None = None
+    echo_delay_s = 0.0
+
+    def __init__(self, source: AudioSource) -> None:
+        self.source = source
+        self.rate_hz = source.rate_hz
+        self.live = source.live
+        self._clock = 0
+
+    def read(self) -> Frame | None:
+        samples = self.source.read()
+        if samples is None:
+            return None
+        frame = Frame(self._clock, samples, None)
+        self._clock += len(samples)
+        return frame
+
+    def drop_buffered(self) -> None:
+        if self.source.live:
+            self.source.discard_buffered()
+
+    def notes(self) -> list[str]:
+        notes = getattr(self.source, "notes", None)
+        return notes() if notes else []
+
+    def close(self) -> None:
+        self.source.close()
+
+
+class Recorded:
+    """Passes a transport through and keeps what the microphone heard (--keep-audio only)."""
+
+    def __init__(self, transport: Transport) -> None:
+        self._transport = transport
+        self.rate_hz = transport.rate_hz
+        self.player = transport.player
+        self.echo_delay_s = transport.echo_delay_s
+        self.live = transport.live
+        self._chunks: list[np.ndarray] = []
+
+    def read(self) -> Frame | None:
+        frame = self._transport.read()
+        if frame is not None:
+            self._chunks.append(frame.samples)
+        return frame
+
+    def drop_buffered(self) -> None:
+        self._transport.drop_buffered()
+
+    def notes(self) -> list[str]:
+        return self._transport.notes()
+
+    def recording(self) -> Audio:
+        samples = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.int16)
+        return Audio(samples, self.rate_hz)
+
+    def close(self) -> None:
+        self._transport.close()
