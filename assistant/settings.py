@@ -25,8 +25,8 @@ class ListenSettings:
 
     sample_rate_hz: int = 16_000
     chunk_frames: int = 4_000  #: samples per chunk from a file of the person's side only
-    #: samples per frame on the shared clock (microphone, --duplex): 50 ms, for a quick barge-in
-    frame_samples: int = 800
+    #: samples per frame on the shared clock (microphone, --duplex): 40 ms, for a quick barge-in
+    frame_samples: int = 640
     #: Silence after the last word that ends an answer (s). Must exceed a thinking pause (~2.5 s).
     end_silence_s: float = 3.0
     #: Silence with no word at all before the assistant asks once more, gently (s).

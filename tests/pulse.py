@@ -28,9 +28,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -54,6 +56,56 @@ MIC = "micfeed"
 SPEAKER = "speaker"
 #: Format of what record() captures from the speaker monitor.
 RECORD_RATE = 16_000
+
+
+class Child:
+    """`reflect ...` in a child process; its stdout lines are read on a thread as they come."""
+
+    def __init__(self, args: list[str], env: dict[str, str], stderr_path: Path) -> None:
+        self.stderr_path = stderr_path
+        self._stderr = open(stderr_path, "wb")  # noqa: SIM115 (closed in stop())
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "assistant", *args],
+            cwd=Path(__file__).resolve().parent.parent,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            text=True,
+            bufsize=1,
+        )
+        self.started = time.monotonic()
+        self.transcript: list[str] = []  # stdout lines, with the seconds since start
+        self._lines: queue.Queue[tuple[float, str | None]] = queue.Queue()
+        threading.Thread(target=self._read, name="reflect-stdout", daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self._lines.put((time.monotonic(), line.rstrip("\n")))
+        self._lines.put((time.monotonic(), None))
+
+    def next_line(self, timeout_s: float) -> tuple[float, str | None]:
+        """(time printed, line), or (time, None) at the end of the output."""
+        try:
+            at, line = self._lines.get(timeout=timeout_s)
+        except queue.Empty:
+            raise TimeoutError(f"no output line within {timeout_s} s") from None
+        if line is not None:
+            self.transcript.append(f"{at - self.started:5.1f}  {line}")
+        return at, line
+
+    def stderr(self) -> str:
+        if not self._stderr.closed:
+            self._stderr.flush()
+        return self.stderr_path.read_text(errors="replace")[-6000:]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(timeout=10)
+        if not self._stderr.closed:
+            self._stderr.close()
 
 
 class PulseUnavailable(RuntimeError):
@@ -250,10 +302,17 @@ class PulseServer:
         if done.returncode != 0:
             raise RuntimeError(f"paplay {wav_path} failed: {done.stderr.strip()}")
 
-    def record(self, path: Path | str) -> SpeakerRecording:
-        """Start capturing the virtual speaker; stop the returned recording (or leave its `with`
-        block) to write `path` as a 16 kHz mono WAV."""
-        rec = SpeakerRecording(self, Path(path))
+    def echo_room(self, latency_ms: int = 60) -> None:
+        """The speaker's sound reaches the microphone too, like a laptop without headphones."""
+        self.pactl(
+            "load-module", "module-loopback", f"source={SPEAKER}.monitor", f"sink={MIC}",
+            f"latency_msec={latency_ms}", "source_dont_move=true", "sink_dont_move=true",
+        )  # fmt: skip
+
+    def record(self, path: Path | str, device: str = f"{SPEAKER}.monitor") -> SpeakerRecording:
+        """Start capturing the virtual speaker (or another device); stop the returned recording
+        (or leave its `with` block) to write `path` as a 16 kHz mono WAV."""
+        rec = SpeakerRecording(self, Path(path), device=device)
         self._recordings.append(rec)
         return rec
 
@@ -262,7 +321,12 @@ class SpeakerRecording:
     """parecord on speaker.monitor, raw to a pipe, so the test can watch the level as it goes."""
 
     def __init__(
-        self, server: PulseServer, path: Path, loud: int = 500, block_s: float = 0.05
+        self,
+        server: PulseServer,
+        path: Path,
+        loud: int = 500,
+        block_s: float = 0.05,
+        device: str = f"{SPEAKER}.monitor",
     ) -> None:
         self.path = path
         self.loud = loud
@@ -277,7 +341,7 @@ class SpeakerRecording:
             [
                 "parecord",
                 "--raw",
-                f"--device={SPEAKER}.monitor",
+                f"--device={device}",
                 "--format=s16le",
                 f"--rate={RECORD_RATE}",
                 "--channels=1",
@@ -337,6 +401,19 @@ class SpeakerRecording:
 
     def _heard_s(self) -> float:
         return sum(len(c) for c in self._chunks) / RECORD_RATE
+
+    def loud_runs(self, since: float, gap_s: float = 0.25) -> list[tuple[float, float]]:
+        """Stretches of loud blocks after `since` (time.monotonic() of their first and last
+        block), joined over gaps shorter than `gap_s`."""
+        with self._lock:
+            times = [t for t in self._loud_times if t >= since]
+        runs: list[list[float]] = []
+        for t in times:
+            if runs and t - runs[-1][1] <= gap_s:
+                runs[-1][1] = t
+            else:
+                runs.append([t, t])
+        return [(a, b) for a, b in runs]
 
     @property
     def loud_s(self) -> float:

@@ -13,11 +13,8 @@ answers only once the virtual speaker has gone quiet.
 from __future__ import annotations
 
 import json
-import queue
 import re
 import subprocess
-import sys
-import threading
 import time
 import wave
 from pathlib import Path
@@ -32,8 +29,8 @@ from assistant.settings import DIALOGS_DIR
 from assistant.speech.commands import load_commands
 
 from audio_helpers import conversation, write
-from conftest import ROOT, reflect
-from pulse import PulseServer, require
+from conftest import reflect
+from pulse import Child, PulseServer, require
 
 pytestmark = pytest.mark.e2e
 
@@ -53,56 +50,6 @@ def pulse():
     require()
     with PulseServer() as server:
         yield server
-
-
-class Child:
-    """`reflect ...` in a child process; its stdout lines are read on a thread as they come."""
-
-    def __init__(self, args: list[str], env: dict[str, str], stderr_path: Path) -> None:
-        self.stderr_path = stderr_path
-        self._stderr = open(stderr_path, "wb")  # noqa: SIM115 (closed in stop())
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "assistant", *args],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=self._stderr,
-            text=True,
-            bufsize=1,
-        )
-        self.started = time.monotonic()
-        self.transcript: list[str] = []  # stdout lines, with the seconds since start
-        self._lines: queue.Queue[tuple[float, str | None]] = queue.Queue()
-        threading.Thread(target=self._read, name="reflect-stdout", daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self._lines.put((time.monotonic(), line.rstrip("\n")))
-        self._lines.put((time.monotonic(), None))
-
-    def next_line(self, timeout_s: float) -> tuple[float, str | None]:
-        """(time printed, line), or (time, None) at the end of the output."""
-        try:
-            at, line = self._lines.get(timeout=timeout_s)
-        except queue.Empty:
-            raise TimeoutError(f"no output line within {timeout_s} s") from None
-        if line is not None:
-            self.transcript.append(f"{at - self.started:5.1f}  {line}")
-        return at, line
-
-    def stderr(self) -> str:
-        if not self._stderr.closed:
-            self._stderr.flush()
-        return self.stderr_path.read_text(errors="replace")[-6000:]
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait(timeout=10)
-        if not self._stderr.closed:
-            self._stderr.close()
 
 
 def test_devices_lists_the_virtual_microphone(pulse):

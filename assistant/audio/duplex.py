@@ -4,8 +4,8 @@ starts at and the output that played over the same span (the echo reference).
 * `FileDuplex` (--audio-in FILE --duplex): the file is what the microphone heard from the start of
   the session; output is pulled frame by frame, so --audio-out is aligned sample for sample with
   the input, and a session replays exactly, as fast as recognition runs.
-* `MicDuplex`: the microphone and the speaker in one PortAudio stream, so each callback hands
-  over a block of input and takes a block of output: the clock is the callback's frame count.
+* `MicDuplex`: the microphone's blocks are the clock; each pulls a block of output for the
+  speaker, so output and input share one count of samples.
 * `HalfDuplex`: the first version's sources (a WAV of the person's side only, the microphone
   with prompts played whole) behind the same interface; nothing plays while it listens.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import queue
+import threading
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,10 +123,15 @@ class FileDuplex:
 
 
 class MicDuplex:
-    """One PortAudio stream: input, and output to the speaker (or, with no speaker, the output
-    is pulled in the input callback all the same and written to `out`, or dropped)."""
+    """The microphone's stream is the clock: each input block pulls the same number of samples
+    from the player, exactly as for a file, and hands them to the speaker's stream through a
+    short queue (one PortAudio duplex stream through ALSA's pulse plugin underruns and stalls, so
+    the two directions are separate streams). With no speaker the pulled output is written to
+    `out`, or dropped."""
 
     live = True
+    #: Output waiting for the speaker beyond this is dropped, so the echo delay stays bounded (s).
+    MAX_QUEUED_S = 0.25
 
     def __init__(
         self,
@@ -146,49 +152,61 @@ class MicDuplex:
         self._stall_s = stall_s + frame_samples / rate_hz
         self._overflows = 0
         self._clock = 0
-        self._speaker = speaker
+        self._lock = threading.Lock()
+        self._pending = np.zeros(0, np.int16)  # pulled, not yet taken by the speaker
+        self._max_pending = int(self.MAX_QUEUED_S * rate_hz)
+        self._speaker: object | None = None
         try:
+            self._mic = sd.InputStream(
+                samplerate=rate_hz,
+                blocksize=frame_samples,
+                device=device,
+                channels=1,
+                dtype="int16",
+                callback=self._input,
+            )
             if speaker:
-                self._stream = sd.Stream(
+                self._speaker = sd.OutputStream(
                     samplerate=rate_hz,
                     blocksize=frame_samples,
-                    device=(device, output_device),
+                    device=output_device,
                     channels=1,
                     dtype="int16",
-                    latency="low",
-                    callback=self._duplex,
+                    latency="low",  # what the device holds still plays after a barge-in
+                    callback=self._output,
                 )
-            else:
-                self._stream = sd.InputStream(
-                    samplerate=rate_hz,
-                    blocksize=frame_samples,
-                    device=device,
-                    channels=1,
-                    dtype="int16",
-                    latency="low",
-                    callback=self._input,
-                )
-            self._stream.start()
+                self._speaker.start()
+            self._mic.start()
         except Exception as exc:  # PortAudioError, ValueError for a bad device name
             raise AudioDeviceError(
                 f"cannot open the sound device ({exc}); try --typed or --audio-in FILE.wav"
             ) from None
-        latency = self._stream.latency
-        in_s, out_s = latency if isinstance(latency, tuple) else (latency, 0.0)
-        self.echo_delay_s = float(in_s) + (float(out_s) if speaker else 0.0)
+        self.echo_delay_s = float(self._mic.latency) + (
+            float(self._speaker.latency) + self.MAX_QUEUED_S if self._speaker else 0.0
+        )
+        self.player.on_stop = self._drop_pending
 
-    # Both callbacks run on the audio thread: copy, pull, hand over; nothing slow.
-    def _duplex(self, indata, outdata, frames, time, status) -> None:
-        if status.input_overflow:
-            self._overflows += 1
-        played = self.player.pull(frames)
-        outdata[:, 0] = played
-        self._queue.put((indata[:, 0].copy(), played))
-
+    # Both callbacks run on the audio threads: copy, pull, hand over; nothing slow.
     def _input(self, indata, frames, time, status) -> None:
         if status.input_overflow:
             self._overflows += 1
-        self._queue.put((indata[:, 0].copy(), self.player.pull(frames)))
+        assert self.player is not None
+        played = self.player.pull(frames)
+        if self._speaker is not None:
+            with self._lock:
+                self._pending = np.concatenate([self._pending, played])[-self._max_pending :]
+        self._queue.put((indata[:, 0].copy(), played))
+
+    def _output(self, outdata, frames, time, status) -> None:
+        with self._lock:
+            take = self._pending[:frames]
+            self._pending = self._pending[frames:]
+        outdata[: len(take), 0] = take
+        outdata[len(take) :, 0] = 0
+
+    def _drop_pending(self) -> None:
+        with self._lock:
+            self._pending = np.zeros(0, np.int16)
 
     def read(self) -> Frame | None:
         try:
@@ -213,9 +231,10 @@ class MicDuplex:
         return [f"the microphone overflowed {self._overflows} times (audio was lost there)"]
 
     def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self._stream.stop()
-            self._stream.close()
+        for stream in (self._mic, self._speaker):
+            with contextlib.suppress(Exception):
+                stream.stop()  # type: ignore[union-attr]
+                stream.close()  # type: ignore[union-attr]
         if self._out is not None:
             self._out.close()
 

@@ -9,6 +9,7 @@ outline and as the proof for latency figures.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +33,8 @@ class Player:
         self._segments: list[tuple[int, np.ndarray]] = []  # (start, samples), sorted by start
         self._now = 0  # the clock: the sample the next pull begins at
         self.log: list[Played] = []  # every segment, as scheduled or as cut
+        #: Called after stop(): a transport drops output it has pulled but not played yet.
+        self.on_stop: Callable[[], None] = lambda: None
 
     @property
     def now(self) -> int:
@@ -89,7 +92,8 @@ class Player:
                 if played.end > at and not played.cut:
                     self.log[i] = Played(played.start, max(played.start, at), cut=True)
             self._segments.clear()
-            return at
+        self.on_stop()
+        return at
 
     def pull(self, frames: int) -> np.ndarray:
         """The next `frames` samples of output (silence where nothing plays); advances the clock.
