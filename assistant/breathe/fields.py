@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from typing import Any
 
 from assistant.dialog.yamlfile import Where
 from assistant.speech.commands import normalize
@@ -12,11 +13,21 @@ from assistant.speech.commands import normalize
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
+def _get(container: dict | list, key: str | int) -> Any:
+    if isinstance(container, list):
+        return container[key] if isinstance(key, int) and 0 <= key < len(container) else None
+    return container.get(key)
+
+
 def text(
-    where: Where, container: dict, key: str, keypath: str, allowed: tuple[str, ...] = ()
+    where: Where,
+    container: dict | list,
+    key: str | int,
+    keypath: str,
+    allowed: tuple[str, ...] = (),
 ) -> str:
-    """A line of text whose {placeholders} are all in `allowed`."""
-    value = container.get(key)
+    """A line of text (in a mapping, or a list item) whose {placeholders} are all in `allowed`."""
+    value = _get(container, key)
     if not isinstance(value, str) or not value.strip():
         raise where.error(
             container, key, keypath, "expected a line of text (in quotes if it has ':')"
@@ -33,7 +44,7 @@ def texts(where: Where, container: dict, key: str, keypath: str) -> tuple[str, .
     value = container.get(key)
     if not isinstance(value, list) or not value:
         raise where.error(container, key, keypath, "expected a list of lines of text")
-    return tuple(text(where, value, i, f"{keypath}[{i}]") for i in range(len(value)))  # type: ignore[arg-type]
+    return tuple(text(where, value, i, f"{keypath}[{i}]") for i in range(len(value)))
 
 
 def phrases(where: Where, container: dict, key: str, keypath: str) -> tuple[str, ...]:
