@@ -1,0 +1,1 @@
+"""Guided breathing and the pause rule: patterns as data, exact timing plans, the break timer."""
