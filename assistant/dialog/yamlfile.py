@@ -58,6 +58,21 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
 
 def load_yaml(path: Path) -> Lines:
     """Parse a YAML mapping; errors name the file and line."""
+    data = _parse(path)
+    if not isinstance(data, Lines):
+        raise BadScriptError(f"{path}: expected a mapping of keys at the top level")
+    return data
+
+
+def load_list(path: Path) -> LineList:
+    """Parse a YAML list (a labelled corpus); errors name the file and line."""
+    data = _parse(path)
+    if not isinstance(data, LineList):
+        raise BadScriptError(f"{path}: expected a list (lines starting with -) at the top level")
+    return data
+
+
+def _parse(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -83,8 +98,6 @@ def load_yaml(path: Path) -> Lines:
     finally:
         if loader is not None:
             loader.dispose()
-    if not isinstance(data, Lines):
-        raise BadScriptError(f"{path}: expected a mapping of keys at the top level")
     return data
 
 

@@ -1,0 +1,93 @@
+"""Scoring the detectors on a labelled list of sentences (the tuned corpus in tests, the blind
+set by scripts/score_coaching.py): per label, precision, recall and errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.coach.analyse import assess
+from assistant.coach.findings import Kind
+from assistant.coach.rules import CoachRules
+from assistant.dialog.yamlfile import Where, load_list
+
+#: The labels of a corpus entry and the finding kind each one is scored by.
+LABELS = {
+    "blame": Kind.BLAME,
+    "i_statement": Kind.I_STATEMENT,
+    "feeling": Kind.FEELING,
+    "faux_feeling": Kind.FAUX_FEELING,
+    "request": Kind.REQUEST,
+}
+
+
+def detected(text: str, rules: CoachRules) -> dict[str, bool]:
+    found = assess(text, rules)
+    return {label: found.has(kind) for label, kind in LABELS.items()}
+
+
+@dataclass
+class LabelScore:
+    label: str
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+    wrong: list[str] | None = None
+
+    @property
+    def errors(self) -> int:
+        return self.fp + self.fn
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def error_rate(self) -> float:
+        total = self.tp + self.fp + self.fn + self.tn
+        return self.errors / total if total else 0.0
+
+    def line(self) -> str:
+        return (
+            f"{self.label:13} precision {self.precision:.2f}  recall {self.recall:.2f}  "
+            f"errors {self.errors}/{self.tp + self.fp + self.fn + self.tn} "
+            f"({self.error_rate:.1%}; {self.fp} false alarms, {self.fn} missed)"
+        )
+
+
+def score(items: list[dict], rules: CoachRules) -> dict[str, LabelScore]:
+    scores = {label: LabelScore(label, wrong=[]) for label in LABELS}
+    for item in items:
+        got = detected(item["text"], rules)
+        for label, s in scores.items():
+            want, have = bool(item.get(label, False)), got[label]
+            if want and have:
+                s.tp += 1
+            elif have:
+                s.fp += 1
+                s.wrong.append(f"false alarm: {item['text']}")  # type: ignore[union-attr]
+            elif want:
+                s.fn += 1
+                s.wrong.append(f"missed: {item['text']}")  # type: ignore[union-attr]
+            else:
+                s.tn += 1
+    return scores
+
+
+def load_labelled(path: Path) -> list[dict]:
+    """A YAML list of {text, blame, i_statement, feeling, faux_feeling, request} (missing labels
+    are false); mistakes are one line naming file:line."""
+    items = load_list(path)
+    where = Where(path)
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            raise where.error(items, i, f"[{i}]", "expected a mapping with a text and labels")
+        for label in LABELS:
+            if label in item and not isinstance(item[label], bool):
+                raise where.error(item, label, f"[{i}].{label}", "expected true or false")
+    return items
