@@ -116,13 +116,18 @@ class TurnModel:
     def verdict(self, samples: np.ndarray) -> TurnVerdict:
         """Judge the audio heard so far (16 kHz int16; only the last 8 s are used)."""
         start = time.perf_counter()
-        features = log_mel_features(samples)[np.newaxis]
+        features = log_mel_features(samples)
         middle = time.perf_counter()
-        (out,) = self._session.run(None, {"input_features": features})
+        probability = self.probability_of_features(features)
         end = time.perf_counter()
-        # The graph ends in a sigmoid, so the output named "logits" is already a probability.
-        return TurnVerdict(float(out[0, 0]), (middle - start) * 1000, (end - middle) * 1000)
+        return TurnVerdict(probability, (middle - start) * 1000, (end - middle) * 1000)
 
     def probability(self, samples: np.ndarray) -> float:
         """Probability that the turn is complete."""
         return self.verdict(samples).probability
+
+    def probability_of_features(self, features: np.ndarray) -> float:
+        """The model alone, on (80, 800) features from log_mel_features."""
+        (out,) = self._session.run(None, {"input_features": features[np.newaxis]})
+        # The graph ends in a sigmoid, so the output named "logits" is already a probability.
+        return float(out[0, 0])
