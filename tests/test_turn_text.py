@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.dialog.script import script_paths
 from assistant.errors import BadScriptError
 from assistant.settings import DIALOGS_DIR
 from assistant.speech.turn_text import asks_for_time, ends_mid_clause, load_turn_words
@@ -105,3 +106,8 @@ def test_mistakes_are_one_line_naming_file_line_key_and_fix(
         load_turn_words(path)
     assert str(caught.value).startswith(f"{path}{message}"), str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_turn_yaml_is_not_offered_as_a_script() -> None:
+    assert (DIALOGS_DIR / "turn.yaml").is_file()
+    assert "turn" not in script_paths(DIALOGS_DIR)
