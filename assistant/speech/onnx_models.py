@@ -1,0 +1,36 @@
+"""Where the turn-taking ONNX models live, and one onnxruntime session per model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.errors import ModelMissingError
+from assistant.settings import PROJECT_ROOT
+
+MODELS_DIR = PROJECT_ROOT / "models"
+VAD_MODEL_PATH = MODELS_DIR / "silero_vad.onnx"
+TURN_MODEL_PATH = MODELS_DIR / "smart-turn-v3.2-cpu.onnx"
+INSTALL_HINT = "run ./scripts/run (or scripts/setup.sh) to install it"
+
+
+def open_session(path: Path, what: str, intra_op_threads: int = 1):
+    """An onnxruntime session on the CPU, single-threaded by default: the machine is small
+    and the speech recogniser needs the other core."""
+    if not path.is_file():
+        raise ModelMissingError(f"the {what} model {path} is missing; {INSTALL_HINT}")
+    import onnxruntime as ort  # imported here: 0.2 s, only paid by those who use a model
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = intra_op_threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.log_severity_level = 3  # warnings about unused initialisers would reach stderr
+    try:
+        return ort.InferenceSession(
+            str(path), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+    except Exception as exc:  # onnxruntime raises its own unexported exception types
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ModelMissingError(
+            f"the {what} model {path} could not be loaded ({first}); {INSTALL_HINT}"
+        ) from None

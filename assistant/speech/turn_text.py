@@ -1,0 +1,92 @@
+"""What the end of a transcript says about the turn: still mid-clause, or asking for time.
+
+The words are data in dialogs/turn.yaml, checked on load like the other dialog files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from assistant.dialog.yamlfile import Where, load_yaml, unknown_keys
+from assistant.settings import DIALOGS_DIR
+from assistant.speech.commands import normalize
+
+TOP_KEYS = {"mid_clause_endings", "complete_endings", "holding_phrases"}
+
+
+@dataclass(frozen=True)
+class TurnWords:
+    mid_clause: tuple[tuple[str, ...], ...]  # each phrase as its words, normalised
+    complete: tuple[tuple[str, ...], ...]
+    holding: tuple[tuple[str, ...], ...]
+
+    def ends_mid_clause(self, text: str) -> bool:
+        """True when `text` stops on a word that needs more after it ("... and because")."""
+        words = tuple(normalize(text).split())
+        if any(_ends_with(words, p) for p in self.complete):
+            return False
+        return any(_ends_with(words, p) for p in self.mid_clause)
+
+    def asks_for_time(self, text: str) -> bool:
+        """True when `text` ends with a request for time ("... hold on, let me think")."""
+        words = tuple(normalize(text).split())
+        return any(_ends_with(words, p) for p in self.holding)
+
+
+def _ends_with(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    return len(words) >= len(phrase) and words[len(words) - len(phrase) :] == phrase
+
+
+def _phrases(where: Where, data: dict, key: str) -> tuple[tuple[str, ...], ...]:
+    value = data.get(key)
+    if not isinstance(value, list) or not value:
+        raise where.error(data, key, key, "expected a list of words or phrases")
+    seen: dict[tuple[str, ...], int] = {}
+    for i, item in enumerate(value):
+        words = tuple(normalize(item).split()) if isinstance(item, str) else ()
+        if not words:
+            raise where.error(
+                value, i, f"{key}[{i}]", f"{item!r} is not a word; put it in quotes "
+                "(YAML reads yes, no, on and off as true or false)"
+            )  # fmt: skip
+        if words in seen:
+            raise where.error(
+                value, i, f"{key}[{i}]", f"{item!r} is already item {seen[words]}; remove one"
+            )
+        seen[words] = i
+    return tuple(seen)
+
+
+def load_turn_words(path: Path) -> TurnWords:
+    data = load_yaml(path)
+    where = Where(path)
+    unknown_keys(where, data, TOP_KEYS, "")
+    mid_clause = _phrases(where, data, "mid_clause_endings")
+    complete = _phrases(where, data, "complete_endings")
+    for i, phrase in enumerate(complete):
+        if not any(_ends_with(phrase, p) for p in mid_clause):
+            raise where.error(
+                data["complete_endings"],
+                i,
+                f"complete_endings[{i}]",
+                f"{' '.join(phrase)!r} does not end with a mid_clause_endings word, so it "
+                "changes nothing; remove it",
+            )
+    return TurnWords(mid_clause, complete, _phrases(where, data, "holding_phrases"))
+
+
+@cache
+def default_turn_words() -> TurnWords:
+    return load_turn_words(DIALOGS_DIR / "turn.yaml")
+
+
+def ends_mid_clause(text: str) -> bool:
+    """True when the transcript stops mid-clause (dialogs/turn.yaml), so the answer goes on."""
+    return default_turn_words().ends_mid_clause(text)
+
+
+def asks_for_time(text: str) -> bool:
+    """True when the transcript ends with "give me a minute", "hold on" and the like."""
+    return default_turn_words().asks_for_time(text)
