@@ -13,7 +13,7 @@ import yaml
 
 from assistant.dialog.script import script_paths
 from assistant.errors import BadScriptError
-from assistant.safety.check import CATEGORIES, Concern, SafetyCheck, load_safety
+from assistant.safety.check import CATEGORIES, Concern, Level, SafetyCheck, load_safety
 from assistant.settings import DIALOGS_DIR
 from assistant.speech.commands import normalize
 
@@ -68,7 +68,7 @@ def measure(safety: SafetyCheck, path: Path, form: str) -> Measured:
     shape = FORMS[form]
     results = [(text, want, safety.check(shape(text))) for text, want in concerning]
     caught = [(t, want, got) for t, want, got in results if got and got.category == want.category]
-    right_person = [r for r in caught if r[2] == r[1]]
+    right_person = [r for r in caught if r[2].reported == r[1].reported]
     alarms = [(text, got) for text in ordinary if (got := safety.check(shape(text)))]
     recall = len(caught) / len(concerning)
     false_alarms = len(alarms) / len(ordinary)
@@ -83,7 +83,7 @@ def measure(safety: SafetyCheck, path: Path, form: str) -> Measured:
         f"({len(alarms)}/{len(ordinary)})"
     )
     missed = [r for r in results if not r[2] or r[2].category != r[1].category]
-    wrong = [r for r in caught if r[2] != r[1]]
+    wrong = [r for r in caught if r[2].reported != r[1].reported]
     share = len(right_person) / len(caught) if caught else 0.0
     return Measured(summary, recall, false_alarms, share, missed, alarms, wrong)
 
@@ -142,7 +142,16 @@ def test_the_interface():
     concern = Concern("abuse", reported=False)
     with pytest.raises(dataclasses.FrozenInstanceError):
         concern.reported = True  # type: ignore[misc]
-    assert [f.name for f in dataclasses.fields(Concern)] == ["category", "reported"]
+    assert [f.name for f in dataclasses.fields(Concern)] == [
+        "category",
+        "reported",
+        "level",
+        "family",
+    ]
+    assert concern.level is Level.HELP  # the default: a strong signal
+    # the family says why, not what: it does not change which concern it is
+    assert Concern("abuse", False, family="strangulation") == concern
+    assert Concern("abuse", False, Level.ASK) != concern
 
 
 def test_nothing_to_check(safety):
@@ -424,17 +433,31 @@ negation:
   between: [am, is, going, to]
   scope: 4
   unless_followed_by: [since]
+softeners:
+  jokes: {after: [haha], within: 5}
 categories:
   self-harm:
-    phrases: ["kill {myself}", "{i} ... want to die"]
+    families:
+      thoughts:
+        note: C-SSRS 2, thoughts
+        phrases: ["kill {myself}", "{i} ... want to die"]
+        ask:
+          phrases: ["can not go on"]
     except: [kill for]
   abuse:
-    phrases: ["{he} ... hits {me}"]
-    near:
-      - {first: checks my phone, then: angry, within: 8}
+    families:
+      violence:
+        note: Danger Assessment 1, violence
+        phrases: ["{he} ... hits {me}"]
+        near:
+          - {first: checks my phone, then: angry, within: 8}
+        softened_by: [jokes]
   eating:
-    phrases: ["make {myself} sick"]
-    patterns: ["[1-9][0-9]{2} calories"]
+    families:
+      purging:
+        note: SCOFF S, sick
+        phrases: ["make {myself} sick"]
+        patterns: ["[1-9][0-9]{2} calories"]
 """
 
 
@@ -456,6 +479,10 @@ def test_a_small_rule_file_works(tmp_path):
     assert check.check("I'd kill for a coffee") is None
     assert check.check("my boyfriend really kind of hits me") == Concern("abuse", False)
     assert check.check("he never hits me since May") == Concern("abuse", False)
+    assert check.check("I can't go on") == Concern("self-harm", False, Level.ASK)
+    assert check.check("I can't go on").family == "thoughts"
+    assert check.check("my boyfriend hits me haha") is None  # softened: this family opts in
+    assert check.check("I want to die haha") == Concern("self-harm", False)  # this one does not
 
 
 @pytest.mark.parametrize(
@@ -464,19 +491,19 @@ def test_a_small_rule_file_works(tmp_path):
         (
             '"kill {myself}"',
             '"kill {myslef}"',
-            "categories.self-harm.phrases[0]: unknown slot {myslef}; did you mean {myself}? "
-            "slots are {he}, {partner}, {i}, {me}, {myself}",
+            "categories.self-harm.families.thoughts.phrases[0]: unknown slot {myslef}; "
+            "did you mean {myself}? slots are {he}, {partner}, {i}, {me}, {myself}",
         ),
         ("actors: [he]", "actor: [he]", "actor: unknown key; did you mean 'actors'?"),
         (
             'phrases: ["make {myself} sick"]',
             "phrases: []",
-            "categories.eating.phrases: expected a list with at least one entry",
+            "categories.eating.families.purging.phrases: expected a list with at least one entry",
         ),
         (
             '"[1-9][0-9]{2} calories"',
             '"[1-9"',
-            "categories.eating.patterns[0]: not a valid regular expression",
+            "categories.eating.families.purging.patterns[0]: not a valid regular expression",
         ),
         (
             "  eating:\n",
@@ -486,7 +513,7 @@ def test_a_small_rule_file_works(tmp_path):
         (
             "then: angry, within: 8}",
             "then: angry}",
-            "categories.abuse.near[0].within: expected a whole number from 1 to 30",
+            "categories.abuse.families.violence.near[0].within: expected a whole number",
         ),
         (
             "partner: [my partner, my boyfriend]",
@@ -496,12 +523,12 @@ def test_a_small_rule_file_works(tmp_path):
         (
             '"{i} ... want to die"',
             '"{i} want to die ..."',
-            "categories.self-harm.phrases[1]: a ... gap must stand between two words",
+            "categories.self-harm.families.thoughts.phrases[1]: a ... gap must stand between",
         ),
         (
             '"kill {myself}"',
             '"kill (myself|herself)"',
-            "categories.self-harm.phrases[0]: '(myself|herself)' is not a plain word",
+            "categories.self-harm.families.thoughts.phrases[0]: '(myself|herself)' is not a plain",
         ),
         (
             "actor_categories: [abuse]",
@@ -530,8 +557,8 @@ def test_a_small_rule_file_works(tmp_path):
             "gaps.fillers[1]: expected plain words",
         ),
         (
-            "  except: [kill for]\n",
-            "  except: []\n",
+            "    except: [kill for]\n",
+            "    except: []\n",
             "categories.self-harm.except: expected a list with at least one entry",
         ),
     ],
