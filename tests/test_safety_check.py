@@ -24,8 +24,9 @@ RECALL_MIN = 0.95
 FALSE_ALARMS_MAX = 0.03
 RIGHT_PERSON_MIN = 0.95
 # The held-out set, measured once when it was added (both forms): recall 76/104 = 0.731, false
-# alarms 2/100. These bounds sit just past those figures, so any regression fails.
-HELDOUT_RECALL_MIN = 0.725
+# alarms 2/100; after the rule families (issue 13, not tuned on it) 84/104 = 0.808, 2/100.
+# These bounds sit just past those figures, so any regression fails.
+HELDOUT_RECALL_MIN = 0.80
 HELDOUT_FALSE_ALARMS_MAX = 0.025
 
 
@@ -60,6 +61,29 @@ class Measured:
     missed: list[Result]
     alarms: list[tuple[str, Concern]]
     wrong_person: list[Result]
+    details: str = ""  # per category and per family: caught, asked, false alarms
+
+
+def _details(caught: list[Result], concerning: list, alarms: list[tuple[str, Concern]]) -> str:
+    """Per category: recall (and how many of those at the ASK level) and false alarms raised in
+    it; per family: the concerns it was the reason for, and the false alarms."""
+    rows = []
+    for c in CATEGORIES:
+        mine = [got for _, want, got in caught if want.category == c]
+        asked = sum(got.level is Level.ASK for got in mine)
+        total = sum(w.category == c for _, w in concerning)
+        fa = sum(got.category == c for _, got in alarms)
+        rows.append(f"  {c}: recall {len(mine)}/{total} (ask {asked}), false alarms {fa}")
+    families: dict[str, list[int]] = {}
+    for _, _, got in caught:
+        families.setdefault(got.family, [0, 0])[0] += 1
+    for _, got in alarms:
+        families.setdefault(got.family, [0, 0])[1] += 1
+    rows.append(
+        "  by family (caught/false alarms): "
+        + ", ".join(f"{f} {n}/{a}" for f, (n, a) in sorted(families.items()))
+    )
+    return "\n".join(rows)
 
 
 def measure(safety: SafetyCheck, path: Path, form: str) -> Measured:
@@ -85,7 +109,8 @@ def measure(safety: SafetyCheck, path: Path, form: str) -> Measured:
     missed = [r for r in results if not r[2] or r[2].category != r[1].category]
     wrong = [r for r in caught if r[2].reported != r[1].reported]
     share = len(right_person) / len(caught) if caught else 0.0
-    return Measured(summary, recall, false_alarms, share, missed, alarms, wrong)
+    details = _details(caught, concerning, alarms)
+    return Measured(summary, recall, false_alarms, share, missed, alarms, wrong, details)
 
 
 def spoken(text: str) -> str:
@@ -115,7 +140,7 @@ def test_corpus_is_large_and_covers_every_category():
 def test_corpus_recall_and_false_alarms(safety, capsys, form):
     m = measure(safety, CORPUS, form)
     with capsys.disabled():
-        print(f"\nsafety corpus, {form}: {m.summary}")
+        print(f"\nsafety corpus, {form}: {m.summary}\n{m.details}")
     assert m.recall >= RECALL_MIN, m.missed
     assert m.false_alarms <= FALSE_ALARMS_MAX, m.alarms
     assert m.right_person >= RIGHT_PERSON_MIN, m.wrong_person
@@ -129,7 +154,7 @@ def test_heldout_recall_and_false_alarms(safety, capsys, form):
     rules from other sentences; if they then catch more here, raise the bounds."""
     m = measure(safety, HELDOUT, form)
     with capsys.disabled():
-        print(f"\nsafety held-out set, {form}: {m.summary}")
+        print(f"\nsafety held-out set, {form}: {m.summary}\n{m.details}")
     assert m.recall >= HELDOUT_RECALL_MIN, m.missed
     assert m.false_alarms <= HELDOUT_FALSE_ALARMS_MAX, m.alarms
 

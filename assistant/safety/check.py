@@ -274,28 +274,35 @@ class SafetyCheck:
         r = self.rules
         if r.hypothetical is None or self._kept(text, match.end):
             return False
+        if text[match.end :].split()[:1] == ["again"]:  # "what if he hits me again": it did
+            return False
         lo = _back(text, match.start, r.scope + 4)
         for cue in r.hypothetical.finditer(text, lo, match.end):
             if cue.end() > match.start:  # overlaps: "if he ever" in "he ever hit me"
                 if cue.start() <= match.start:
                     return True
                 continue
-            between = text[cue.end() : match.start].split()
-            if len(between) <= r.scope and all(w in r.between for w in between):
+            between = text[cue.end() : match.start].split()  # "what if I had an ..."
+            if len(between) <= r.scope and all(w in r.between or w in r.subjects for w in between):
                 return True
         return False
 
     def _softened(self, rule: Rule, text: str, match: _Match) -> bool:
-        """In a family that hyperbole or everyday reasons imitate, a laugh or a resolution soon
-        after the match ("..., haha", "but we made up") or a benign reason ("because I had been
-        drinking") shows it was not meant as danger."""
-        if not rule.softened_by:
-            return False
-        for name in rule.softened_by:
-            softener = self.rules.softeners[name]
-            after = " ".join(text[match.end :].split()[: softener.within])
-            if softener.after.search(after):
-                return True
+        """Words near the match that show it was not meant as danger: in a family that hyperbole
+        or everyday reasons imitate, a laugh or a resolution after it ("..., haha", "we made
+        up") or a benign reason ("because I had been drinking"); anywhere, a story ("in the
+        film ...") or a denial after it ("... has never crossed my mind")."""
+        for name, softener in self.rules.softeners.items():
+            if not softener.everywhere and name not in rule.softened_by:
+                continue
+            if softener.after is not None:
+                after = " ".join(text[match.end :].split()[: softener.within])
+                if softener.after.search(after):
+                    return True
+            if softener.before is not None:
+                before = text[_back(text, match.start, softener.within) : match.start]
+                if softener.before.search(before):
+                    return True
         return False
 
     def _kept(self, text: str, end: int) -> bool:

@@ -37,7 +37,7 @@ PEOPLE_KEYS = {"me", "others"}
 CATEGORY_KEYS = {"families", "except"}
 FAMILY_KEYS = {"note", "phrases", "near", "patterns", "ask", "softened_by"}
 ASK_KEYS = {"phrases", "near", "patterns"}
-SOFTENER_KEYS = {"after", "within"}
+SOFTENER_KEYS = {"after", "before", "within", "everywhere"}
 FAMILY_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 NEAR_KEYS = {"first", "then", "within"}
 
@@ -172,8 +172,19 @@ class Softener:
     """Words that, soon after a match, show it was not meant: a laugh after hyperbole ("he'll
     kill me when he sees the car, haha"), a benign reason ("because I'd been drinking")."""
 
-    after: re.Pattern[str]
-    within: int  # words after the match in which they count
+    after_pattern: str | None  # words after the match ("haha")
+    before_pattern: str | None  # words before it ("in the film")
+    within: int  # how many words away they count
+    everywhere: bool  # applies to every family, not only those naming it in softened_by
+
+    # compiled when first needed, like the rules: with their slots they took 0.8 s at start-up
+    @functools.cached_property
+    def after(self) -> re.Pattern[str] | None:
+        return None if self.after_pattern is None else re.compile(self.after_pattern)
+
+    @functools.cached_property
+    def before(self) -> re.Pattern[str] | None:
+        return None if self.before_pattern is None else re.compile(self.before_pattern)
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -648,6 +659,13 @@ def _categories(
     return rules, excepts, notes
 
 
+def _checked(comp: _Compiler, spec: dict, key: str, keypath: str) -> str | None:
+    """The regex source of a softener's word list, left uncompiled (made of checked words)."""
+    if key not in spec:
+        return None
+    return comp.alternative(spec, key, f"{keypath}.{key}", fill=False)
+
+
 def _softeners(where: Where, data: Lines, comp: _Compiler) -> dict[str, Softener]:
     table = data["softeners"]
     if not isinstance(table, dict):
@@ -656,9 +674,16 @@ def _softeners(where: Where, data: Lines, comp: _Compiler) -> dict[str, Softener
     for name, spec in table.items():
         keypath = f"softeners.{name}"
         spec = _mapping(where, table, name, keypath, SOFTENER_KEYS)
+        if "after" not in spec and "before" not in spec:
+            raise where.error(table, name, keypath, "give the words: after, before or both")
+        everywhere = spec.get("everywhere", False)
+        if not isinstance(everywhere, bool):
+            raise where.error(spec, "everywhere", f"{keypath}.everywhere", "expected true or false")
         out[name] = Softener(
-            comp.alternation(spec, "after", f"{keypath}.after"),
+            _checked(comp, spec, "after", keypath),
+            _checked(comp, spec, "before", keypath),
             _count(where, spec, "within", f"{keypath}.within", 1, 30),
+            everywhere,
         )
     return out
 
