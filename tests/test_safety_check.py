@@ -19,6 +19,7 @@ from assistant.speech.commands import normalize
 
 CORPUS = Path(__file__).with_name("safety_corpus.yaml")
 HELDOUT = Path(__file__).with_name("safety_heldout.yaml")
+BLIND = Path(__file__).with_name("safety_blind.yaml")
 DIALOGS_SAFETY = DIALOGS_DIR / "safety.yaml"
 RECALL_MIN = 0.95
 FALSE_ALARMS_MAX = 0.03
@@ -28,6 +29,12 @@ RIGHT_PERSON_MIN = 0.95
 # These bounds sit just past those figures, so any regression fails.
 HELDOUT_RECALL_MIN = 0.80
 HELDOUT_FALSE_ALARMS_MAX = 0.025
+# The blind set of issue 13 (160 concerning, 121 ordinary, spoken style), scored once after the
+# rules were frozen at commit bfd17ac (both forms): recall 70/160 = 0.438 (self-harm 13/52, abuse
+# 34/61, eating 23/47; ask level counted as caught), false alarms 8/121 = 0.066. Far from the
+# issue's targets (0.90, 0.05); the bounds sit just past the figures so a regression fails.
+BLIND_RECALL_MIN = 0.43
+BLIND_FALSE_ALARMS_MAX = 0.07
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +43,16 @@ def safety() -> SafetyCheck:
 
 
 def corpus(path: Path = CORPUS) -> tuple[list[tuple[str, Concern]], list[str]]:
-    """The labelled concerning sentences and the ordinary ones of a corpus file."""
+    """The labelled concerning sentences and the ordinary ones of a corpus file (the blind set
+    names only the category: its sentences count as the speaker's own)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if "concerning" in data:
+        concerning = [
+            (text, Concern(category, False))
+            for category in CATEGORIES
+            for text in data["concerning"][category] or []
+        ]
+        return concerning, data["ordinary"]
     concerning = [
         (text, Concern(category, who == "reported"))
         for category in CATEGORIES
@@ -157,6 +172,18 @@ def test_heldout_recall_and_false_alarms(safety, capsys, form):
         print(f"\nsafety held-out set, {form}: {m.summary}\n{m.details}")
     assert m.recall >= HELDOUT_RECALL_MIN, m.missed
     assert m.false_alarms <= HELDOUT_FALSE_ALARMS_MAX, m.alarms
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_blind_recall_and_false_alarms(safety, capsys, form):
+    """BLIND: tests/safety_blind.yaml (issue 13) was written by someone who never saw the rules,
+    in spoken style, and scored once after the rules were frozen (copied verbatim). Like the
+    held-out set it is never used for tuning. The ASK level counts as caught: the flow asks."""
+    m = measure(safety, BLIND, form)
+    with capsys.disabled():
+        print(f"\nsafety blind set, {form}: {m.summary}\n{m.details}")
+    assert m.recall >= BLIND_RECALL_MIN, m.missed
+    assert m.false_alarms <= BLIND_FALSE_ALARMS_MAX, m.alarms
 
 
 # --- behaviour --------------------------------------------------------------------------------
