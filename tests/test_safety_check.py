@@ -13,20 +13,28 @@ import yaml
 
 from assistant.dialog.script import script_paths
 from assistant.errors import BadScriptError
-from assistant.safety.check import CATEGORIES, Concern, SafetyCheck, load_safety
+from assistant.safety.check import CATEGORIES, Concern, Level, SafetyCheck, load_safety
 from assistant.settings import DIALOGS_DIR
 from assistant.speech.commands import normalize
 
 CORPUS = Path(__file__).with_name("safety_corpus.yaml")
 HELDOUT = Path(__file__).with_name("safety_heldout.yaml")
+BLIND = Path(__file__).with_name("safety_blind.yaml")
 DIALOGS_SAFETY = DIALOGS_DIR / "safety.yaml"
 RECALL_MIN = 0.95
 FALSE_ALARMS_MAX = 0.03
 RIGHT_PERSON_MIN = 0.95
 # The held-out set, measured once when it was added (both forms): recall 76/104 = 0.731, false
-# alarms 2/100. These bounds sit just past those figures, so any regression fails.
-HELDOUT_RECALL_MIN = 0.725
+# alarms 2/100; after the rule families (issue 13, not tuned on it) 84/104 = 0.808, 2/100.
+# These bounds sit just past those figures, so any regression fails.
+HELDOUT_RECALL_MIN = 0.80
 HELDOUT_FALSE_ALARMS_MAX = 0.025
+# The blind set of issue 13 (160 concerning, 121 ordinary, spoken style), scored once after the
+# rules were frozen at commit bfd17ac (both forms): recall 70/160 = 0.438 (self-harm 13/52, abuse
+# 34/61, eating 23/47; ask level counted as caught), false alarms 8/121 = 0.066. Far from the
+# issue's targets (0.90, 0.05); the bounds sit just past the figures so a regression fails.
+BLIND_RECALL_MIN = 0.43
+BLIND_FALSE_ALARMS_MAX = 0.07
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +43,16 @@ def safety() -> SafetyCheck:
 
 
 def corpus(path: Path = CORPUS) -> tuple[list[tuple[str, Concern]], list[str]]:
-    """The labelled concerning sentences and the ordinary ones of a corpus file."""
+    """The labelled concerning sentences and the ordinary ones of a corpus file (the blind set
+    names only the category: its sentences count as the speaker's own)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if "concerning" in data:
+        concerning = [
+            (text, Concern(category, False))
+            for category in CATEGORIES
+            for text in data["concerning"][category] or []
+        ]
+        return concerning, data["ordinary"]
     concerning = [
         (text, Concern(category, who == "reported"))
         for category in CATEGORIES
@@ -60,6 +76,29 @@ class Measured:
     missed: list[Result]
     alarms: list[tuple[str, Concern]]
     wrong_person: list[Result]
+    details: str = ""  # per category and per family: caught, asked, false alarms
+
+
+def _details(caught: list[Result], concerning: list, alarms: list[tuple[str, Concern]]) -> str:
+    """Per category: recall (and how many of those at the ASK level) and false alarms raised in
+    it; per family: the concerns it was the reason for, and the false alarms."""
+    rows = []
+    for c in CATEGORIES:
+        mine = [got for _, want, got in caught if want.category == c]
+        asked = sum(got.level is Level.ASK for got in mine)
+        total = sum(w.category == c for _, w in concerning)
+        fa = sum(got.category == c for _, got in alarms)
+        rows.append(f"  {c}: recall {len(mine)}/{total} (ask {asked}), false alarms {fa}")
+    families: dict[str, list[int]] = {}
+    for _, _, got in caught:
+        families.setdefault(got.family, [0, 0])[0] += 1
+    for _, got in alarms:
+        families.setdefault(got.family, [0, 0])[1] += 1
+    rows.append(
+        "  by family (caught/false alarms): "
+        + ", ".join(f"{f} {n}/{a}" for f, (n, a) in sorted(families.items()))
+    )
+    return "\n".join(rows)
 
 
 def measure(safety: SafetyCheck, path: Path, form: str) -> Measured:
@@ -68,7 +107,7 @@ def measure(safety: SafetyCheck, path: Path, form: str) -> Measured:
     shape = FORMS[form]
     results = [(text, want, safety.check(shape(text))) for text, want in concerning]
     caught = [(t, want, got) for t, want, got in results if got and got.category == want.category]
-    right_person = [r for r in caught if r[2] == r[1]]
+    right_person = [r for r in caught if r[2].reported == r[1].reported]
     alarms = [(text, got) for text in ordinary if (got := safety.check(shape(text)))]
     recall = len(caught) / len(concerning)
     false_alarms = len(alarms) / len(ordinary)
@@ -83,9 +122,10 @@ def measure(safety: SafetyCheck, path: Path, form: str) -> Measured:
         f"({len(alarms)}/{len(ordinary)})"
     )
     missed = [r for r in results if not r[2] or r[2].category != r[1].category]
-    wrong = [r for r in caught if r[2] != r[1]]
+    wrong = [r for r in caught if r[2].reported != r[1].reported]
     share = len(right_person) / len(caught) if caught else 0.0
-    return Measured(summary, recall, false_alarms, share, missed, alarms, wrong)
+    details = _details(caught, concerning, alarms)
+    return Measured(summary, recall, false_alarms, share, missed, alarms, wrong, details)
 
 
 def spoken(text: str) -> str:
@@ -115,7 +155,7 @@ def test_corpus_is_large_and_covers_every_category():
 def test_corpus_recall_and_false_alarms(safety, capsys, form):
     m = measure(safety, CORPUS, form)
     with capsys.disabled():
-        print(f"\nsafety corpus, {form}: {m.summary}")
+        print(f"\nsafety corpus, {form}: {m.summary}\n{m.details}")
     assert m.recall >= RECALL_MIN, m.missed
     assert m.false_alarms <= FALSE_ALARMS_MAX, m.alarms
     assert m.right_person >= RIGHT_PERSON_MIN, m.wrong_person
@@ -129,9 +169,21 @@ def test_heldout_recall_and_false_alarms(safety, capsys, form):
     rules from other sentences; if they then catch more here, raise the bounds."""
     m = measure(safety, HELDOUT, form)
     with capsys.disabled():
-        print(f"\nsafety held-out set, {form}: {m.summary}")
+        print(f"\nsafety held-out set, {form}: {m.summary}\n{m.details}")
     assert m.recall >= HELDOUT_RECALL_MIN, m.missed
     assert m.false_alarms <= HELDOUT_FALSE_ALARMS_MAX, m.alarms
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_blind_recall_and_false_alarms(safety, capsys, form):
+    """BLIND: tests/safety_blind.yaml (issue 13) was written by someone who never saw the rules,
+    in spoken style, and scored once after the rules were frozen (copied verbatim). Like the
+    held-out set it is never used for tuning. The ASK level counts as caught: the flow asks."""
+    m = measure(safety, BLIND, form)
+    with capsys.disabled():
+        print(f"\nsafety blind set, {form}: {m.summary}\n{m.details}")
+    assert m.recall >= BLIND_RECALL_MIN, m.missed
+    assert m.false_alarms <= BLIND_FALSE_ALARMS_MAX, m.alarms
 
 
 # --- behaviour --------------------------------------------------------------------------------
@@ -142,7 +194,16 @@ def test_the_interface():
     concern = Concern("abuse", reported=False)
     with pytest.raises(dataclasses.FrozenInstanceError):
         concern.reported = True  # type: ignore[misc]
-    assert [f.name for f in dataclasses.fields(Concern)] == ["category", "reported"]
+    assert [f.name for f in dataclasses.fields(Concern)] == [
+        "category",
+        "reported",
+        "level",
+        "family",
+    ]
+    assert concern.level is Level.HELP  # the default: a strong signal
+    # the family says why, not what: it does not change which concern it is
+    assert Concern("abuse", False, family="strangulation") == concern
+    assert Concern("abuse", False, Level.ASK) != concern
 
 
 def test_nothing_to_check(safety):
@@ -424,17 +485,31 @@ negation:
   between: [am, is, going, to]
   scope: 4
   unless_followed_by: [since]
+softeners:
+  jokes: {after: [haha], within: 5}
 categories:
   self-harm:
-    phrases: ["kill {myself}", "{i} ... want to die"]
+    families:
+      thoughts:
+        note: C-SSRS 2, thoughts
+        phrases: ["kill {myself}", "{i} ... want to die"]
+        ask:
+          phrases: ["can not go on"]
     except: [kill for]
   abuse:
-    phrases: ["{he} ... hits {me}"]
-    near:
-      - {first: checks my phone, then: angry, within: 8}
+    families:
+      violence:
+        note: Danger Assessment 1, violence
+        phrases: ["{he} ... hits {me}"]
+        near:
+          - {first: checks my phone, then: angry, within: 8}
+        softened_by: [jokes]
   eating:
-    phrases: ["make {myself} sick"]
-    patterns: ["[1-9][0-9]{2} calories"]
+    families:
+      purging:
+        note: SCOFF S, sick
+        phrases: ["make {myself} sick"]
+        patterns: ["[1-9][0-9]{2} calories"]
 """
 
 
@@ -456,6 +531,10 @@ def test_a_small_rule_file_works(tmp_path):
     assert check.check("I'd kill for a coffee") is None
     assert check.check("my boyfriend really kind of hits me") == Concern("abuse", False)
     assert check.check("he never hits me since May") == Concern("abuse", False)
+    assert check.check("I can't go on") == Concern("self-harm", False, Level.ASK)
+    assert check.check("I can't go on").family == "thoughts"
+    assert check.check("my boyfriend hits me haha") is None  # softened: this family opts in
+    assert check.check("I want to die haha") == Concern("self-harm", False)  # this one does not
 
 
 @pytest.mark.parametrize(
@@ -464,19 +543,19 @@ def test_a_small_rule_file_works(tmp_path):
         (
             '"kill {myself}"',
             '"kill {myslef}"',
-            "categories.self-harm.phrases[0]: unknown slot {myslef}; did you mean {myself}? "
-            "slots are {he}, {partner}, {i}, {me}, {myself}",
+            "categories.self-harm.families.thoughts.phrases[0]: unknown slot {myslef}; "
+            "did you mean {myself}? slots are {he}, {partner}, {i}, {me}, {myself}",
         ),
         ("actors: [he]", "actor: [he]", "actor: unknown key; did you mean 'actors'?"),
         (
             'phrases: ["make {myself} sick"]',
             "phrases: []",
-            "categories.eating.phrases: expected a list with at least one entry",
+            "categories.eating.families.purging.phrases: expected a list with at least one entry",
         ),
         (
             '"[1-9][0-9]{2} calories"',
             '"[1-9"',
-            "categories.eating.patterns[0]: not a valid regular expression",
+            "categories.eating.families.purging.patterns[0]: not a valid regular expression",
         ),
         (
             "  eating:\n",
@@ -486,7 +565,7 @@ def test_a_small_rule_file_works(tmp_path):
         (
             "then: angry, within: 8}",
             "then: angry}",
-            "categories.abuse.near[0].within: expected a whole number from 1 to 30",
+            "categories.abuse.families.violence.near[0].within: expected a whole number",
         ),
         (
             "partner: [my partner, my boyfriend]",
@@ -496,12 +575,12 @@ def test_a_small_rule_file_works(tmp_path):
         (
             '"{i} ... want to die"',
             '"{i} want to die ..."',
-            "categories.self-harm.phrases[1]: a ... gap must stand between two words",
+            "categories.self-harm.families.thoughts.phrases[1]: a ... gap must stand between",
         ),
         (
             '"kill {myself}"',
             '"kill (myself|herself)"',
-            "categories.self-harm.phrases[0]: '(myself|herself)' is not a plain word",
+            "categories.self-harm.families.thoughts.phrases[0]: '(myself|herself)' is not a plain",
         ),
         (
             "actor_categories: [abuse]",
@@ -530,8 +609,8 @@ def test_a_small_rule_file_works(tmp_path):
             "gaps.fillers[1]: expected plain words",
         ),
         (
-            "  except: [kill for]\n",
-            "  except: []\n",
+            "    except: [kill for]\n",
+            "    except: []\n",
             "categories.self-harm.except: expected a list with at least one entry",
         ),
     ],

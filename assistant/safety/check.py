@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.safety.rules import CATEGORIES, Rule, Rules, load_rules, to_words
+from assistant.safety.rules import CATEGORIES, Level, Rule, Rules, load_rules, to_words
 
-__all__ = ["CATEGORIES", "Concern", "Hit", "SafetyCheck", "load_safety"]
+__all__ = ["CATEGORIES", "Concern", "Hit", "Level", "SafetyCheck", "load_safety"]
 
 QUOTES = re.compile(r'["\u201c\u201d\u201e\u00ab\u00bb]')
 
@@ -27,6 +27,10 @@ Span = tuple[int, int]
 class Concern:
     category: str  # one of CATEGORIES
     reported: bool  # about someone else / quoted ("my friend said she wanted to kill herself")
+    level: Level = Level.HELP  # ASK: a weaker sign, to ask about directly before giving help
+    # the rule family (an instrument item, see dialogs/safety.yaml) of the strongest match: why
+    # the concern was raised, not what it is, so it is left out of equality
+    family: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -47,9 +51,10 @@ class _Match:
     actors: tuple[Span, ...]  # the partner's words ({he}): not evidence of whose concern it is
 
 
-def _priority(concern: Concern) -> tuple[bool, int]:
-    """The speaker's own concerns first, then by urgency: self-harm, abuse, eating."""
-    return concern.reported, CATEGORIES.index(concern.category)
+def _priority(concern: Concern) -> tuple[bool, bool, int]:
+    """The speaker's own concerns first, help before ask, then by urgency: self-harm, abuse,
+    eating."""
+    return concern.reported, concern.level is Level.ASK, CATEGORIES.index(concern.category)
 
 
 def _back(text: str, start: int, words: int) -> int:
@@ -129,8 +134,15 @@ class SafetyCheck:
         return concerns[0] if concerns else None
 
     def check_all(self, text: str) -> list[Concern]:
-        """Every distinct concern in `text`, most pressing first."""
-        return sorted({hit.concern for hit in self.explain(text)}, key=_priority)
+        """Every distinct concern in `text` (one per category and person, at the strongest level
+        found, with the family of its first such rule), most pressing first."""
+        best: dict[tuple[str, bool], Concern] = {}
+        for hit in self.explain(text):
+            c = hit.concern
+            key = (c.category, c.reported)
+            if key not in best or (best[key].level is Level.ASK and c.level is Level.HELP):
+                best[key] = c
+        return sorted(best.values(), key=_priority)
 
     def explain(self, text: str) -> list[Hit]:
         """Every rule that fired, with the words it matched (for tests and for tuning the rules)."""
@@ -172,9 +184,15 @@ class SafetyCheck:
         found: Hit | None = None
         text = index.text
         for match in self._matches(rule, index):
-            if self._excepted(rule.category, text, match) or self._negated(text, match):
+            if (
+                self._excepted(rule.category, text, match)
+                or self._negated(text, match)
+                or self._hypothetical(text, match)
+                or self._softened(rule, text, match)
+            ):
                 continue
-            concern = Concern(rule.category, self._reported(rule.category, text, match, quoted))
+            reported = self._reported(rule.category, text, match, quoted)
+            concern = Concern(rule.category, reported, rule.level, rule.family)
             found = Hit(concern, rule.source, rule.line, text[match.start : match.end])
             if not concern.reported:
                 break
@@ -247,6 +265,43 @@ class SafetyCheck:
         for gs, ge in match.gaps:
             for cue in r.cues.finditer(text, gs, ge):
                 if self._governs(text, cue, text[cue.end() : ge].split()):
+                    return True
+        return False
+
+    def _hypothetical(self, text: str, match: _Match) -> bool:
+        """A supposition, not an event: "if he ever hit me I'd leave", "what if I had an eating
+        disorder". The cue overlaps the match or ends just before it (bridge words between)."""
+        r = self.rules
+        if r.hypothetical is None or self._kept(text, match.end):
+            return False
+        if text[match.end :].split()[:1] == ["again"]:  # "what if he hits me again": it did
+            return False
+        lo = _back(text, match.start, r.scope + 4)
+        for cue in r.hypothetical.finditer(text, lo, match.end):
+            if cue.end() > match.start:  # overlaps: "if he ever" in "he ever hit me"
+                if cue.start() <= match.start:
+                    return True
+                continue
+            between = text[cue.end() : match.start].split()  # "what if I had an ..."
+            if len(between) <= r.scope and all(w in r.between or w in r.subjects for w in between):
+                return True
+        return False
+
+    def _softened(self, rule: Rule, text: str, match: _Match) -> bool:
+        """Words near the match that show it was not meant as danger: in a family that hyperbole
+        or everyday reasons imitate, a laugh or a resolution after it ("..., haha", "we made
+        up") or a benign reason ("because I had been drinking"); anywhere, a story ("in the
+        film ...") or a denial after it ("... has never crossed my mind")."""
+        for name, softener in self.rules.softeners.items():
+            if not softener.everywhere and name not in rule.softened_by:
+                continue
+            if softener.after is not None:
+                after = " ".join(text[match.end :].split()[: softener.within])
+                if softener.after.search(after):
+                    return True
+            if softener.before is not None:
+                before = text[_back(text, match.start, softener.within) : match.start]
+                if softener.before.search(before):
                     return True
         return False
 

@@ -4,7 +4,9 @@ Every mistake names the file, line, key and fix."""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import enum
 import functools
 import re
 from collections.abc import Iterable
@@ -17,12 +19,26 @@ from assistant.errors import BadScriptError
 from assistant.speech.commands import normalize
 
 CATEGORIES = ("self-harm", "abuse", "eating")
-TOP_KEYS = {"spellings", "slots", "actors", "gaps", "people", "reporting", "negation", "categories"}
+TOP_KEYS = {
+    "spellings",
+    "slots",
+    "actors",
+    "gaps",
+    "people",
+    "reporting",
+    "negation",
+    "softeners",
+    "categories",
+}
 GAPS_KEYS = {"words", "never_across", "fillers"}
 REPORTING_KEYS = {"window", "verbs", "stop", "actor_categories"}
-NEGATION_KEYS = {"cues", "except", "between", "scope", "unless_followed_by"}
+NEGATION_KEYS = {"cues", "except", "between", "scope", "unless_followed_by", "hypothetical"}
 PEOPLE_KEYS = {"me", "others"}
-CATEGORY_KEYS = {"phrases", "near", "patterns", "except"}
+CATEGORY_KEYS = {"families", "except"}
+FAMILY_KEYS = {"note", "phrases", "near", "patterns", "ask", "softened_by"}
+ASK_KEYS = {"phrases", "near", "patterns"}
+SOFTENER_KEYS = {"after", "before", "within", "everywhere"}
+FAMILY_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 NEAR_KEYS = {"first", "then", "within"}
 
 GAP = "..."
@@ -92,6 +108,14 @@ def to_words(text: str, spellings: dict[str, str]) -> list[str]:
 # --- compiled rules ---------------------------------------------------------------------------
 
 
+class Level(enum.Enum):
+    """How strong a signal is. HELP: say where help is now. ASK: a weaker sign ("I'm just a
+    burden", "I can't live without him"), to be asked about directly and gently first."""
+
+    ASK = "ask"
+    HELP = "help"
+
+
 @dataclass(frozen=True)
 class Rule:
     """One phrase, near-pair or pattern of a category. Its regular expressions are compiled the
@@ -99,6 +123,8 @@ class Rule:
     a second, and most are never needed in a session."""
 
     category: str
+    family: str  # the item of a published instrument the rule belongs to (see the file)
+    level: Level
     source: str  # as written in the file, for explain()
     line: int | None
     pattern: str  # the regular expression of the phrase (of `first`, for near rules)
@@ -106,6 +132,7 @@ class Rule:
     span: int  # the most words a match can have (with `then` and `within`, for near rules)
     then_pattern: str | None = None  # near rules: the second phrase
     within: int = 0  # near rules: most words between the two phrases
+    softened_by: tuple[str, ...] = ()  # softeners (a laugh, a benign reason) that cancel it
 
     @functools.cached_property
     def regex(self) -> re.Pattern[str]:
@@ -135,6 +162,29 @@ class Rules:
     between: frozenset[str]
     scope: int
     kept_by: re.Pattern[str] | None  # "since", "before": after a match, a negation does not cancel
+    hypothetical: re.Pattern[str] | None  # "if he ever", "what if": not something that happened
+    softeners: dict[str, Softener]  # by name: what cancels a softened family's match after it
+    notes: dict[str, str]  # family -> the instrument item it covers
+
+
+@dataclass(frozen=True)
+class Softener:
+    """Words that, soon after a match, show it was not meant: a laugh after hyperbole ("he'll
+    kill me when he sees the car, haha"), a benign reason ("because I'd been drinking")."""
+
+    after_pattern: str | None  # words after the match ("haha")
+    before_pattern: str | None  # words before it ("in the film")
+    within: int  # how many words away they count
+    everywhere: bool  # applies to every family, not only those naming it in softened_by
+
+    # compiled when first needed, like the rules: with their slots they took 0.8 s at start-up
+    @functools.cached_property
+    def after(self) -> re.Pattern[str] | None:
+        return None if self.after_pattern is None else re.compile(self.after_pattern)
+
+    @functools.cached_property
+    def before(self) -> re.Pattern[str] | None:
+        return None if self.before_pattern is None else re.compile(self.before_pattern)
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -449,26 +499,40 @@ def _slots(where: Where, data: Lines, spellings: dict[str, str]) -> _Compiler:
     return comp
 
 
-def _phrases(comp: _Compiler, name: str, spec: dict, keypath: str) -> list[Rule]:
+@dataclass(frozen=True)
+class _Kind:
+    """What every rule of one family (and level) shares."""
+
+    category: str
+    family: str
+    level: Level
+    softened_by: tuple[str, ...]
+
+    def rule(self, source: str, line: int | None, piece: Piece, **near: Any) -> Rule:
+        return Rule(
+            self.category,
+            self.family,
+            self.level,
+            source,
+            line,
+            piece.regex,
+            piece.needs,
+            piece.words,
+            softened_by=self.softened_by,
+            **near,
+        )
+
+
+def _phrases(comp: _Compiler, kind: _Kind, spec: dict, keypath: str) -> list[Rule]:
     phrases = _strings(comp.where, spec, "phrases", f"{keypath}.phrases")
     rules = []
     for i, text in enumerate(phrases):
-        at = (phrases, i, f"{keypath}.phrases[{i}]")
-        piece = comp.phrase(text, at)
-        rules.append(
-            Rule(
-                name,
-                text,
-                line_of(phrases, i),
-                piece.regex,  # made from checked words only, so it always compiles
-                piece.needs,
-                piece.words,
-            )
-        )
+        piece = comp.phrase(text, (phrases, i, f"{keypath}.phrases[{i}]"))
+        rules.append(kind.rule(text, line_of(phrases, i), piece))  # checked words: compiles
     return rules
 
 
-def _near(comp: _Compiler, name: str, spec: dict, keypath: str) -> list[Rule]:
+def _near(comp: _Compiler, kind: _Kind, spec: dict, keypath: str) -> list[Rule]:
     where = comp.where
     near = spec.get("near", [])
     if not isinstance(near, list):
@@ -485,23 +549,15 @@ def _near(comp: _Compiler, name: str, spec: dict, keypath: str) -> list[Rule]:
         first = comp.phrase(pair["first"], (pair, "first", f"{at[2]}.first"))
         then = comp.phrase(pair["then"], (pair, "then", f"{at[2]}.then"))
         within = _count(where, pair, "within", f"{at[2]}.within", 1, 30)
+        span = Piece(first.regex, first.needs, first.words + within + then.words)
         source = f"{pair['first']} ... {pair['then']}"
         rules.append(
-            Rule(
-                name,
-                source,
-                line_of(near, i),
-                first.regex,
-                first.needs,
-                first.words + within + then.words,
-                then.regex,
-                within,
-            )
+            kind.rule(source, line_of(near, i), span, then_pattern=then.regex, within=within)
         )
     return rules
 
 
-def _patterns(comp: _Compiler, name: str, spec: dict, keypath: str) -> list[Rule]:
+def _patterns(comp: _Compiler, kind: _Kind, spec: dict, keypath: str) -> list[Rule]:
     patterns = spec.get("patterns", [])
     if not isinstance(patterns, list):
         raise comp.where.error(spec, "patterns", f"{keypath}.patterns", "expected a list")
@@ -511,7 +567,7 @@ def _patterns(comp: _Compiler, name: str, spec: dict, keypath: str) -> list[Rule
         if not isinstance(text, str) or not text.strip():
             raise comp.where.error(*at, "expected a regular expression (text)")
         regex = comp.pattern(text, at)  # checked here: a pattern is written by hand
-        rules.append(Rule(name, text, line_of(patterns, i), regex, None, 0))
+        rules.append(kind.rule(text, line_of(patterns, i), Piece(regex, None, 0)))
     return rules
 
 
@@ -520,7 +576,53 @@ def _excepts(comp: _Compiler, spec: dict, keypath: str) -> str | None:
     return comp.alternative(spec, "except", f"{keypath}.except") if "except" in spec else None
 
 
-def _categories(where: Where, data: Lines, comp: _Compiler) -> tuple[list[Rule], dict]:
+def _rules_of(comp: _Compiler, kind: _Kind, spec: dict, keypath: str) -> list[Rule]:
+    """The phrases, near pairs and patterns of one level of a family (at least one rule)."""
+    if not any(key in spec for key in ("phrases", "near", "patterns")):
+        raise comp.where.error(spec, None, keypath, "has no rules; add phrases, near or patterns")
+    rules = _phrases(comp, kind, spec, keypath) if "phrases" in spec else []
+    return rules + _near(comp, kind, spec, keypath) + _patterns(comp, kind, spec, keypath)
+
+
+def _family(
+    comp: _Compiler, category: str, name: str, spec: Any, keypath: str, softeners: dict
+) -> tuple[list[Rule], str]:
+    where = comp.where
+    if not isinstance(spec, dict):
+        raise where.error(spec, None, keypath, f"expected a mapping with {sorted(FAMILY_KEYS)}")
+    unknown_keys(where, spec, FAMILY_KEYS, keypath)
+    note = spec.get("note")
+    if not isinstance(note, str) or not note.strip():
+        raise where.error(
+            spec, "note", f"{keypath}.note", "missing; say which instrument item it covers"
+        )
+    softened_by = []
+    if "softened_by" in spec:
+        items = _strings(where, spec, "softened_by", f"{keypath}.softened_by")
+        for i, soft in enumerate(items):
+            if soft not in softeners:
+                known = ", ".join(sorted(softeners)) or "none"
+                raise where.error(
+                    items,
+                    i,
+                    f"{keypath}.softened_by[{i}]",
+                    f"unknown softener {soft!r}; softeners are {known}",
+                )
+        softened_by = items
+    help_kind = _Kind(category, name, Level.HELP, tuple(softened_by))
+    rules = []
+    if any(key in spec for key in ("phrases", "near", "patterns")) or "ask" not in spec:
+        rules = _rules_of(comp, help_kind, spec, keypath)
+    if "ask" in spec:
+        ask = _mapping(where, spec, "ask", f"{keypath}.ask", ASK_KEYS)
+        ask_kind = dataclasses.replace(help_kind, level=Level.ASK)
+        rules += _rules_of(comp, ask_kind, ask, f"{keypath}.ask")
+    return rules, note.strip()
+
+
+def _categories(
+    where: Where, data: Lines, comp: _Compiler, softeners: dict
+) -> tuple[list[Rule], dict, dict[str, str]]:
     categories = data["categories"]
     if not isinstance(categories, dict):
         raise where.error(data, "categories", "categories", f"expected a mapping of {CATEGORIES}")
@@ -534,16 +636,56 @@ def _categories(where: Where, data: Lines, comp: _Compiler) -> tuple[list[Rule],
             )
     rules: list[Rule] = []
     excepts = {}
+    notes: dict[str, str] = {}
     for name in CATEGORIES:
         if name not in categories:
             raise where.error(data, "categories", f"categories.{name}", "missing; add its rules")
         keypath = f"categories.{name}"
         spec = _mapping(where, categories, name, keypath, CATEGORY_KEYS)
-        rules += _phrases(comp, name, spec, keypath)
-        rules += _near(comp, name, spec, keypath)
-        rules += _patterns(comp, name, spec, keypath)
+        families = spec.get("families")
+        if not isinstance(families, dict) or not families:
+            raise where.error(
+                spec, "families", f"{keypath}.families", "expected family: {note, phrases, ...}"
+            )
+        for family, body in families.items():
+            at = f"{keypath}.families.{family}"
+            if not isinstance(family, str) or not FAMILY_NAME.match(family):
+                raise where.error(families, family, at, "family names are lower-case words and -")
+            if family in notes:
+                raise where.error(families, family, at, "a family of this name exists; rename it")
+            found, notes[family] = _family(comp, name, family, body, at, softeners)
+            rules += found
         excepts[name] = _excepts(comp, spec, keypath)
-    return rules, excepts
+    return rules, excepts, notes
+
+
+def _checked(comp: _Compiler, spec: dict, key: str, keypath: str) -> str | None:
+    """The regex source of a softener's word list, left uncompiled (made of checked words)."""
+    if key not in spec:
+        return None
+    return comp.alternative(spec, key, f"{keypath}.{key}", fill=False)
+
+
+def _softeners(where: Where, data: Lines, comp: _Compiler) -> dict[str, Softener]:
+    table = data["softeners"]
+    if not isinstance(table, dict):
+        raise where.error(data, "softeners", "softeners", "expected name: {after, within}")
+    out = {}
+    for name, spec in table.items():
+        keypath = f"softeners.{name}"
+        spec = _mapping(where, table, name, keypath, SOFTENER_KEYS)
+        if "after" not in spec and "before" not in spec:
+            raise where.error(table, name, keypath, "give the words: after, before or both")
+        everywhere = spec.get("everywhere", False)
+        if not isinstance(everywhere, bool):
+            raise where.error(spec, "everywhere", f"{keypath}.everywhere", "expected true or false")
+        out[name] = Softener(
+            _checked(comp, spec, "after", keypath),
+            _checked(comp, spec, "before", keypath),
+            _count(where, spec, "within", f"{keypath}.within", 1, 30),
+            everywhere,
+        )
+    return out
 
 
 def _category_list(where: Where, parent: dict, key: str, keypath: str) -> frozenset[str]:
@@ -614,7 +756,8 @@ def _load_rules(path: Path) -> Rules:
             raise where.error(data, key, key, "missing; see the comments in dialogs/safety.yaml")
     spellings = _spellings(where, data)
     comp = _slots(where, data, spellings)
-    rules, excepts = _categories(where, data, comp)
+    softeners = _softeners(where, data, comp)
+    rules, excepts, notes = _categories(where, data, comp, softeners)
     people = _mapping(where, data, "people", "people", PEOPLE_KEYS)
     reporting = _mapping(where, data, "reporting", "reporting", REPORTING_KEYS)
     negation = _mapping(where, data, "negation", "negation", NEGATION_KEYS)
@@ -650,4 +793,9 @@ def _load_rules(path: Path) -> Rules:
         kept_by=comp.alternation(negation, "unless_followed_by", "negation.unless_followed_by")
         if "unless_followed_by" in negation
         else None,
+        hypothetical=comp.alternation(negation, "hypothetical", "negation.hypothetical")
+        if "hypothetical" in negation
+        else None,
+        softeners=softeners,
+        notes=notes,
     )
