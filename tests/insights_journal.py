@@ -12,6 +12,8 @@ import random
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
+from assistant.insights.compute import months_back
+
 TODAY = date(2026, 6, 30)
 ZONE = timezone(timedelta(hours=2))
 
@@ -65,7 +67,7 @@ def session(
     if rating is not None:
         words = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
         turns.append(
-            _turn("rating", "How secure do you feel?", f"about a {words[rating - 1]}",
+            _turn("rating", "How secure do you feel?", f"{words[rating - 1]} out of ten",
                   start + timedelta(minutes=4), rating=rating)
         )  # fmt: skip
     return {
@@ -80,10 +82,10 @@ def session(
     }
 
 
-def _days(count: int = 60) -> list[date]:
-    """`count` evenings up to TODAY, with a few missed (so the streak is the last 12 days)."""
-    missed = {TODAY - timedelta(days=n) for n in (12, 25, 26, 40)}
-    days, day = [], TODAY
+def _days(today: date, count: int = 60) -> list[date]:
+    """`count` evenings up to `today`, with a few missed (so the streak is the last 12 days)."""
+    missed = {today - timedelta(days=n) for n in (12, 25, 26, 40)}
+    days, day = [], today
     while len(days) < count:
         if day not in missed:
             days.append(day)
@@ -91,12 +93,12 @@ def _days(count: int = 60) -> list[date]:
     return sorted(days)
 
 
-def planted_sessions(seed: int = 7) -> list[dict[str, Any]]:
+def planted_sessions(today: date = TODAY, seed: int = 7) -> list[dict[str, Any]]:
     rng = random.Random(seed)
-    days = _days()
+    days = _days(today)
     out = []
     for i, day in enumerate(days):
-        today = LATE_REPLIES[i % len(LATE_REPLIES)] if i % 2 == 0 else rng.choice(ORDINARY)
+        said = LATE_REPLIES[i % len(LATE_REPLIES)] if i % 2 == 0 else rng.choice(ORDINARY)
         if i % 3 == 0:
             fear = BEING_LEFT[(i // 3) % len(BEING_LEFT)]
         elif i in (20, 41):
@@ -105,18 +107,18 @@ def planted_sessions(seed: int = 7) -> list[dict[str, Any]]:
             fear = rng.choice(OTHER_FEARS)
         rising = 3 + 5 * i / (len(days) - 1) + rng.uniform(-1, 1)
         rating = max(1, min(10, round(rising)))
-        out.append(session(f"{i:08x}", day, today, fear, rating, NEEDS[i % len(NEEDS)]))
+        out.append(session(f"{i:08x}", day, said, fear, rating, NEEDS[i % len(NEEDS)]))
     # one evening a year ago, for "on this day"
-    out.append(session("a0a0a0a0", TODAY.replace(year=TODAY.year - 1), ORDINARY[0],
+    out.append(session("a0a0a0a0", months_back(today, 12), ORDINARY[0],
                        OTHER_FEARS[0], None))  # fmt: skip
     return out
 
 
-def flat_sessions(seed: int = 11) -> list[dict[str, Any]]:
+def flat_sessions(today: date = TODAY, seed: int = 11) -> list[dict[str, Any]]:
     """The same evenings with ratings that wander around 5 and never mention late replies."""
     rng = random.Random(seed)
     return [
         session(f"{i:08x}", day, rng.choice(ORDINARY), rng.choice(OTHER_FEARS),
                 rng.choice([4, 5, 5, 6]))
-        for i, day in enumerate(_days())
+        for i, day in enumerate(_days(today))
     ]  # fmt: skip

@@ -18,8 +18,27 @@ from assistant.insights.words import lemmas, tokens
 #: Al-Mosaiwi & Johnstone (2018), "In an absolute state", Clinical Psychological Science 6(4):
 #: the 19 absolutist words, a better marker of anxiety and depression than negative emotion words.
 ABSOLUTIST = frozenset(
-    """absolutely all always complete completely constant constantly definitely entire ever
-    every everyone everything full must never nothing totally whole""".split()
+    [
+        "absolutely",
+        "all",
+        "always",
+        "complete",
+        "completely",
+        "constant",
+        "constantly",
+        "definitely",
+        "entire",
+        "ever",
+        "every",
+        "everyone",
+        "everything",
+        "full",
+        "must",
+        "never",
+        "nothing",
+        "totally",
+        "whole",
+    ]
 )
 I_WORDS = frozenset({"i", "me", "my", "mine", "myself"})
 YOU_WORDS = frozenset({"you", "your", "yours", "yourself", "yourselves"})
@@ -178,8 +197,9 @@ def compute(
     sessions: Sequence[dict[str, Any]],
     vocabulary: Vocabulary,
     today: date,
-    settings: InsightSettings = InsightSettings(),
+    settings: InsightSettings | None = None,
 ) -> Insights:
+    settings = settings or InsightSettings()
     every = entries(sessions)
     start = today - timedelta(days=7 * settings.weeks - 1)
     period = tuple(e for e in every if start <= e.day <= today)
@@ -304,7 +324,7 @@ def worries(period: Sequence[Entry], vocabulary: Vocabulary, settings: InsightSe
             continue
         wordings = tuple(dict.fromkeys(term for _, term, _ in hits))
         quotes = tuple(
-            _quote(text, settings.quote_chars)
+            quote(text, settings.quote_chars)
             for text in dict.fromkeys(text for _, _, text in reversed(hits))
         )[: settings.quotes]
         about = vocabulary.rehearsals[topic.rehearsal]
@@ -331,7 +351,7 @@ def _worry_term(topic: Topic, answer: Answer, vocabulary: Vocabulary, window: in
     return ""
 
 
-def _quote(text: str, limit: int) -> str:
+def quote(text: str, limit: int = 120) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
         return text

@@ -16,11 +16,66 @@ NUMBERS = {
 }  # fmt: skip
 #: Words a rating reply may hold besides its number.
 FILLER = frozenset(
-    """a an about around roughly maybe probably perhaps like i i'd id i'm im would say guess
-    think feel it it's its is so um uh er erm hmm okay ok well honestly right now today tonight
-    just only pretty solid at least most the give to me that's thats be i'll ill go with call
-    yeah yes"""
-    .split()
+    [
+        "a",
+        "an",
+        "about",
+        "around",
+        "roughly",
+        "maybe",
+        "probably",
+        "perhaps",
+        "like",
+        "i",
+        "i'd",
+        "id",
+        "i'm",
+        "im",
+        "would",
+        "say",
+        "guess",
+        "think",
+        "feel",
+        "it",
+        "it's",
+        "its",
+        "is",
+        "so",
+        "um",
+        "uh",
+        "er",
+        "erm",
+        "hmm",
+        "okay",
+        "ok",
+        "well",
+        "honestly",
+        "right",
+        "now",
+        "today",
+        "tonight",
+        "just",
+        "only",
+        "pretty",
+        "solid",
+        "at",
+        "least",
+        "most",
+        "the",
+        "give",
+        "to",
+        "me",
+        "that's",
+        "thats",
+        "be",
+        "i'll",
+        "ill",
+        "go",
+        "with",
+        "call",
+        "yeah",
+        "yes",
+    ]
 )
 _OUT_OF_TEN = re.compile(r"\b(?:out\s+of|outta|of|on|over)\s+(?:ten|10)\b|\s*/\s*10\b")
 _WORD = re.compile(r"[a-z0-9']+")
