@@ -15,7 +15,7 @@ from assistant.errors import BadInputError
 from assistant.settings import ListenSettings
 
 #: Data files in dialogs/ that are not scripts.
-RESERVED = {"commands", "safety", "support"}
+RESERVED = {"commands", "safety", "support", "themes"}
 #: The one trigger the session fires: after an answer, a skip, or a second silence.
 TRIGGERS = {"next"}
 NAME = re.compile(r"^[a-z][a-z0-9]*$")  # no underscores: transitions uses them to nest states
