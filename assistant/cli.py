@@ -14,14 +14,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from assistant.cli_insights import COMMANDS as READING_COMMANDS
+from assistant.cli_insights import USAGE as READING_USAGE
 from assistant.errors import BadInputError, ReflectError
 from assistant.settings import DIALOGS_DIR, ListenSettings, VoiceSettings, default_data_dir
 
 COMMANDS = (
     "scripts",
     "devices",
-    "history",
-    "show",
     "export",
     "forget",
     "lock",
@@ -32,14 +32,13 @@ COMMANDS = (
 USAGE = """reflect SCRIPT [options]      run a reflection script (e.g. evening, journal)
        reflect scripts               list the scripts
        reflect devices               list microphones and speakers
-       reflect history               list saved sessions
-       reflect show ID               print one session
        reflect export --format json|markdown
        reflect forget ID | --all [--yes]
        reflect lock | unlock         encrypt the journal with a passphrase, or decrypt it
        reflect repair                rebuild a damaged index from the session files
        reflect setup                 where help is: --emergency-number N --crisis-line TEXT
-                                     --abuse-line TEXT"""
+                                     --abuse-line TEXT
+""" + READING_USAGE
 
 
 class _Parser(argparse.ArgumentParser):
@@ -125,9 +124,7 @@ def command_parser(name: str) -> argparse.ArgumentParser:
     if name == "scripts":
         return p
     _data_dir_option(p)
-    if name == "show":
-        p.add_argument("id", help="session id (or its first characters)")
-    elif name == "export":
+    if name == "export":
         p.add_argument("--format", choices=("json", "markdown"), default="json")
     elif name == "forget":
         target = p.add_mutually_exclusive_group(required=True)
@@ -176,6 +173,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     name, rest = argv[0], argv[1:]
     try:
+        if name in READING_COMMANDS:
+            from assistant.cli_insights import run_reading
+
+            return run_reading(name, rest, DIALOGS_DIR, _data_dir)
         if name in COMMANDS:
             from assistant.cli_tools import run_tool
 
@@ -194,7 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"reflect: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        saved = "; everything said so far is saved" if name not in COMMANDS else ""
+        tool = name in COMMANDS or name in READING_COMMANDS
+        saved = "; everything said so far is saved" if not tool else ""
         print(f"\nreflect: interrupted{saved}.", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `reflect history | head -1`: the reader has had enough

@@ -1,4 +1,5 @@
-"""The commands around sessions: scripts, devices, history, show, export, forget, setup."""
+"""The commands around sessions: scripts, devices, export, forget, setup, lock, repair
+(history and show are in cli_insights.py, with the other reading-back commands)."""
 
 from __future__ import annotations
 
@@ -43,19 +44,6 @@ def _devices(args: argparse.Namespace) -> int:
         except AudioDeviceError:
             return AudioDeviceError.exit_code
     print(devices.describe())
-    return 0
-
-
-def _history(journal: Journal) -> int:
-    sessions = journal.summaries()
-    if not sessions:
-        print("no sessions yet", file=sys.stderr)
-    for s in sessions:
-        answers = f"{s['answers']} answer{'' if s['answers'] == 1 else 's'}"
-        when = s["started_at"][:16].replace("T", " ")
-        # The category of a safety concern, never the words that raised it.
-        status = f"{s['status']} ({', '.join(s['safety'])})" if s["safety"] else s["status"]
-        print(f"{s['id']}  {when}  {s['script']:10s} {status:11s} {answers}")
     return 0
 
 
@@ -187,13 +175,8 @@ def run_tool(name: str, args: argparse.Namespace, dialogs_dir: Path, data_dir: P
         if name == "repair":
             note(f"the index lists {len(journal.summaries())} sessions")
             return 0
-        if name == "history":
-            return _history(journal)
         if name == "setup":
             return _setup(journal, args, dialogs_dir)
-        if name == "show":
-            print(to_markdown([journal.find(args.id)]), end="")
-            return 0
         if name == "export":
             sessions = journal.sessions()
             print(to_json(sessions) if args.format == "json" else to_markdown(sessions), end="\n")

@@ -2,7 +2,7 @@
 # Shared set-up for scripts/run and scripts/test. Idempotent and fast on re-runs.
 #
 #   scripts/setup.sh          system packages, .venv with the package, Vosk model
-#   scripts/setup.sh --test   the same plus test packages (pulseaudio, pytest, ruff)
+#   scripts/setup.sh --test   the same plus test packages (pulseaudio, chromium, pytest, ruff)
 #
 # Everything it says goes to stderr; it is silent when nothing needs doing.
 # Nothing is downloaded except packages from apt and PyPI.
@@ -26,7 +26,8 @@ TURN_WHEEL="pipecat-ai==1.14.0"
 # ---------------------------------------------------------------- apt packages
 apt_packages=(espeak-ng libportaudio2)
 if [ "$want_test" = 1 ]; then
-    apt_packages+=(pulseaudio pulseaudio-utils libasound2-plugins)
+    # chromium: the report's browser test; libnotify-bin: notify-send, named by the reminder
+    apt_packages+=(pulseaudio pulseaudio-utils libasound2-plugins chromium libnotify-bin)
 fi
 
 need_venv=0

@@ -1,0 +1,1 @@
+"""Insights over weeks, computed from the journal alone: what keeps coming back."""

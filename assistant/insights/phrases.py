@@ -1,0 +1,77 @@
+"""The sentences the insights are told in, shared by the terminal and the HTML report: plain,
+warm, never a diagnosis."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from assistant.insights.compute import Days, Insights, RatingTrend, RepeatedWorry, Trend, Week
+
+
+def day_text(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def plural(count: int, one: str, many: str = "") -> str:
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
+def heading(insights: Insights) -> str:
+    sessions = plural(len(insights.entries), "session")
+    return (
+        f"The last {plural(insights.weeks, 'week')}, {day_text(insights.start)} to "
+        f"{day_text(insights.today)}: {sessions}"
+    )
+
+
+def rating_sentence(rating: RatingTrend) -> str:
+    if rating.trend is Trend.TOO_FEW:
+        return (
+            "Not enough ratings yet to see a direction. The evening ends by asking how secure "
+            "you feel, from one to ten."
+        )
+    assert rating.first_half_mean is not None and rating.second_half_mean is not None
+    first, last = rating.first_half_mean, rating.second_half_mean
+    means = f"{first:.1f} on average at first, {last:.1f} lately"
+    if rating.trend is Trend.RISING:
+        return f"Feeling more secure over these weeks: {means}."
+    if rating.trend is Trend.FALLING:
+        return (
+            f"Feeling less secure over these weeks: {means}. Harder stretches come and go; it "
+            "may help to talk it over with someone you trust."
+        )
+    return f"Fairly steady over these weeks: {means}."
+
+
+def days_sentence(days: Days) -> str:
+    streak = (
+        f"a streak of {plural(days.current_streak_days, 'day')}"
+        if days.current_streak_days
+        else "no streak running right now, and that is fine"
+    )
+    return (
+        f"{len(days.reflected)} of {days.period_days} days reflected; {streak} "
+        f"(longest in this period: {plural(days.longest_streak_days, 'day')})."
+    )
+
+
+def worry_sentence(worry: RepeatedWorry) -> str:
+    ways = len(worry.wordings)
+    said = f", in {ways} different ways" if ways > 1 else ""
+    label = worry.topic.label[:1].upper() + worry.topic.label[1:]
+    return (
+        f"{label} came back on {plural(worry.sessions, 'evening')}{said}, between "
+        f"{day_text(worry.first)} and {day_text(worry.last)}. Going over a worry again and again "
+        f"is very human, and it says how much this matters to you. It may help to practise "
+        f"{worry.rehearsal_about} (rehearsal: {worry.topic.rehearsal})."
+    )
+
+
+def percent(share: float | None) -> str:
+    return "too few words" if share is None else f"{100 * share:.1f}%"
+
+
+def balance(week: Week) -> str:
+    if week.i_share is None:
+        return "too few words"
+    return f"{100 * week.i_share:.0f}% I, {100 * (1 - week.i_share):.0f}% you"

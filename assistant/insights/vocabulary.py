@@ -1,0 +1,156 @@
+"""dialogs/themes.yaml: the triggers, themes and worries looked for, and the rehearsals they point
+to. Every mistake is one line naming the file, the line, the key and the fix."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from assistant.dialog.yamlfile import Where, load_yaml, unknown_keys
+from assistant.insights.words import lemma, tokens
+
+#: How many other words may stand between two words of a term.
+TERM_GAP_WORDS = 2
+_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+TOP_KEYS = {"rehearsals", "themes", "worries"}
+THEME_KEYS = {"name", "kind", "label", "rehearsal", "terms"}
+WORRIES_KEYS = {"states", "cues", "list"}
+WORRY_KEYS = {"name", "label", "rehearsal", "terms"}
+
+
+class Kind(Enum):
+    TRIGGER = "trigger"
+    THEME = "theme"
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word or a few words; each word as the set of forms it matches (itself, its lemma)."""
+
+    text: str
+    forms: tuple[frozenset[str], ...]
+
+    @classmethod
+    def of(cls, text: str) -> Term:
+        return cls(text, tuple(frozenset({w, lemma(w)}) for w in tokens(text)))
+
+    def ends(self, words: Sequence[str], lems: Sequence[str]) -> list[int]:
+        """Where the term ends in the words (index after its last word), each match once."""
+        out = []
+        for start, (word, lem) in enumerate(zip(words, lems, strict=True)):
+            if word not in self.forms[0] and lem not in self.forms[0]:
+                continue
+            at = start + 1
+            for forms in self.forms[1:]:
+                window = range(at, min(at + TERM_GAP_WORDS + 1, len(words)))
+                at = next((i + 1 for i in window if words[i] in forms or lems[i] in forms), -1)
+                if at < 0:
+                    break
+            if at >= 0:
+                out.append(at)
+        return out
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A trigger, a theme or a worry: what is looked for, and the rehearsal it points to."""
+
+    name: str
+    label: str
+    terms: tuple[Term, ...]
+    rehearsal: str
+    kind: Kind | None = None  # None for a worry
+
+    def found(self, words: Sequence[str], lems: Sequence[str]) -> bool:
+        return any(term.ends(words, lems) for term in self.terms)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    rehearsals: dict[str, str]
+    themes: tuple[Topic, ...]
+    worry_states: frozenset[str]
+    worry_cues: tuple[Term, ...]
+    worries: tuple[Topic, ...]
+
+
+def load_vocabulary(path: Path) -> Vocabulary:
+    data = load_yaml(path)
+    where = Where(path)
+    unknown_keys(where, data, TOP_KEYS, "")
+    for key in sorted(TOP_KEYS):
+        if key not in data:
+            raise where.error(data, key, key, "missing; see the comments in the file")
+    rehearsals = data["rehearsals"]
+    if not isinstance(rehearsals, dict) or not rehearsals:
+        raise where.error(data, "rehearsals", "rehearsals", "expected name: what is practised")
+    for name, about in rehearsals.items():
+        if not isinstance(about, str) or not about.strip():
+            raise where.error(rehearsals, name, f"rehearsals.{name}", "expected a line of text")
+    worries = data["worries"]
+    if not isinstance(worries, dict):
+        raise where.error(data, "worries", "worries", "expected states, cues and list")
+    unknown_keys(where, worries, WORRIES_KEYS, "worries")
+    return Vocabulary(
+        rehearsals={name: " ".join(about.split()) for name, about in rehearsals.items()},
+        themes=_topics(where, data, "themes", THEME_KEYS, set(rehearsals)),
+        worry_states=frozenset(_texts(where, worries, "states", "worries.states")),
+        worry_cues=tuple(Term.of(c) for c in _texts(where, worries, "cues", "worries.cues")),
+        worries=_topics(where, worries, "list", WORRY_KEYS, set(rehearsals), "worries.list"),
+    )
+
+
+def _texts(where: Where, container: dict, key: str, keypath: str) -> list[str]:
+    value = container.get(key)
+    if not isinstance(value, list) or not value:
+        raise where.error(container, key, keypath, "expected a list of words, e.g. [a, b]")
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not tokens(item):
+            raise where.error(value, i, f"{keypath}[{i}]", "expected a word or a few words")
+    return [str(item) for item in value]
+
+
+def _topics(
+    where: Where,
+    container: dict,
+    key: str,
+    allowed: set[str],
+    rehearsals: set[str],
+    keypath: str = "",
+) -> tuple[Topic, ...]:
+    keypath = keypath or key
+    items = container.get(key)
+    if not isinstance(items, list) or not items:
+        raise where.error(container, key, keypath, "expected a list of entries")
+    out: list[Topic] = []
+    for i, item in enumerate(items):
+        at = f"{keypath}[{i}]"
+        if not isinstance(item, dict):
+            raise where.error(items, i, at, "expected name, label, rehearsal and terms")
+        unknown_keys(where, item, allowed, at)
+        for field in sorted(allowed):
+            if field not in item:
+                raise where.error(items, i, f"{at}.{field}", "missing")
+        name = item["name"]
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise where.error(item, "name", f"{at}.name", "use lower-case letters and hyphens")
+        if any(topic.name == name for topic in out):
+            raise where.error(item, "name", f"{at}.name", f"{name!r} is used twice")
+        if not isinstance(item["label"], str) or not item["label"].strip():
+            raise where.error(item, "label", f"{at}.label", "expected a few words")
+        if item["rehearsal"] not in rehearsals:
+            raise where.error(
+                item, "rehearsal", f"{at}.rehearsal", f"expected one of {sorted(rehearsals)}"
+            )
+        kind = None
+        if "kind" in allowed:
+            kinds = [k.value for k in Kind]
+            if item["kind"] not in kinds:
+                raise where.error(item, "kind", f"{at}.kind", f"expected one of {kinds}")
+            kind = Kind(item["kind"])
+        terms = tuple(Term.of(t) for t in _texts(where, item, "terms", f"{at}.terms"))
+        out.append(Topic(name, item["label"].strip(), terms, item["rehearsal"], kind))
+    return tuple(out)
