@@ -11,7 +11,7 @@ from assistant.dialog.yamlfile import load_yaml
 from assistant.errors import BadScriptError
 
 COMMANDS = ("repeat", "skip", "back", "pause", "continue", "stop")
-REPLIES = ("paused", "resumed", "stopped", "first", "movingon")
+REPLIES = ("paused", "resumed", "stopped", "first", "movingon", "typed_long")
 
 
 def normalize(text: str) -> str:
