@@ -10,8 +10,8 @@ import pytest
 from assistant.audio.sinks import NullSink
 from assistant.dialog.script import find_script
 from assistant.dialog.session import Session
-from assistant.journal.export import to_json
 from assistant.events import Answer, Command, EndOfInput
+from assistant.journal.export import to_json
 from assistant.journal.store import Journal
 from assistant.settings import DIALOGS_DIR, ListenSettings
 from assistant.speech.typed import TypedListener
