@@ -133,7 +133,9 @@ class Journal:
         self, sid: str, status: str, *, safety: Sequence[str] = (), strong: bool = False
     ) -> None:
         """End a session. `safety` names the categories of concern noticed (the status is then
-        "safety"); `strong` marks a session whose answers showed strong insecurity."""
+        "safety"); `strong` marks a session whose answers showed strong insecurity. A session
+        that ends with no answer at all (an accidental start, empty input, silence) is not
+        kept: it would only clutter `reflect history`."""
         if status not in STATUSES or status == RUNNING:
             raise ValueError(status)
         change = {
@@ -145,15 +147,20 @@ class Journal:
         }
         with self._folder.writing():
             meta(self._folder, sid)  # still there
-            update_meta(self._folder, sid, change)  # first: the index follows it
             answers = len(turns(self._folder, sid))
+            if not answers and not safety:
+                self._erase({sid})
+                return
+            update_meta(self._folder, sid, change)  # first: the index follows it
             self._index.update({**change, "answers": answers}, Query().id == sid)
 
-    def save_audio(self, sid: str, wav: bytes) -> Path:
-        """Keep a session's audio (only ever asked for with --keep-audio)."""
-        session_name(sid)  # checks the id
+    def save_audio(self, sid: str, wav: bytes) -> Path | None:
+        """Keep a session's audio (only ever asked for with --keep-audio); None when the session
+        is not kept (nothing was said)."""
         name = f"{AUDIO}/{sid}.wav"
         with self._folder.writing():
+            if not (self.dir / session_name(sid)).exists():
+                return None
             private_subdir(self.dir / AUDIO)
             try:
                 atomic_write(self.dir / name, self.codec.encode(wav, name))
