@@ -9,61 +9,28 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from assistant import __version__
+from assistant.cli_tools import COMMANDS, Parser, command_parser, data_dir_option, run_tool, usage
+from assistant.dialog.script import command_clash
 from assistant.errors import BadInputError, ReflectError
 from assistant.settings import DIALOGS_DIR, ListenSettings, VoiceSettings, default_data_dir
 
-COMMANDS = (
-    "scripts",
-    "devices",
-    "history",
-    "show",
-    "export",
-    "forget",
-    "lock",
-    "unlock",
-    "repair",
-    "setup",
-)
-USAGE = """reflect SCRIPT [options]      run a reflection script (e.g. evening, journal)
-       reflect scripts               list the scripts
-       reflect devices               list microphones and speakers
-       reflect history               list saved sessions
-       reflect show ID               print one session
-       reflect export --format json|markdown
-       reflect forget ID | --all [--yes]
-       reflect lock | unlock         encrypt the journal with a passphrase, or decrypt it
-       reflect repair                rebuild a damaged index from the session files
-       reflect setup                 where help is: --emergency-number N --crisis-line TEXT
-                                     --abuse-line TEXT"""
-
-
-class _Parser(argparse.ArgumentParser):
-    """Usage mistakes are one line too, like every other failure."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+#: Session options that only matter for spoken answers: with --typed they are not used.
+SPOKEN_ONLY = (("model", "--model"), ("device", "--device"))
 
 
 def _device(value: str) -> int | str:
     return int(value) if value.isdigit() else value
 
 
-def _data_dir_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        default=None,
-        help="journal folder (default: REFLECT_DATA_DIR or the user data folder)",
-    )
-
-
 def session_parser(name: str) -> argparse.ArgumentParser:
-    p = _Parser(prog=f"reflect {name}", description="Run a reflection script.")
+    p = Parser(prog=f"reflect {name}", description="Run a reflection script.")
     source = p.add_mutually_exclusive_group()
     source.add_argument(
         "--audio-in",
@@ -103,64 +70,20 @@ def session_parser(name: str) -> argparse.ArgumentParser:
         default=VoiceSettings.rate_wpm,
         help="speaking rate in words per minute (default %(default)s)",
     )
-    _data_dir_option(p)
-    return p
-
-
-def command_parser(name: str) -> argparse.ArgumentParser:
-    p = _Parser(prog=f"reflect {name}")
-    if name == "devices":
-        p.add_argument(
-            "--check-input",
-            action="store_true",
-            help="exit 0 if a microphone exists, 3 if not; print nothing",
-        )
-        return p
-    if name == "scripts":
-        return p
-    _data_dir_option(p)
-    if name == "show":
-        p.add_argument("id", help="session id (or its first characters)")
-    elif name == "export":
-        p.add_argument("--format", choices=("json", "markdown"), default="json")
-    elif name == "forget":
-        target = p.add_mutually_exclusive_group(required=True)
-        target.add_argument("id", nargs="?", help="session id to delete")
-        target.add_argument("--all", action="store_true", help="delete every session")
-        p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    elif name == "setup":
-        # Checked while parsing, so a mistake is one line before the journal is opened.
-        from assistant.safety.resources import (
-            check_abuse_line,
-            check_crisis_line,
-            check_emergency_number,
-        )
-
-        p.description = "Where help is, said when an answer suggests you may not be safe."
-        p.add_argument(
-            "--emergency-number", metavar="N", type=check_emergency_number, help="e.g. 112 or 911"
-        )
-        p.add_argument(
-            "--crisis-line",
-            metavar="TEXT",
-            type=check_crisis_line,
-            help='e.g. "Samaritans, call 116 123, any time"',
-        )
-        p.add_argument(
-            "--abuse-line",
-            metavar="TEXT",
-            type=check_abuse_line,
-            help="said after an answer about a partner's violence, threats or control, e.g. "
-            '"National Domestic Abuse Helpline, call 0808 2000 247"',
-        )
-        p.add_argument("--reset", action="store_true", help="back to the default text")
+    data_dir_option(p)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Ctrl-C must save and stop even when started with SIGINT ignored (nohup, a background job).
+    with contextlib.suppress(ValueError):  # only the main thread may set it
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in ("-h", "--help"):
-        print(f"usage: {USAGE}")
+        print(f"usage: {usage()}")
+        return 0
+    if argv and argv[0] == "--version":
+        print(f"reflect {__version__}")
         return 0
     if not argv:
         print(
@@ -171,13 +94,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     name, rest = argv[0], argv[1:]
     try:
         if name in COMMANDS:
-            from assistant.cli_tools import run_tool
-
             args = command_parser(name).parse_args(rest)
+            hidden = DIALOGS_DIR / f"{name}.yaml"
+            if hidden.exists():  # a script named like this command: say why it never runs
+                print(f"reflect: {command_clash(hidden, COMMANDS)}", file=sys.stderr)
             return run_tool(name, args, DIALOGS_DIR, _data_dir(args))
         from assistant.cli_session import run_session
 
         args = session_parser(name).parse_args(rest)
+        if args.typed:
+            for attr, option in SPOKEN_ONLY:
+                if getattr(args, attr) is not None:
+                    print(f"reflect: {option} is for spoken answers; with --typed it is not used",
+                          file=sys.stderr)  # fmt: skip
 
         listen = ListenSettings()
         voice = replace(VoiceSettings(), rate_wpm=args.rate)

@@ -88,7 +88,7 @@ def run(
     outcome = Session(script, listener, voice, journal, commands, safeguards=SAFEGUARDS).run()
     sessions = journal.sessions()
     journal.close()
-    return outcome, said, sessions[-1]
+    return outcome, said, sessions[-1] if sessions else {}  # an empty one is not kept
 
 
 def after(said: Said, text: str) -> list[str]:

@@ -77,6 +77,7 @@ class Journal:
         `repair` puts a damaged index aside (a copy goes to backups/) and rebuilds it.
         """
         self.dir = data_dir
+        self.warn = warn
         self._clock = clock
         self._folder = JournalFolder(data_dir, warn)
         self._exists = create or data_dir.exists()
@@ -154,6 +155,46 @@ class Journal:
             update_meta(self._folder, sid, change)  # first: the index follows it
             self._index.update({**change, "answers": answers}, Query().id == sid)
 
+    def correct(self, sid: str, answers: dict[int, str]) -> int:
+        """Replace the answers of turns (numbered from 1, in spoken order) with corrected text,
+        in one atomic write of the session's file. The transcript as first heard is kept beside
+        each, as `heard`. Returns how many turns changed."""
+        with self._folder.writing():
+            if any(live(doc) for doc in self._index.search(Query().id == sid)):
+                raise BadInputError(f"session {sid} is still running; end it first, then edit it")
+            db = self._folder.session_db(sid)
+            table = db.table("turns", cache_size=0)
+            docs = sorted(table.all(), key=lambda d: d.doc_id)
+            for number, text in answers.items():
+                if not 1 <= number <= len(docs):
+                    raise BadInputError(
+                        f"session {sid} has {len(docs)} answers; there is no answer {number}"
+                    )
+                if not text.strip():
+                    raise BadInputError(
+                        f"answer {number} would be empty; give its text (to delete a session, "
+                        "use `reflect forget`)"
+                    )
+            changes = []
+            for number, text in sorted(answers.items()):
+                turn = dict(docs[number - 1])
+                text = text.strip()
+                if text == turn["answer"]:
+                    continue
+                heard = turn.get("heard", turn["answer"])
+                turn["answer"] = text
+                if text == heard:  # corrected back to what was heard
+                    turn.pop("heard", None)
+                else:
+                    turn["heard"] = heard
+                changes.append((docs[number - 1].doc_id, turn))
+            if changes:
+                data = db.storage.read() or {}
+                for doc_id, turn in changes:
+                    data["turns"][str(doc_id)] = turn
+                db.storage.write(data)  # every correction in one atomic replace
+        return len(changes)
+
     def save_audio(self, sid: str, wav: bytes) -> Path | None:
         """Keep a session's audio (only ever asked for with --keep-audio); None when the session
         is not kept (nothing was said)."""
@@ -205,6 +246,19 @@ class Journal:
                 self._folder.warn(
                     f"{self._folder.damaged(exc)}; session {summary['id']} is not included"
                 )
+        return out
+
+    def damaged(self) -> dict[str, str]:
+        """The listed sessions whose file cannot be read, each with why (a copy of each goes to
+        backups/, as for any damaged file). Reads every session file."""
+        out = {}
+        for summary in self.summaries():
+            try:
+                load(self._folder, summary["id"])
+            except DamagedFile as exc:
+                out[summary["id"]] = str(self._folder.damaged(exc))
+            except JournalError:  # forgotten meanwhile
+                continue
         return out
 
     def resolve(self, id_prefix: str) -> str:
