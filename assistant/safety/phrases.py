@@ -8,7 +8,6 @@ from functools import lru_cache
 
 from assistant.speech.commands import phrase_key
 
-
 #: Replies are compared without apostrophes: people type "im fine" as often as "I'm fine".
 words = phrase_key
 
