@@ -42,12 +42,11 @@ from assistant.journal.records import (
     update_meta,
     write_session,
 )
+from assistant.journal.schema import STATUSES, SUMMARY_KEYS
 from assistant.journal.storage import DamagedFile
-from assistant.journal.validate import STATUSES, check_legacy, check_settings
+from assistant.journal.validate import check_legacy, check_settings
 
 SAFETY = "safety"
-#: What `summaries()` gives per session: enough for `reflect history`, no answers.
-SUMMARY_KEYS = ("id", "script", "started_at", "ended_at", "status", "answers", "safety", "strong")
 
 Clock = Callable[[], datetime]
 Passphrase = Callable[[], str]
