@@ -44,7 +44,7 @@ from assistant.journal.records import (
 )
 from assistant.journal.schema import STATUSES, SUMMARY_KEYS
 from assistant.journal.storage import DamagedFile
-from assistant.journal.validate import check_legacy, check_settings
+from assistant.journal.validate import check_legacy, check_session, check_settings
 
 SAFETY = "safety"
 
@@ -191,6 +191,9 @@ class Journal:
                 data = db.storage.read() or {}
                 for doc_id, turn in changes:
                     data["turns"][str(doc_id)] = turn
+                problem = check_session(data)
+                if problem:  # never write a file the journal would then refuse to read
+                    raise BadInputError(f"the corrected session would be damaged: {problem}")
                 db.storage.write(data)  # every correction in one atomic replace
         return len(changes)
 
