@@ -9,60 +9,33 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from assistant.cli_insights import COMMANDS as READING_COMMANDS
+from assistant import __version__
+from assistant.cli_insights import COMMANDS as READING
 from assistant.cli_insights import USAGE as READING_USAGE
+from assistant.cli_tools import COMMANDS as TOOL_COMMANDS
+from assistant.cli_tools import Parser, command_parser, data_dir_option, run_tool, usage
+from assistant.dialog.script import command_clash
 from assistant.errors import BadInputError, ReflectError
 from assistant.settings import DIALOGS_DIR, ListenSettings, VoiceSettings, default_data_dir
 
-COMMANDS = (
-    "scripts",
-    "devices",
-    "export",
-    "forget",
-    "lock",
-    "unlock",
-    "repair",
-    "setup",
-)
-USAGE = """reflect SCRIPT [options]      run a reflection script (e.g. evening, journal)
-       reflect scripts               list the scripts
-       reflect devices               list microphones and speakers
-       reflect export --format json|markdown
-       reflect forget ID | --all [--yes]
-       reflect lock | unlock         encrypt the journal with a passphrase, or decrypt it
-       reflect repair                rebuild a damaged index from the session files
-       reflect setup                 where help is: --emergency-number N --crisis-line TEXT
-                                     --abuse-line TEXT
-""" + READING_USAGE
-
-
-class _Parser(argparse.ArgumentParser):
-    """Usage mistakes are one line too, like every other failure."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+#: Every command name; anything else names a script.
+COMMANDS = TOOL_COMMANDS + READING
+#: Session options that only matter for spoken answers: with --typed they are not used.
+SPOKEN_ONLY = (("model", "--model"), ("device", "--device"))
 
 
 def _device(value: str) -> int | str:
     return int(value) if value.isdigit() else value
 
 
-def _data_dir_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        default=None,
-        help="journal folder (default: REFLECT_DATA_DIR or the user data folder)",
-    )
-
-
 def session_parser(name: str) -> argparse.ArgumentParser:
-    p = _Parser(prog=f"reflect {name}", description="Run a reflection script.")
+    p = Parser(prog=f"reflect {name}", description="Run a reflection script.")
     source = p.add_mutually_exclusive_group()
     source.add_argument(
         "--audio-in",
@@ -108,62 +81,20 @@ def session_parser(name: str) -> argparse.ArgumentParser:
         default=VoiceSettings.rate_wpm,
         help="speaking rate in words per minute (default %(default)s)",
     )
-    _data_dir_option(p)
-    return p
-
-
-def command_parser(name: str) -> argparse.ArgumentParser:
-    p = _Parser(prog=f"reflect {name}")
-    if name == "devices":
-        p.add_argument(
-            "--check-input",
-            action="store_true",
-            help="exit 0 if a microphone exists, 3 if not; print nothing",
-        )
-        return p
-    if name == "scripts":
-        return p
-    _data_dir_option(p)
-    if name == "export":
-        p.add_argument("--format", choices=("json", "markdown"), default="json")
-    elif name == "forget":
-        target = p.add_mutually_exclusive_group(required=True)
-        target.add_argument("id", nargs="?", help="session id to delete")
-        target.add_argument("--all", action="store_true", help="delete every session")
-        p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    elif name == "setup":
-        # Checked while parsing, so a mistake is one line before the journal is opened.
-        from assistant.safety.resources import (
-            check_abuse_line,
-            check_crisis_line,
-            check_emergency_number,
-        )
-
-        p.description = "Where help is, said when an answer suggests you may not be safe."
-        p.add_argument(
-            "--emergency-number", metavar="N", type=check_emergency_number, help="e.g. 112 or 911"
-        )
-        p.add_argument(
-            "--crisis-line",
-            metavar="TEXT",
-            type=check_crisis_line,
-            help='e.g. "Samaritans, call 116 123, any time"',
-        )
-        p.add_argument(
-            "--abuse-line",
-            metavar="TEXT",
-            type=check_abuse_line,
-            help="said after an answer about a partner's violence, threats or control, e.g. "
-            '"National Domestic Abuse Helpline, call 0808 2000 247"',
-        )
-        p.add_argument("--reset", action="store_true", help="back to the default text")
+    data_dir_option(p)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Ctrl-C must save and stop even when started with SIGINT ignored (nohup, a background job).
+    with contextlib.suppress(ValueError):  # only the main thread may set it
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in ("-h", "--help"):
-        print(f"usage: {USAGE}")
+        print(f"usage: {usage()}\n{READING_USAGE.rstrip()}")
+        return 0
+    if argv and argv[0] == "--version":
+        print(f"reflect {__version__}")
         return 0
     if not argv:
         print(
@@ -173,18 +104,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     name, rest = argv[0], argv[1:]
     try:
-        if name in READING_COMMANDS:
+        if name in COMMANDS and DIALOGS_DIR.joinpath(f"{name}.yaml").exists():
+            # a script named like this command: say why it never runs
+            print(f"reflect: {command_clash(DIALOGS_DIR / f'{name}.yaml', COMMANDS)}",
+                  file=sys.stderr)  # fmt: skip
+        if name in READING:
             from assistant.cli_insights import run_reading
 
             return run_reading(name, rest, DIALOGS_DIR, _data_dir)
         if name in COMMANDS:
-            from assistant.cli_tools import run_tool
-
             args = command_parser(name).parse_args(rest)
             return run_tool(name, args, DIALOGS_DIR, _data_dir(args))
         from assistant.cli_session import run_session
 
         args = session_parser(name).parse_args(rest)
+        if args.typed:
+            for attr, option in SPOKEN_ONLY:
+                if getattr(args, attr) is not None:
+                    print(f"reflect: {option} is for spoken answers; with --typed it is not used",
+                          file=sys.stderr)  # fmt: skip
 
         listen = ListenSettings()
         voice = replace(VoiceSettings(), rate_wpm=args.rate)
@@ -195,8 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"reflect: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        tool = name in COMMANDS or name in READING_COMMANDS
-        saved = "; everything said so far is saved" if not tool else ""
+        saved = "; everything said so far is saved" if name not in COMMANDS else ""
         print(f"\nreflect: interrupted{saved}.", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `reflect history | head -1`: the reader has had enough

@@ -110,12 +110,17 @@ def _history(journal: Any, args: argparse.Namespace) -> int:
         sessions = sessions[-args.limit :]
     if not sessions:
         print("no sessions yet" if not args.since else "no sessions since then", file=sys.stderr)
+    damaged = journal.damaged()
+    for problem in damaged.values():
+        journal.warn(problem)
     lines = []
     for s in sessions:
         answers = f"{s['answers']} answer{'' if s['answers'] == 1 else 's'}"
         when = s["started_at"][:16].replace("T", " ")
         # The category of a safety concern, never the words that raised it.
         status = f"{s['status']} ({', '.join(s['safety'])})" if s["safety"] else s["status"]
+        if s["id"] in damaged:  # what the index remembers, but the answers cannot be read
+            status, answers = "damaged", "(see `reflect repair`)"
         lines.append(f"{s['id']}  {when}  {s['script']:10s} {status:11s} {answers}\n")
     show("".join(lines))
     return 0

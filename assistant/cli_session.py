@@ -134,8 +134,12 @@ def run_session(
             transport.close()
         if recorder is not None and session.session_id:  # kept even after Ctrl-C
             kept = journal.save_audio(session.session_id, wav_bytes(recorder.recording()))
-            console.note(f"audio kept in {kept}")
+            if kept:
+                console.note(f"audio kept in {kept}")
         journal.close()
+    if not outcome.answers:  # an empty session is not kept (Journal.finish)
+        console.note("nothing was said, so nothing was kept")
+        return 0
     answers = f"{outcome.answers} answer{'' if outcome.answers == 1 else 's'}"
     console.note(
         f"session {outcome.session_id} saved: {outcome.status.value}, {answers} "

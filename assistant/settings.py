@@ -33,6 +33,9 @@ class ListenSettings:
     no_answer_s: float = 20.0
     #: Longest single answer; a memo longer than this is saved and the script moves on (s).
     max_answer_s: float = 900.0
+    #: Typed answers may run over several lines (until an empty line, a closing phrase or the
+    #: end of input), for scripts whose answers are long, such as the journal entry.
+    long_answer: bool = False
 
     def merged(self, overrides: dict[str, Any] | None, where: str) -> ListenSettings:
         """Apply per-script or per-state overrides, rejecting unknown keys and bad values."""
@@ -44,6 +47,10 @@ class ListenSettings:
                 raise BadScriptError(
                     f"{where}: unknown listen setting {key!r}; expected one of {sorted(known)}"
                 )
+            if key == "long_answer":
+                if not isinstance(value, bool):
+                    raise BadScriptError(f"{where}.{key}: expected true or false")
+                continue
             if (
                 isinstance(value, bool)
                 or not isinstance(value, (int, float))
@@ -51,7 +58,10 @@ class ListenSettings:
                 or value <= 0
             ):
                 raise BadScriptError(f"{where}.{key}: expected a positive number of seconds")
-        merged = replace(self, **{k: float(v) for k, v in overrides.items()})
+        merged = replace(
+            self,
+            **{k: v if isinstance(v, bool) else float(v) for k, v in overrides.items()},
+        )
         if merged.end_silence_s <= 2.5:
             raise BadScriptError(
                 f"{where}.end_silence_s: {merged.end_silence_s} s would cut people off during a "

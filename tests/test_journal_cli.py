@@ -124,7 +124,7 @@ def test_a_session_whose_pid_was_reused_is_recovered(tmp_path):
         "started_at": "2026-01-01T21:00:00+00:00",
         "ended_at": None,
         "status": "running",
-        "turns": [],
+        "turns": [{"state": "today", "prompt": "p", "answer": "a", "at": "2026-01-01T21:01"}],
     }
     sessions = {
         # pid 1 exists, but it is not the process that started this session

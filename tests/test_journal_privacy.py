@@ -280,11 +280,18 @@ def on_a_terminal(args: list[str], replies: list[str]) -> tuple[int, str]:
 def test_the_passphrase_is_asked_on_the_terminal_twice_and_never_shown(tmp_path):
     data = tmp_path / "j"
     assert typed(data, SECRET).returncode == 0
-    code, shown = on_a_terminal(["lock", "--data-dir", str(data)], [PASS, "a different one"])
-    assert code == 5 and "the two passphrases differ; nothing was changed" in shown
+    code, shown = on_a_terminal(["lock", "--data-dir", str(data)], [PASS, "a different one"] * 3)
+    assert code == 5 and shown.count("New passphrase") == 3  # three tries, then it gives up
+    assert "the two passphrases differ; try again (1 more try)" in shown
+    assert "the two passphrases differ; nothing was changed" in shown
     assert not (data / "lock.json").exists()
-    code, shown = on_a_terminal(["lock", "--data-dir", str(data)], [PASS, PASS])
+    code, shown = on_a_terminal(["lock", "--data-dir", str(data)], ["short", PASS, PASS])
+    assert "the passphrase is too short; use at least 8 characters; try again" in shown
     assert code == 0 and "locked:" in shown and PASS not in shown
-    code, shown = on_a_terminal(["history", "--data-dir", str(data)], [PASS])
+    code, shown = on_a_terminal(["history", "--data-dir", str(data)], ["not it at all", PASS])
+    assert "that passphrase does not open the journal; try again (2 more tries)" in shown
     assert code == 0 and "Journal passphrase:" in shown and " 1 answer\r\n" in shown
     assert PASS not in shown
+    code, shown = on_a_terminal(["history", "--data-dir", str(data)], ["wrong passphrase"] * 3)
+    assert code == 5 and shown.count("Journal passphrase:") == 3
+    assert "wrong passphrase; nothing was read or changed" in shown

@@ -161,3 +161,37 @@ def test_a_damaged_lock_file_is_reported_and_kept(tmp_path):
     with pytest.raises(JournalError, match=r"lock\.json is damaged") as err:
         Journal(tmp_path, passphrase=lambda: "the right passphrase")
     assert "a copy is in" in str(err.value) and lock.read_text() == '{"version": 1, "kdf": '
+
+
+def test_a_session_that_ends_with_no_answer_is_not_kept(tmp_path):
+    journal, kept = journal_with(tmp_path, "a late reply")
+    empty = journal.start("journal")
+    assert journal.save_audio(empty, b"RIFF") is not None  # --keep-audio, Ctrl-C before a word
+    journal.finish(empty, "interrupted")
+    assert [s["id"] for s in journal.summaries()] == [kept]
+    assert {p.stem for p in (tmp_path / "sessions").iterdir()} == {kept}
+    assert not list((tmp_path / "audio").iterdir())
+    assert journal.save_audio(empty, b"RIFF") is None  # nothing to keep it beside
+
+
+def test_a_session_that_died_before_its_first_answer_is_dropped_on_the_next_open(tmp_path):
+    from assistant.journal.records import update_meta
+
+    journal, _ = journal_with(tmp_path, "kept")
+    dead = journal.start("evening")
+    with_turn = journal.start("evening")
+    journal.add_turn(with_turn, {**TURN, "answer": "said before the crash"})
+    for sid in (dead, with_turn):  # as if their process had died
+        update_meta(journal._folder, sid, {"owner": "0/1/1"})
+        journal._index.update({"owner": "0/1/1"}, lambda doc, sid=sid: doc["id"] == sid)
+    statuses = {s["id"]: s["status"] for s in Journal(tmp_path).summaries()}
+    assert dead not in statuses and statuses[with_turn] == "interrupted"
+    assert not (tmp_path / "sessions" / f"{dead}.json").exists()
+
+
+def test_empty_typed_input_leaves_no_session(tmp_path):
+    result = reflect("journal", "--typed", "--silent", "--data-dir", str(tmp_path), stdin="")
+    assert result.returncode == 0, result.stderr
+    assert "nothing was said, so nothing was kept" in result.stderr
+    history = reflect("history", "--data-dir", str(tmp_path))
+    assert history.stdout == "" and "no sessions yet" in history.stderr

@@ -88,7 +88,7 @@ def run(
     outcome = Session(script, listener, voice, journal, commands, safeguards=SAFEGUARDS).run()
     sessions = journal.sessions()
     journal.close()
-    return outcome, said, sessions[-1]
+    return outcome, said, sessions[-1] if sessions else {}  # an empty one is not kept
 
 
 def after(said: Said, text: str) -> list[str]:
@@ -714,6 +714,17 @@ def test_a_broken_support_file_stops_before_the_journal_is_touched(tmp_path):
             "    - never mind\n",
             "    - never mind\n    - that's all\n",
             'fine.taken_back[1]: "that\'s all" is already a closing phrase',
+        ),
+        # compared as replies are heard, without apostrophes: "im fine" is "i'm fine"
+        (
+            "  stop: [stop,",
+            "  stop: [im fine, stop,",
+            "fine.phrases[0]: \"i'm fine\" is already the choice 'stop'",
+        ),
+        (
+            "    - never mind\n",
+            "    - never mind\n    - thats all\n",
+            "fine.taken_back[1]: 'thats all' is already a closing phrase",
         ),
         # a "still not safe" phrase inside an "I'm fine" one: that one could never be heard
         ("    - pills\n", "    - pills\n    - ok\n", 'fine.phrases[2]: "i\'m ok" is always read'),

@@ -68,6 +68,7 @@ def test_journal_is_one_long_open_prompt():
     script = find_script("journal", DIALOGS_DIR)
     first = script.states[script.initial]
     assert first.listen.max_answer_s >= 3600 and first.listen.end_silence_s > 3
+    assert first.listen.long_answer  # typed, the entry runs over many lines
     assert [s.final for s in script.states.values()] == [False, True]
 
 
@@ -169,6 +170,12 @@ def test_shipped_commands_have_every_command():
             "listen: {end_silence_s: .nan}",
             9,
             "expected a positive number of seconds",
+        ),
+        (
+            "listen: {end_silence_s: 4}",
+            "listen: {long_answer: 'yes'}",
+            9,
+            "long_answer: expected true or false",
         ),
         (
             "source: second, dest: end}",

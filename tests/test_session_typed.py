@@ -10,9 +10,10 @@ import pytest
 from assistant.audio.sinks import NullSink
 from assistant.dialog.script import find_script
 from assistant.dialog.session import Session
+from assistant.events import Answer, Command, EndOfInput
 from assistant.journal.export import to_json
 from assistant.journal.store import Journal
-from assistant.settings import DIALOGS_DIR
+from assistant.settings import DIALOGS_DIR, ListenSettings
 from assistant.speech.typed import TypedListener
 from assistant.speech.voice import Voice
 
@@ -173,3 +174,47 @@ def test_a_closing_phrase_alone_moves_on_without_storing(data_dir, commands):
     _, said, [session] = run(["that's all", "being left", "stop"], data_dir, commands)
     assert said[1:3] == [script.states["today"].prompt, script.states["fear"].prompt]
     assert answers(session) == [("fear", "being left")]
+
+
+def test_a_typed_journal_entry_runs_over_many_lines_until_a_closing_phrase(tmp_path):
+    data = tmp_path / "d"
+    result = reflect(
+        "journal", "--typed", "--silent", "--data-dir", str(data),
+        stdin="para one\npara two\nthat's all\n",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    [session] = json.loads(reflect("export", "--data-dir", str(data)).stdout)["sessions"]
+    assert session["status"] == "completed"
+    assert answers(session) == [("entry", "para one\npara two")]
+
+
+def test_a_long_typed_answer_ends_at_an_empty_line_or_the_end_of_input(data_dir, commands):
+    _, _, [session] = run(["first line", "second line", "", "ignored"], data_dir, commands,
+                          script="journal")  # fmt: skip
+    assert answers(session) == [("entry", "first line\nsecond line")]
+    _, _, [_, later] = run(["only", "lines"], data_dir, commands, script="journal")
+    assert answers(later) == [("entry", "only\nlines")]
+
+
+def test_a_command_on_its_own_line_ends_a_long_answer_and_is_then_heard(commands):
+    long = ListenSettings(long_answer=True)
+    listener = TypedListener(io.StringIO("one\ntwo\nskip\n"), commands)
+    assert listener.listen(long) == Answer("one\ntwo")
+    assert listener.listen(long) == Command("skip", "skip")
+    assert isinstance(listener.listen(long), EndOfInput)
+
+
+def test_elsewhere_one_line_is_one_answer(commands):
+    listener = TypedListener(io.StringIO("one\ntwo\n"), commands)
+    assert listener.listen(ListenSettings()) == Answer("one")
+    assert listener.listen(ListenSettings()) == Answer("two")
+
+
+def test_at_a_terminal_a_long_answer_says_how_to_end_it_in_typing_words(commands, capsys):
+    listener = TypedListener(io.StringIO("one\n\nand\n"), commands, prompt="> ")
+    listener.listen(ListenSettings(long_answer=True))
+    hint = commands.replies["typed_long"]
+    assert "empty line" in hint and "that's all" in hint and "say" not in hint
+    assert capsys.readouterr().out.startswith(hint + "\n> ")
+    listener.listen(ListenSettings())
+    assert hint not in capsys.readouterr().out

@@ -11,7 +11,7 @@ from typing import Any
 
 from assistant.dialog.callbacks import REGISTRY
 from assistant.dialog.yamlfile import Where, line_of, load_yaml, unknown_keys
-from assistant.errors import BadInputError
+from assistant.errors import BadInputError, BadScriptError
 from assistant.settings import ListenSettings
 
 #: Data files in dialogs/ that are not scripts.
@@ -277,6 +277,16 @@ def load_script(path: Path, defaults: ListenSettings | None = None) -> Script:
         initial=initial,
         states=states,
         transitions=transitions,
+    )
+
+
+def command_clash(path: Path, commands: tuple[str, ...]) -> BadScriptError | None:
+    """A script named like a command (`history.yaml`) could never be run: the command wins."""
+    if path.stem not in commands:
+        return None
+    return BadScriptError(
+        f"{path}: a script cannot be named like the command `reflect {path.stem}`; rename the "
+        f"file, e.g. to my-{path.stem}.yaml"
     )
 
 

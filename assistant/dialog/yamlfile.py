@@ -6,6 +6,7 @@ Validation errors can then say `dialogs/evening.yaml:12: machine.states[1].promp
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -130,3 +131,75 @@ def unknown_keys(where: Where, mapping: dict, allowed: set[str], keypath: str) -
             hint = f"did you mean {close[0]!r}?" if close else f"expected one of {sorted(allowed)}"
             name = f"{keypath}.{key}" if keypath else str(key)
             raise where.error(mapping, key, name, f"unknown key; {hint}")
+
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+class Reader(Where):
+    """Typed access to the values of a loaded data file, each mistake one line naming the file,
+    line, key path and fix. Every data file in dialogs/ is read through these."""
+
+    def mapping(self, container: dict, key: Any, keypath: str, allowed: set[str]) -> dict:
+        value = container.get(key)
+        if not isinstance(value, dict):
+            raise self.error(
+                container, key, keypath, f"expected a mapping with keys {sorted(allowed)}"
+            )
+        unknown_keys(self, value, allowed, keypath)  # before a missing key: "reportd"
+        return value
+
+    def text(
+        self, container: dict, key: Any, keypath: str, placeholders: tuple[str, ...] = ()
+    ) -> str:
+        """A line of text (folded to single spaces); {placeholders} must be among those named."""
+        value = container.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise self.error(
+                container, key, keypath, "expected a line of text (in quotes if it has ':')"
+            )
+        for name in _PLACEHOLDER.findall(value):
+            if name not in placeholders:
+                fix = (
+                    f"use {', '.join('{' + a + '}' for a in placeholders)}"
+                    if placeholders
+                    else "remove it"
+                )
+                raise self.error(container, key, keypath, f"unknown placeholder {{{name}}}; {fix}")
+        return " ".join(value.split())
+
+    def strings(self, container: dict, key: Any, keypath: str) -> list[str]:
+        """A non-empty list of phrases (text)."""
+        value = container.get(key)
+        if not isinstance(value, list) or not value:
+            raise self.error(container, key, keypath, "expected a list with at least one entry")
+        for i, item in enumerate(value):
+            if isinstance(item, bool):  # yes/no/on/off without quotes
+                raise self.error(
+                    value,
+                    i,
+                    f"{keypath}[{i}]",
+                    'YAML read this word as true/false; put it in quotes ("no")',
+                )
+            if not isinstance(item, str) or not item.strip():
+                raise self.error(value, i, f"{keypath}[{i}]", "expected a phrase (text)")
+        return value
+
+    def number(
+        self,
+        container: dict,
+        key: Any,
+        keypath: str,
+        kind: type,
+        low: float,
+        high: float | None = None,
+    ) -> Any:
+        """A whole number (kind int) or a number of seconds (kind float), from low (to high)."""
+        value = container.get(key)
+        wrong = isinstance(value, bool) or not isinstance(value, (int, float))
+        wrong = wrong or (kind is int and not isinstance(value, int))
+        if wrong or value < low or (high is not None and value > high):
+            unit = "a whole number" if kind is int else "a number of seconds"
+            span = f"from {low:g} to {high:g}" if high is not None else f"at least {low:g}"
+            raise self.error(container, key, keypath, f"expected {unit} {span}")
+        return kind(value)

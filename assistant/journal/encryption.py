@@ -30,7 +30,15 @@ def open_lock(folder: JournalFolder, passphrase: Callable[[], str] | None) -> st
         raise PassphraseError(
             "the journal is locked; give its passphrase (REFLECT_PASSPHRASE, or run on a terminal)"
         )
-    folder.codec = crypto.open_lock(record, passphrase())
+    tries = getattr(passphrase, "tries", 1)  # a person at a terminal may mistype it
+    for attempt in range(1, tries + 1):
+        given = passphrase()  # no passphrase at all is an error of its own, not retried
+        try:
+            folder.codec = crypto.open_lock(record, given)
+            break
+        except PassphraseError:
+            if attempt == tries:
+                raise
     state = record.get("state", "")
     if state in ("locking", "unlocking"):
         with folder.writing():

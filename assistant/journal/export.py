@@ -6,15 +6,19 @@ import json
 from datetime import datetime
 from typing import Any
 
-SESSION_FIELDS = ("id", "script", "started_at", "ended_at", "status", "safety", "turns")
-TURN_FIELDS = ("state", "prompt", "answer", "start_s", "end_s", "at")
+from assistant.journal.schema import EXPORTED_SESSION, EXPORTED_TURN, PAUSED_STATE, SAFETY_STATE
 
 
 def public(session: dict[str, Any]) -> dict[str, Any]:
-    """A session as exported: the contract's fields only, turns in spoken order."""
-    out = {key: session.get(key) for key in SESSION_FIELDS}
+    """A session as exported: the contract's fields, turns in spoken order. A turn keeps every
+    key it has, the contract's first: keys added later (by newer scripts) are never dropped."""
+    out = {key: session.get(key) for key in EXPORTED_SESSION}
     out["turns"] = [
-        {key: turn[key] for key in TURN_FIELDS if key in turn} for turn in session.get("turns", [])
+        {
+            **{key: turn[key] for key in EXPORTED_TURN if key in turn},
+            **{key: value for key, value in turn.items() if key not in EXPORTED_TURN},
+        }
+        for turn in session.get("turns", [])
     ]
     return out
 
@@ -29,6 +33,8 @@ STATUS_NOTES = {
     "running": "Still going when this was written.",
     "safety": "A moment of concern came up in this session.",
 }
+#: Turns that are replies rather than answers to a question: shown as said, under no heading.
+ASIDES = {SAFETY_STATE: "During the check-in", PAUSED_STATE: "While paused"}
 
 
 def _when(started_at: str) -> str:
@@ -41,8 +47,19 @@ def _when(started_at: str) -> str:
 
 
 def _sentence(text: str) -> str:
-    """Transcripts come in lower case; a diary reads better with a capital to start."""
-    return text[:1].upper() + text[1:]
+    """Transcripts come in lower case; a diary reads better with a capital to start. Lines of a
+    typed entry become paragraphs."""
+    return "\n\n".join(line[:1].upper() + line[1:] for line in text.split("\n"))
+
+
+def _turn(turn: dict[str, Any]) -> list[str]:
+    aside = ASIDES.get(turn.get("state", ""))
+    if aside:  # "I'm fine", "yes": a reply, not an answer; the menu is no question heading
+        return [f"*{aside}:* {_sentence(turn['answer'])}", ""]
+    lines = [f"**{turn['prompt']}**", "", _sentence(turn["answer"]) or "*(no answer)*", ""]
+    if "heard" in turn:
+        lines += [f"*(corrected; first heard as: {turn['heard']})*", ""]
+    return lines
 
 
 def to_markdown(sessions: list[dict[str, Any]]) -> str:
@@ -50,9 +67,9 @@ def to_markdown(sessions: list[dict[str, Any]]) -> str:
     for session in sessions:
         lines += [f"## {_when(session.get('started_at') or '')} · {session['script']}", ""]
         for turn in session.get("turns", []):
-            lines += [f"**{turn['prompt']}**", "", _sentence(turn["answer"]) or "*(no answer)*", ""]
-        if not session.get("turns"):
-            lines += ["*(nothing was said)*", ""]
+            lines += _turn(turn)
+        if not any(t.get("state") not in ASIDES for t in session.get("turns", [])):
+            lines += ["*(no question was answered)*", ""]
         note = STATUS_NOTES.get(session["status"], "")
         lines += [f"*{note + ' ' if note else ''}Session `{session['id']}`.*", ""]
     return "\n".join(lines).rstrip() + "\n"

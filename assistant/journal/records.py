@@ -9,15 +9,12 @@ from tinydb.table import Document, Table
 from assistant.errors import JournalError
 from assistant.journal.folder import JournalFolder
 from assistant.journal.owner import owner_alive
-
-RUNNING = "running"
-META_KEYS = ("id", "script", "started_at", "ended_at", "status", "owner", "safety", "strong")
+from assistant.journal.schema import RUNNING, with_defaults
 
 
 def meta_of(doc: dict[str, Any]) -> dict[str, Any]:
     """A session's record without its turns; fields older journals lack get their defaults."""
-    meta = {k: doc.get(k) for k in META_KEYS}
-    return {**meta, "safety": meta["safety"] or [], "strong": bool(meta["strong"])}
+    return with_defaults(doc)
 
 
 def live(doc: dict[str, Any]) -> bool:

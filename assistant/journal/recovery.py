@@ -17,7 +17,15 @@ from tinydb.table import Table
 from assistant.errors import JournalError
 from assistant.journal import records
 from assistant.journal.files import is_temporary, private_subdir, sync_dir
-from assistant.journal.folder import AUDIO, BACKUPS, INDEX, LEGACY, SESSIONS, JournalFolder
+from assistant.journal.folder import (
+    AUDIO,
+    BACKUPS,
+    INDEX,
+    LEGACY,
+    SESSIONS,
+    JournalFolder,
+    session_name,
+)
 from assistant.journal.records import RUNNING
 from assistant.journal.storage import DamagedFile
 from assistant.journal.validate import check_legacy
@@ -58,8 +66,15 @@ def tidy(folder: JournalFolder) -> None:
 def settle(folder: JournalFolder, index: Table, sid: str) -> None:
     """An index entry still `running` whose process is gone: if the session file says how it
     ended (killed between the two writes of finish()), the index follows it; if not, the
-    process died mid-session (crash, SIGKILL) and the session is `interrupted`."""
+    process died mid-session (crash, SIGKILL) and the session is `interrupted`, or dropped when
+    nothing had been said yet (as finish() drops an empty session)."""
     meta, turns = records.meta(folder, sid), records.turns(folder, sid)
+    if meta["status"] == RUNNING and not turns:  # died before its first answer: not kept
+        (folder.dir / AUDIO / f"{sid}.wav").unlink(missing_ok=True)
+        (folder.dir / session_name(sid)).unlink()
+        sync_dir(folder.dir / SESSIONS)
+        index.remove(Query().id == sid)
+        return
     if meta["status"] == RUNNING:
         ended = turns[-1]["at"] if turns else meta["started_at"]
         change = {"status": "interrupted", "ended_at": ended, "owner": None}

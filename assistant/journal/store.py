@@ -42,12 +42,11 @@ from assistant.journal.records import (
     update_meta,
     write_session,
 )
+from assistant.journal.schema import STATUSES, SUMMARY_KEYS
 from assistant.journal.storage import DamagedFile
-from assistant.journal.validate import STATUSES, check_legacy, check_settings
+from assistant.journal.validate import check_legacy, check_session, check_settings
 
 SAFETY = "safety"
-#: What `summaries()` gives per session: enough for `reflect history`, no answers.
-SUMMARY_KEYS = ("id", "script", "started_at", "ended_at", "status", "answers", "safety", "strong")
 
 Clock = Callable[[], datetime]
 Passphrase = Callable[[], str]
@@ -77,6 +76,7 @@ class Journal:
         `repair` puts a damaged index aside (a copy goes to backups/) and rebuilds it.
         """
         self.dir = data_dir
+        self.warn = warn
         self._clock = clock
         self._folder = JournalFolder(data_dir, warn)
         self._exists = create or data_dir.exists()
@@ -133,7 +133,9 @@ class Journal:
         self, sid: str, status: str, *, safety: Sequence[str] = (), strong: bool = False
     ) -> None:
         """End a session. `safety` names the categories of concern noticed (the status is then
-        "safety"); `strong` marks a session whose answers showed strong insecurity."""
+        "safety"); `strong` marks a session whose answers showed strong insecurity. A session
+        that ends with no answer at all (an accidental start, empty input, silence) is not
+        kept: it would only clutter `reflect history`."""
         if status not in STATUSES or status == RUNNING:
             raise ValueError(status)
         change = {
@@ -145,15 +147,63 @@ class Journal:
         }
         with self._folder.writing():
             meta(self._folder, sid)  # still there
-            update_meta(self._folder, sid, change)  # first: the index follows it
             answers = len(turns(self._folder, sid))
+            if not answers and not safety:
+                self._erase({sid})
+                return
+            update_meta(self._folder, sid, change)  # first: the index follows it
             self._index.update({**change, "answers": answers}, Query().id == sid)
 
-    def save_audio(self, sid: str, wav: bytes) -> Path:
-        """Keep a session's audio (only ever asked for with --keep-audio)."""
-        session_name(sid)  # checks the id
+    def correct(self, sid: str, answers: dict[int, str]) -> int:
+        """Replace the answers of turns (numbered from 1, in spoken order) with corrected text,
+        in one atomic write of the session's file. The transcript as first heard is kept beside
+        each, as `heard`. Returns how many turns changed."""
+        with self._folder.writing():
+            if any(live(doc) for doc in self._index.search(Query().id == sid)):
+                raise BadInputError(f"session {sid} is still running; end it first, then edit it")
+            db = self._folder.session_db(sid)
+            table = db.table("turns", cache_size=0)
+            docs = sorted(table.all(), key=lambda d: d.doc_id)
+            for number, text in answers.items():
+                if not 1 <= number <= len(docs):
+                    raise BadInputError(
+                        f"session {sid} has {len(docs)} answers; there is no answer {number}"
+                    )
+                if not text.strip():
+                    raise BadInputError(
+                        f"answer {number} would be empty; give its text (to delete a session, "
+                        "use `reflect forget`)"
+                    )
+            changes = []
+            for number, text in sorted(answers.items()):
+                turn = dict(docs[number - 1])
+                text = text.strip()
+                if text == turn["answer"]:
+                    continue
+                heard = turn.get("heard", turn["answer"])
+                turn["answer"] = text
+                if text == heard:  # corrected back to what was heard
+                    turn.pop("heard", None)
+                else:
+                    turn["heard"] = heard
+                changes.append((docs[number - 1].doc_id, turn))
+            if changes:
+                data = db.storage.read() or {}
+                for doc_id, turn in changes:
+                    data["turns"][str(doc_id)] = turn
+                problem = check_session(data)
+                if problem:  # never write a file the journal would then refuse to read
+                    raise BadInputError(f"the corrected session would be damaged: {problem}")
+                db.storage.write(data)  # every correction in one atomic replace
+        return len(changes)
+
+    def save_audio(self, sid: str, wav: bytes) -> Path | None:
+        """Keep a session's audio (only ever asked for with --keep-audio); None when the session
+        is not kept (nothing was said)."""
         name = f"{AUDIO}/{sid}.wav"
         with self._folder.writing():
+            if not (self.dir / session_name(sid)).exists():
+                return None
             private_subdir(self.dir / AUDIO)
             try:
                 atomic_write(self.dir / name, self.codec.encode(wav, name))
@@ -198,6 +248,19 @@ class Journal:
                 self._folder.warn(
                     f"{self._folder.damaged(exc)}; session {summary['id']} is not included"
                 )
+        return out
+
+    def damaged(self) -> dict[str, str]:
+        """The listed sessions whose file cannot be read, each with why (a copy of each goes to
+        backups/, as for any damaged file). Reads every session file."""
+        out = {}
+        for summary in self.summaries():
+            try:
+                load(self._folder, summary["id"])
+            except DamagedFile as exc:
+                out[summary["id"]] = str(self._folder.damaged(exc))
+            except JournalError:  # forgotten meanwhile
+                continue
         return out
 
     def resolve(self, id_prefix: str) -> str:

@@ -5,22 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-TURN_KEYS = ("prompt", "answer", "at")
-STATUSES = ("completed", "stopped", "interrupted", "safety", "running")
-TEXT_KEYS = ("id", "script", "started_at")
+from assistant.journal.schema import SESSION, STATUSES, TURN, fits
 
 
 def _session_meta(doc: Any) -> bool:
-    return (
-        isinstance(doc, dict)
-        and all(isinstance(doc.get(k), str) for k in TEXT_KEYS)
-        and doc.get("status") in STATUSES
-        and isinstance(doc.get("safety", []), list)
-    )
+    return fits(doc, SESSION) and doc.get("status") in STATUSES
 
 
 def _turn(turn: Any) -> bool:
-    return isinstance(turn, dict) and all(isinstance(turn.get(k), str) for k in TURN_KEYS)
+    return fits(turn, TURN)
 
 
 def check_index(data: dict[str, Any]) -> str:

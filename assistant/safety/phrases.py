@@ -6,12 +6,10 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from assistant.speech.commands import normalize
+from assistant.speech.commands import phrase_key
 
-
-def words(text: str) -> str:
-    """Normalized, and without apostrophes: people type "im fine" as often as "I'm fine"."""
-    return normalize(text).replace("'", "")
+#: Replies are compared without apostrophes: people type "im fine" as often as "I'm fine".
+words = phrase_key
 
 
 @lru_cache(maxsize=64)

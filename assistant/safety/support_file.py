@@ -9,12 +9,11 @@ an "I'm fine" one, and a skip marker so short it would leave out ordinary questi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from assistant.dialog.yamlfile import Where, load_yaml, unknown_keys
+from assistant.dialog.yamlfile import Reader, load_yaml, unknown_keys
 from assistant.safety.phrases import contains_phrase
 from assistant.safety.replies import ChoiceTexts, Replies
 from assistant.safety.support import (
@@ -28,7 +27,7 @@ from assistant.safety.support import (
     StrongSignals,
     Support,
 )
-from assistant.speech.commands import CommandSet, normalize
+from assistant.speech.commands import CommandSet, normalize, phrase_key
 
 TOP_KEYS = {
     "openers", "help", "abuse", "gentle", "offer", "choice", "choices", "continuing", "fine",
@@ -47,50 +46,21 @@ COUNSELLOR_KEYS = {"after_sessions", "say", "say_after_abuse"}
 STRONG_KEYS = {"min_signals", "signals"}
 #: A skip marker shorter than this (and of one word) would match ordinary questions.
 MIN_MARKER_CHARS = 8
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
-class _Reader:
-    """Typed access to the loaded YAML, with `file:line: key: fix` errors."""
+class _Reader(Reader):
+    """The shared readers, plus the phrase checks of this file; `.where` for unknown_keys."""
 
     def __init__(self, path: Path, data: dict) -> None:
-        self.path = path
+        super().__init__(path)
         self.data = data
-        self.where = Where(path)
-        self.error = self.where.error
-
-    def mapping(self, container: dict, key: str, keypath: str, allowed: set[str]) -> dict:
-        value = container.get(key)
-        if not isinstance(value, dict):
-            raise self.error(container, key, keypath, "expected a mapping of keys")
-        unknown_keys(self.where, value, allowed, keypath)  # before a missing key: "reportd"
-        return value
-
-    def text(self, container: dict, key: str, keypath: str, allowed: tuple[str, ...] = ()) -> str:
-        value = container.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise self.error(
-                container, key, keypath, "expected a line of text (in quotes if it has ':')"
-            )
-        for name in _PLACEHOLDER.findall(value):
-            if name not in allowed:
-                fix = f"use {', '.join('{' + a + '}' for a in allowed)}" if allowed else "remove it"
-                raise self.error(container, key, keypath, f"unknown placeholder {{{name}}}; {fix}")
-        return " ".join(value.split())
+        self.where = self
 
     def phrases(self, container: dict, key: str, keypath: str) -> tuple[str, ...]:
-        value = container.get(key)
-        if not isinstance(value, list) or not value:
-            raise self.error(container, key, keypath, "expected a list of phrases")
+        value = self.strings(container, key, keypath)
         for i, phrase in enumerate(value):
-            if not isinstance(phrase, str) or not normalize(phrase):
-                raise self.error(
-                    value,
-                    i,
-                    f"{keypath}[{i}]",
-                    f"{phrase!r} is not a phrase; put words in quotes (YAML reads yes, no, on "
-                    "and off as true or false)",
-                )
+            if not normalize(phrase):
+                raise self.error(value, i, f"{keypath}[{i}]", f"{phrase!r} has no words")
         return tuple(normalize(p) for p in value)
 
     def markers(self, container: dict, key: str, keypath: str) -> tuple[str, ...]:
@@ -107,27 +77,20 @@ class _Reader:
                 )
         return found
 
-    def number(self, container: dict, key: str, keypath: str, kind: type, low: float) -> Any:
-        value = container.get(key)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < low:
-            unit = "a whole number" if kind is int else "a number of seconds"
-            raise self.error(container, key, keypath, f"expected {unit}, at least {low:g}")
-        if kind is int and not isinstance(value, int):
-            raise self.error(container, key, keypath, "expected a whole number")
-        return kind(value)
-
     def not_taken(
         self, container: dict, key: str, keypath: str, taken: Mapping[str, str]
     ) -> tuple[str, ...]:
         """Phrases none of which already means something else (`taken`: phrase -> meaning)."""
         found = self.phrases(container, key, keypath)
+        keyed = {phrase_key(p): meaning for p, meaning in taken.items()}  # as replies are matched
         for i, phrase in enumerate(found):
-            if phrase in taken:
+            if phrase_key(phrase) in keyed:
                 raise self.error(
                     container[key],
                     i,
                     f"{keypath}[{i}]",
-                    f"{phrase!r} is already {taken[phrase]}; a reply can mean one thing only",
+                    f"{phrase!r} is already {keyed[phrase_key(phrase)]}; a reply can mean one "
+                    "thing only",
                 )
         return found
 
@@ -167,16 +130,18 @@ def _help(r: _Reader, top: dict) -> dict[str, str]:
 def _choices(r: _Reader, top: dict) -> dict[str, str]:
     raw = r.mapping(top, "choices", "choices", set(CHOICES))
     choices: dict[str, str] = {}
+    keys: dict[str, str] = {}  # phrase_key -> choice: compared as replies are matched
     for name in CHOICES:
         for phrase in r.phrases(raw, name, f"choices.{name}"):
-            if phrase in choices:
+            if phrase_key(phrase) in keys:
                 raise r.error(
                     raw,
                     name,
                     f"choices.{name}",
-                    f"{phrase!r} already chooses {choices[phrase]!r}; a phrase means one choice",
+                    f"{phrase!r} already chooses {keys[phrase_key(phrase)]!r}; a phrase means "
+                    "one choice",
                 )
-            choices[phrase] = name
+            choices[phrase] = keys[phrase_key(phrase)] = name
     return choices
 
 

@@ -4,35 +4,65 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.dialog.yamlfile import load_yaml
-from assistant.errors import BadScriptError
+from assistant.dialog.yamlfile import Reader, load_yaml, unknown_keys
 
 COMMANDS = ("repeat", "skip", "back", "pause", "continue", "stop")
-REPLIES = ("paused", "resumed", "stopped", "first", "movingon")
+REPLIES = ("paused", "resumed", "stopped", "first", "movingon", "typed_long")
+TOP_KEYS = {"commands", "closing", "courtesy", "replies"}
 
 
 def normalize(text: str) -> str:
-    """Lower case, apostrophes kept, other punctuation and extra spaces dropped."""
+    """Lower case, apostrophes kept, other punctuation and extra spaces dropped. The safety
+    rules need the apostrophes ("don't" -> "do not"); phrases are compared by phrase_key."""
     text = text.lower().replace("\u2019", "'")
     return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text).split())
 
 
+def phrase_key(text: str) -> str:
+    """The one form in which whole phrases (commands, closing phrases, replies in the safety
+    flow) are compared, when loaded and when heard: normalized, without apostrophes, since
+    people type "im done" as often as "I'm done"."""
+    return normalize(text).replace("'", "")
+
+
 @dataclass(frozen=True)
 class CommandSet:
-    phrases: dict[str, str]  # normalized phrase -> command name
+    phrases: dict[str, str]  # normalized phrase -> command name (as the recogniser hears it)
     closing: tuple[str, ...]  # normalized closing phrases
     replies: dict[str, str]  # what the assistant says after a command, by REPLIES key
+    #: Words a typed command may come with and still be the command: "repeat please".
+    courtesy: tuple[str, ...] = ()
+    _keys: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        keys = {phrase_key(p): name for p, name in self.phrases.items()}
+        keys |= {phrase_key(p): "" for p in self.closing}  # "" marks a closing phrase
+        object.__setattr__(self, "_keys", keys)
+
+    def _lookup(self, text: str) -> str | None:
+        """The command ("" for a closing phrase) that the whole of `text` says, courtesy words
+        before or after allowed; None when it is not one."""
+        said = phrase_key(text)
+        if said in self._keys:
+            return self._keys[said]
+        words = said.split()
+        polite = {phrase_key(c) for c in self.courtesy}
+        while words and words[-1] in polite:
+            words.pop()
+        while words and words[0] in polite:
+            words.pop(0)
+        return self._keys.get(" ".join(words)) if words else None
 
     def match(self, text: str) -> str | None:
         """The command when `text` is exactly one of its phrases, else None."""
-        return self.phrases.get(normalize(text))
+        return self._lookup(text) or None
 
     def is_closing(self, text: str) -> bool:
         """True when `text` is exactly a closing phrase ("that's all" said on its own)."""
-        return normalize(text) in self.closing
+        return self._lookup(text) == ""
 
     def grammar(self) -> str:
         """A Vosk grammar: every phrase, plus [unk] to absorb ordinary speech."""
@@ -40,34 +70,43 @@ class CommandSet:
 
 
 def load_commands(path: Path) -> CommandSet:
+    r = Reader(path)
     data = load_yaml(path)
-    where = str(path)
-    table = data.get("commands")
-    if not isinstance(table, dict):
-        raise BadScriptError(f"{where}: 'commands' must map each command to a list of phrases")
+    unknown_keys(r, data, TOP_KEYS, "")
+    table = r.mapping(data, "commands", "commands", set(COMMANDS))
     phrases: dict[str, str] = {}
-    for name, items in table.items():
-        if name not in COMMANDS:
-            raise BadScriptError(f"{where}: commands.{name}: unknown command; expected {COMMANDS}")
-        if not isinstance(items, list) or not items or not all(isinstance(p, str) for p in items):
-            raise BadScriptError(f"{where}: commands.{name}: expected a list of phrases")
-        for phrase in items:
-            if normalize(phrase) in phrases:
-                raise BadScriptError(
-                    f"{where}: commands.{name}: {phrase!r} is already a phrase for "
-                    f"{phrases[normalize(phrase)]!r}; a phrase can mean one command only"
+    keys: dict[str, str] = {}  # phrase_key -> what it means, as phrases are matched
+    for name in COMMANDS:
+        if name not in table:
+            raise r.error(data, "commands", f"commands.{name}", "missing; add its phrases")
+        items = r.strings(table, name, f"commands.{name}")
+        for i, phrase in enumerate(items):
+            key = phrase_key(phrase)
+            if key in keys:
+                raise r.error(
+                    items,
+                    i,
+                    f"commands.{name}[{i}]",
+                    f"{phrase!r} is already a phrase for {keys[key]!r}; a phrase can mean one "
+                    "command only",
                 )
-            phrases[normalize(phrase)] = name
-    missing = set(COMMANDS) - set(table)
-    if missing:
-        raise BadScriptError(f"{where}: commands: add phrases for {sorted(missing)}")
-    closing = data.get("closing", [])
-    if not isinstance(closing, list) or not all(isinstance(p, str) for p in closing):
-        raise BadScriptError(f"{where}: closing: expected a list of phrases")
-    replies = data.get("replies")
-    if not isinstance(replies, dict):
-        raise BadScriptError(f"{where}: replies: expected a mapping with {list(REPLIES)}")
-    for key in REPLIES:
-        if not isinstance(replies.get(key), str) or not replies[key].strip():
-            raise BadScriptError(f"{where}: replies.{key}: expected a line of text")
-    return CommandSet(phrases, tuple(normalize(p) for p in closing), dict(replies))
+            phrases[normalize(phrase)] = keys[key] = name
+    closing = r.strings(data, "closing", "closing") if "closing" in data else []
+    for i, phrase in enumerate(closing):
+        if phrase_key(phrase) in keys:
+            raise r.error(
+                closing,
+                i,
+                f"closing[{i}]",
+                f"{phrase!r} is already a phrase for {keys[phrase_key(phrase)]!r}; a closing "
+                "phrase cannot be a command",
+            )
+    courtesy = r.strings(data, "courtesy", "courtesy") if "courtesy" in data else []
+    replies = r.mapping(data, "replies", "replies", set(REPLIES))
+    texts = {key: r.text(replies, key, f"replies.{key}") for key in REPLIES}
+    return CommandSet(
+        phrases,
+        tuple(normalize(p) for p in closing),
+        texts,
+        tuple(normalize(c) for c in courtesy),
+    )

@@ -1,4 +1,7 @@
-"""The typed listener: one line of text is one answer (for --typed, pipes and tests)."""
+"""The typed listener (for --typed, pipes and tests): one line of text is one answer, except
+where the script says answers are long (`listen: {long_answer: true}`, as in the journal): there
+an answer runs over as many lines as are typed, until an empty line, a closing phrase on its own
+line ("that's all"), or the end of input."""
 
 from __future__ import annotations
 
@@ -15,14 +18,20 @@ class TypedListener:
         self._lines = lines
         self._commands = commands
         self._prompt = prompt  # shown before each line when a person is typing at a terminal
+        self._pending: str | None = None  # a command line that ended a long answer, still to do
 
-    def _readline(self) -> str | None:
+    def _readline(self, prompt: str | None = None) -> str | None:
+        if self._pending is not None:
+            line, self._pending = self._pending, None
+            return line
         if self._prompt:
-            print(self._prompt, end="", flush=True)
+            print(self._prompt if prompt is None else prompt, end="", flush=True)
         line = self._lines.readline()
         return None if line == "" else line.strip()
 
     def listen(self, settings: ListenSettings) -> Heard:
+        if settings.long_answer and self._prompt and self._pending is None:
+            print(self._commands.replies["typed_long"], flush=True)  # in typing words
         line = self._readline()
         if line is None:
             return EndOfInput()
@@ -31,7 +40,24 @@ class TypedListener:
         if self._commands.is_closing(line):
             return Answer("", closed=True)
         name = self._commands.match(line)
-        return Command(name, line) if name else Answer(line)
+        if name:
+            return Command(name, line)
+        return self._rest_of(line) if settings.long_answer else Answer(line)
+
+    def _rest_of(self, first: str) -> Answer:
+        """A long answer: every line up to an empty one, a closing phrase or the end of input.
+        A command on its own line ends the answer too, and is then heard as the command."""
+        lines = [first]
+        while True:
+            line = self._readline(prompt="  " if self._prompt else None)
+            if not line:  # an empty line, or the end of input (heard on the next listen)
+                return Answer("\n".join(lines))
+            if self._commands.is_closing(line):
+                return Answer("\n".join(lines), closed=True)
+            if self._commands.match(line):
+                self._pending = line
+                return Answer("\n".join(lines))
+            lines.append(line)
 
     def wait_for_command(
         self, names: tuple[str, ...], settings: ListenSettings
