@@ -17,15 +17,20 @@ from pathlib import Path
 
 from assistant import __version__
 from assistant.cli_insights import COMMANDS as READING
-from assistant.cli_insights import USAGE as READING_USAGE
-from assistant.cli_tools import COMMANDS as TOOL_COMMANDS
-from assistant.cli_tools import Parser, command_parser, data_dir_option, run_tool, usage
+from assistant.cli_tools import (
+    Parser,
+    all_commands,
+    command_parser,
+    data_dir_option,
+    run_tool,
+    usage,
+)
 from assistant.dialog.script import command_clash
 from assistant.errors import BadInputError, ReflectError
 from assistant.settings import DIALOGS_DIR, ListenSettings, VoiceSettings, default_data_dir
 
 #: Every command name; anything else names a script.
-COMMANDS = TOOL_COMMANDS + READING
+COMMANDS = all_commands()
 #: Session options that only matter for spoken answers: with --typed they are not used.
 SPOKEN_ONLY = (("model", "--model"), ("device", "--device"))
 
@@ -91,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in ("-h", "--help"):
-        print(f"usage: {usage()}\n{READING_USAGE.rstrip()}")
+        print(f"usage: {usage()}")
         return 0
     if argv and argv[0] == "--version":
         print(f"reflect {__version__}")

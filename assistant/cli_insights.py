@@ -45,7 +45,8 @@ def _limit(value: str) -> int:
 
 
 def parser(name: str) -> argparse.ArgumentParser:
-    from assistant.cli import _data_dir_option, _Parser
+    from assistant.cli_tools import Parser as _Parser
+    from assistant.cli_tools import data_dir_option as _data_dir_option
     from assistant.insights.settings import InsightSettings
 
     p = _Parser(prog=f"reflect {name}")

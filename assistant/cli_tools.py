@@ -52,7 +52,7 @@ def data_dir_option(parser: argparse.ArgumentParser) -> None:
 def _scripts(dialogs_dir: Path) -> int:
     for name, path in script_paths(dialogs_dir).items():
         try:
-            clash = command_clash(path, COMMANDS)
+            clash = command_clash(path, all_commands())
             if clash:
                 raise clash
             about = load_script(path).description
@@ -466,7 +466,9 @@ def usage() -> str:
         else:
             lines += [f"reflect {left}", f"        {'':{width}s}{about}"]
     lines.append("reflect --version")
-    return "\n       ".join(lines)
+    from assistant.cli_insights import USAGE as READING_USAGE  # the reading commands' own rows
+
+    return "\n       ".join(lines) + "\n" + READING_USAGE.rstrip()
 
 
 def command_parser(name: str) -> argparse.ArgumentParser:
@@ -477,3 +479,10 @@ def command_parser(name: str) -> argparse.ArgumentParser:
 
 def run_tool(name: str, args: argparse.Namespace, dialogs_dir: Path, data_dir: Path) -> int:
     return BY_NAME[name].run(args, dialogs_dir, data_dir)
+
+
+def all_commands() -> tuple[str, ...]:
+    """These tools and the reading commands (cli_insights): every name that is not a script."""
+    from assistant.cli_insights import COMMANDS as READING
+
+    return COMMANDS + READING
