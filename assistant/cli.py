@@ -54,6 +54,12 @@ def session_parser(name: str) -> argparse.ArgumentParser:
         help="type the answers (one line each); end of input ends the session",
     )
     p.add_argument(
+        "--echo-cancel",
+        action="store_true",
+        help="load the sound server's echo canceller (PulseAudio module-echo-cancel) for the "
+        "session: lets commands be heard over the assistant's voice without headphones",
+    )
+    p.add_argument(
         "--duplex",
         action="store_true",
         help="with --audio-in: the file is what the microphone heard from the start, the "

@@ -15,6 +15,7 @@ from assistant import passphrase
 from assistant.audio import devices
 from assistant.audio.duplex import AlignedWav, FileDuplex, HalfDuplex, MicDuplex, Recorded
 from assistant.audio.duplex import Transport as AudioTransport
+from assistant.audio.server_echo import ServerEchoCancel
 from assistant.audio.sinks import AudioSink, NullSink, SpeakerSink, WavSink
 from assistant.audio.sources import WavSource
 from assistant.audio.wav import Audio, read_wav, wav_bytes
@@ -63,9 +64,18 @@ def _transport(
     note = ""
     if speaker and not devices.has_device("output", args.output_device):
         speaker, note = False, "no speaker found; prompts are printed only"
-    mic = MicDuplex(
-        args.device, args.output_device, speaker, out, listen.sample_rate_hz, listen.frame_samples
-    )
+    echo = None
+    if speaker and args.device is None and args.output_device is None and args.echo_cancel:
+        echo = ServerEchoCancel.start()  # the sound server's canceller, where it has one
+    try:
+        mic = MicDuplex(
+            args.device, args.output_device, speaker, out, listen.sample_rate_hz,
+            listen.frame_samples, on_close=echo.close if echo else None,
+        )  # fmt: skip
+    except BaseException:
+        if echo:
+            echo.close()
+        raise
     return mic, note
 
 

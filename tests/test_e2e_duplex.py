@@ -156,7 +156,8 @@ def cut_after(talk: Conversation, onset: float, command_sent: float) -> float:
 
 
 def test_barge_in_skip_and_stop_cut_a_question_and_mm_hmm_does_not(pulse, tmp_path, dialogs):
-    talk = Conversation(pulse, tmp_path, dialogs, "barge")
+    room = "clean"
+    talk = Conversation(pulse, tmp_path, dialogs, f"barge-{room}")
     skip, mm, stop = talk.say("skip", "skip"), talk.say("mm", "mm hmm"), talk.say("stop", "stop")
     answer = talk.say("answer", ANSWERS["second"][0])
 
@@ -180,7 +181,8 @@ def test_barge_in_skip_and_stop_cut_a_question_and_mm_hmm_does_not(pulse, tmp_pa
     stop_cut = cut_after(talk, onset3, sent)
     session = talk.finish()
 
-    print(f"barge-in cut after the command ended: skip {skip_cut:.3f} s, stop {stop_cut:.3f} s")
+    print(f"{room} room: barge-in cut after the command ended: skip {skip_cut:.3f} s, "
+          f"stop {stop_cut:.3f} s")  # fmt: skip
     assert skip_cut <= 0.3 and stop_cut <= 0.3, (skip_cut, stop_cut)
     whole = second_runs[0][1] - second_runs[0][0]
     assert whole >= 3.0, f"the question under 'mm hmm' sounded only {whole:.1f} s"

@@ -16,6 +16,7 @@ import contextlib
 import queue
 import threading
 import wave
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -142,12 +143,14 @@ class MicDuplex:
         rate_hz: int = 16_000,
         frame_samples: int = 800,
         stall_s: float = 5.0,
+        on_close: Callable[[], None] | None = None,
     ) -> None:
         import sounddevice as sd
 
         self.rate_hz = rate_hz
         self.player: Player | None = Player(rate_hz)
         self._out = out
+        self._on_close = on_close or (lambda: None)
         self._queue: queue.Queue[tuple[np.ndarray, np.ndarray]] = queue.Queue()
         self._stall_s = stall_s + frame_samples / rate_hz
         self._overflows = 0
@@ -237,6 +240,7 @@ class MicDuplex:
                 stream.close()  # type: ignore[union-attr]
         if self._out is not None:
             self._out.close()
+        self._on_close()
 
 
 class HalfDuplex:
