@@ -217,3 +217,27 @@ def test_echo_room_stores_every_answer_and_none_of_its_own_words(pulse, tmp_path
         assert wanted <= words, turn
         own = (words & PROMPT_WORDS) - set(ANSWERS[turn["state"]][0].lower().strip(".").split())
         assert not own, f"the assistant's words {own} in {turn}"
+
+
+def test_a_sound_card_that_disappears_ends_the_session_with_every_answer_kept(
+    pulse, tmp_path, dialogs
+):
+    talk = Conversation(pulse, tmp_path, dialogs, "gone")
+    at = talk.expect(f"» {PROMPTS['first']}")
+    talk.speaker.wait_for_quiet(since=at, quiet_s=0.8, min_loud_s=2.0, timeout_s=25)
+    pulse.play(talk.say("first", ANSWERS["first"][0]))
+    talk.expect("  you: ", timeout_s=15)
+    talk.speaker.close()
+    talk.mic.close()
+    pulse._daemon.kill()  # the sound server, and with it both devices, are gone
+    try:
+        code = talk.child.proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        talk.fail("reflect did not end when its sound card went away")
+    errors = [line for line in talk.child.stderr().splitlines() if line.startswith("reflect:")]
+    assert code == 3, talk.child.stderr()
+    assert any("sound device" in line for line in errors), errors
+    done = reflect("export", "--format", "json", "--data-dir", str(talk.data))
+    [session] = json.loads(done.stdout)["sessions"]
+    assert session["status"] == "interrupted"
+    assert [t["state"] for t in session["turns"]] == ["first"]
