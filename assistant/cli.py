@@ -16,21 +16,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from assistant import __version__
-from assistant.cli_insights import COMMANDS as READING
-from assistant.cli_tools import (
-    Parser,
-    all_commands,
-    command_parser,
-    data_dir_option,
-    run_tool,
-    usage,
-)
+from assistant.cli_tools import COMMANDS, Parser, command_parser, data_dir_option, run_tool, usage
 from assistant.dialog.script import command_clash
 from assistant.errors import BadInputError, ReflectError
 from assistant.settings import DIALOGS_DIR, ListenSettings, VoiceSettings, default_data_dir
 
-#: Every command name; anything else names a script.
-COMMANDS = all_commands()
 #: Session options that only matter for spoken answers: with --typed they are not used.
 SPOKEN_ONLY = (("model", "--model"), ("device", "--device"))
 
@@ -115,16 +105,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     name, rest = argv[0], argv[1:]
     try:
-        if name in COMMANDS and DIALOGS_DIR.joinpath(f"{name}.yaml").exists():
-            # a script named like this command: say why it never runs
-            print(f"reflect: {command_clash(DIALOGS_DIR / f'{name}.yaml', COMMANDS)}",
-                  file=sys.stderr)  # fmt: skip
-        if name in READING:
-            from assistant.cli_insights import run_reading
-
-            return run_reading(name, rest, DIALOGS_DIR, _data_dir)
         if name in COMMANDS:
             args = command_parser(name).parse_args(rest)
+            hidden = DIALOGS_DIR / f"{name}.yaml"
+            if hidden.exists():  # a script named like this command: say why it never runs
+                print(f"reflect: {command_clash(hidden, COMMANDS)}", file=sys.stderr)
             return run_tool(name, args, DIALOGS_DIR, _data_dir(args))
         from assistant.cli_session import run_session
 

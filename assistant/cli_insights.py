@@ -1,7 +1,7 @@
 """The reading-back commands: insights, report, search, history, show, and the evening reminder.
 
-Kept apart from cli_tools.py; cli.py hands these names over whole (`run_reading`). The heavy
-imports (rich, simplemma) happen only when one of them runs.
+Their rows are in cli_tools.TOOLS (the one table of commands), which takes each one's options and
+runner from here. The heavy imports (rich, simplemma) happen only when one of them runs.
 """
 
 from __future__ import annotations
@@ -15,14 +15,6 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
-
-COMMANDS = ("insights", "report", "search", "history", "show", "remind")
-USAGE = """       reflect insights [--weeks N]  what keeps coming back, over the last weeks
-       reflect report --html FILE    the same as one web page (plain text: keep it private)
-       reflect search WORDS          answers holding all of these words
-       reflect history [--since YYYY-MM-DD] [--limit N]
-       reflect show ID | last        print one session
-       reflect remind [--at HH:MM | --off]   an evening notification (shows it without either)"""
 
 
 def _weeks(value: str) -> int:
@@ -44,12 +36,20 @@ def _limit(value: str) -> int:
     return int(value)
 
 
-def parser(name: str) -> argparse.ArgumentParser:
-    from assistant.cli_tools import Parser as _Parser
+def options(name: str) -> Callable[[argparse.ArgumentParser], None]:
+    """The options of one reading command, for its row in cli_tools.TOOLS."""
+    return lambda p: _options(name, p)
+
+
+def runner(name: str) -> Callable[[argparse.Namespace, Path, Path], int]:
+    """What runs one reading command, for its row in cli_tools.TOOLS."""
+    return lambda args, dialogs_dir, data_dir: _run(name, args, dialogs_dir, data_dir)
+
+
+def _options(name: str, p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     from assistant.cli_tools import data_dir_option as _data_dir_option
     from assistant.insights.settings import InsightSettings
 
-    p = _Parser(prog=f"reflect {name}")
     if name == "remind":
         p.description = "An evening notification inviting you to reflect; it starts nothing."
         what = p.add_mutually_exclusive_group()
@@ -78,16 +78,13 @@ def parser(name: str) -> argparse.ArgumentParser:
     return p
 
 
-def run_reading(name: str, argv: Sequence[str], dialogs_dir: Path, data_dir: Callable) -> int:
-    """Parse and run one of COMMANDS; `data_dir(args)` picks the journal folder."""
-    args = parser(name).parse_args(argv)
+def _run(name: str, args: argparse.Namespace, dialogs_dir: Path, folder: Path) -> int:
     if name == "remind":
         return _remind(args)
     from assistant import passphrase
     from assistant.console import Console
     from assistant.journal.store import Journal
 
-    folder = data_dir(args)
     journal = Journal(folder, create=False, passphrase=passphrase.ask, warn=Console().note)
     try:
         if name == "history":

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant import cli_insights as reading
 from assistant import passphrase
 from assistant.audio import devices
 from assistant.console import Console
@@ -52,7 +53,7 @@ def data_dir_option(parser: argparse.ArgumentParser) -> None:
 def _scripts(dialogs_dir: Path) -> int:
     for name, path in script_paths(dialogs_dir).items():
         try:
-            clash = command_clash(path, all_commands())
+            clash = command_clash(path, COMMANDS)
             if clash:
                 raise clash
             about = load_script(path).description
@@ -72,22 +73,6 @@ def _devices(args: argparse.Namespace) -> int:
     return 0
 
 
-def _history(journal: Journal) -> int:
-    sessions = journal.summaries()
-    if not sessions:
-        print("no sessions yet", file=sys.stderr)
-    damaged = journal.damaged()
-    for problem in damaged.values():
-        journal.warn(problem)
-    for s in sessions:
-        answers = f"{s['answers']} answer{'' if s['answers'] == 1 else 's'}"
-        when = s["started_at"][:16].replace("T", " ")
-        # The category of a safety concern, never the words that raised it.
-        status = f"{s['status']} ({', '.join(s['safety'])})" if s["safety"] else s["status"]
-        if s["id"] in damaged:  # what the index remembers, but the answers cannot be read
-            status, answers = "damaged", "(see `reflect repair`)"
-        print(f"{s['id']}  {when}  {s['script']:10s} {status:11s} {answers}")
-    return 0
 
 
 def _repair(journal: Journal) -> int:
@@ -215,9 +200,6 @@ def _unlock(journal: Journal, args: argparse.Namespace, dialogs_dir: Path) -> in
     return 0
 
 
-def _show(journal: Journal, args: argparse.Namespace) -> int:
-    print(to_markdown([journal.find(args.id)]), end="")
-    return 0
 
 
 def _export(journal: Journal, args: argparse.Namespace) -> int:
@@ -388,8 +370,6 @@ def _devices_options(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _show_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("id", help="session id (or its first characters)")
 
 
 def _edit_options(p: argparse.ArgumentParser) -> None:
@@ -435,6 +415,18 @@ TOOLS: tuple[Tool, ...] = (
     Tool("scripts", "", "list the scripts", _none, lambda a, d, j: _scripts(d)),
     Tool("devices", "", "list microphones and speakers", _devices_options,
          lambda a, d, j: _devices(a)),
+    Tool("history", "[--since YYYY-MM-DD] [--limit N]", "list saved sessions",
+         reading.options("history"), reading.runner("history")),
+    Tool("show", "ID | last", "print one session", reading.options("show"),
+         reading.runner("show")),
+    Tool("search", "WORDS", "answers holding all of these words", reading.options("search"),
+         reading.runner("search")),
+    Tool("insights", "[--weeks N]", "what keeps coming back, over the last weeks",
+         reading.options("insights"), reading.runner("insights")),
+    Tool("report", "--html FILE", "the same as one web page (plain text: keep it private)",
+         reading.options("report"), reading.runner("report")),
+    Tool("remind", "[--at HH:MM | --off]", "an evening notification (shows it without either)",
+         reading.options("remind"), reading.runner("remind")),
     Tool("edit", "ID [--turn N --text TEXT]",
          "correct a transcript ($EDITOR, or one answer)", _with_data_dir(_edit_options),
          _journal(_edit)),
@@ -466,9 +458,7 @@ def usage() -> str:
         else:
             lines += [f"reflect {left}", f"        {'':{width}s}{about}"]
     lines.append("reflect --version")
-    from assistant.cli_insights import USAGE as READING_USAGE  # the reading commands' own rows
-
-    return "\n       ".join(lines) + "\n" + READING_USAGE.rstrip()
+    return "\n       ".join(lines)
 
 
 def command_parser(name: str) -> argparse.ArgumentParser:
@@ -479,10 +469,3 @@ def command_parser(name: str) -> argparse.ArgumentParser:
 
 def run_tool(name: str, args: argparse.Namespace, dialogs_dir: Path, data_dir: Path) -> int:
     return BY_NAME[name].run(args, dialogs_dir, data_dir)
-
-
-def all_commands() -> tuple[str, ...]:
-    """These tools and the reading commands (cli_insights): every name that is not a script."""
-    from assistant.cli_insights import COMMANDS as READING
-
-    return COMMANDS + READING
