@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.dialog.yamlfile import Lines, Where, line_of, load_yaml, unknown_keys
+from assistant.dialog.yamlfile import Lines, Reader, line_of, load_yaml, unknown_keys
 from assistant.errors import BadScriptError
 from assistant.speech.commands import normalize
 
@@ -190,45 +190,13 @@ class Softener:
 # --- loading ----------------------------------------------------------------------------------
 
 
-def _mapping(where: Where, parent: dict, key: str, keypath: str, allowed: set[str]) -> dict:
-    value = parent.get(key)
-    if not isinstance(value, dict):
-        raise where.error(parent, key, keypath, f"expected a mapping with keys {sorted(allowed)}")
-    unknown_keys(where, value, allowed, keypath)
-    return value
-
-
-def _strings(where: Where, parent: dict, key: str, keypath: str) -> list[str]:
-    value = parent.get(key)
-    if not isinstance(value, list) or not value:
-        raise where.error(parent, key, keypath, "expected a list with at least one entry")
-    for i, item in enumerate(value):
-        if isinstance(item, bool):  # yes/no/on/off without quotes
-            raise where.error(
-                value,
-                i,
-                f"{keypath}[{i}]",
-                'YAML read this word as true/false; put it in quotes ("no")',
-            )
-        if not isinstance(item, str) or not item.strip():
-            raise where.error(value, i, f"{keypath}[{i}]", "expected a phrase (text)")
-    return value
-
-
-def _count(where: Where, parent: dict, key: str, keypath: str, low: int, high: int) -> int:
-    value = parent.get(key)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise where.error(parent, key, keypath, f"expected a whole number from {low} to {high}")
-    return value
-
-
 At = tuple[Any, Any, str]  # where a value sits: (its container, its key there, its key path)
 
 
 class _Compiler:
     """Turns phrases into regular expressions, expanding {slots} (nested, checked for loops)."""
 
-    def __init__(self, where: Where, slots: Any, spellings: dict[str, str]) -> None:
+    def __init__(self, where: Reader, slots: Any, spellings: dict[str, str]) -> None:
         self.where = where
         self.slots = slots
         self.spellings = spellings
@@ -262,7 +230,7 @@ class _Compiler:
         return self.memo[name]
 
     def _slot(self, name: str) -> Piece:
-        items = _strings(self.where, self.slots, name, f"slots.{name}")
+        items = self.where.strings(self.slots, name, f"slots.{name}")
         alternatives = []
         # longest first, so "my best friend" is preferred to "my"
         for i in sorted(range(len(items)), key=lambda i: len(items[i]), reverse=True):
@@ -386,7 +354,7 @@ class _Compiler:
     ) -> str:
         """The regex source of `alternation`, uncompiled; with fill, fillers may stand between
         words, as in the phrases they are weighed against."""
-        items = _strings(self.where, parent, key, keypath)
+        items = self.where.strings(parent, key, keypath)
         regexes = [
             self.phrase(p, (items, i, f"{keypath}[{i}]"), False, fill).regex
             for i, p in enumerate(items)
@@ -450,7 +418,7 @@ def _best_anchor(needs: list[frozenset[str]]) -> frozenset[str] | None:
 # --- the sections of the file -----------------------------------------------------------------
 
 
-def _spellings(where: Where, data: Lines) -> dict[str, str]:
+def _spellings(where: Reader, data: Lines) -> dict[str, str]:
     table = data.get("spellings", {})
     if not isinstance(table, dict):
         raise where.error(data, "spellings", "spellings", "expected a mapping: word: replacement")
@@ -462,7 +430,7 @@ def _spellings(where: Where, data: Lines) -> dict[str, str]:
     return out
 
 
-def _slots(where: Where, data: Lines, spellings: dict[str, str]) -> _Compiler:
+def _slots(where: Reader, data: Lines, spellings: dict[str, str]) -> _Compiler:
     slots = data["slots"]
     if not isinstance(slots, dict):
         raise where.error(data, "slots", "slots", "expected a mapping: name: [words]")
@@ -472,12 +440,12 @@ def _slots(where: Where, data: Lines, spellings: dict[str, str]) -> _Compiler:
             raise where.error(
                 slots, name, f"slots.{name}", "slot names are lower-case letters and _"
             )
-    actors = _strings(where, data, "actors", "actors")
+    actors = where.strings(data, "actors", "actors")
     for i, name in enumerate(actors):
         comp.slot(name, (actors, i, f"actors[{i}]"))
         comp.actors.add(name)
-    gaps = _mapping(where, data, "gaps", "gaps", GAPS_KEYS)
-    words = _count(where, gaps, "words", "gaps.words", 1, 8)
+    gaps = where.mapping(data, "gaps", "gaps", GAPS_KEYS)
+    words = where.number(gaps, "words", "gaps.words", int, 1, 8)
     across = _words(where, gaps, "never_across", "gaps.never_across", spellings)
     comp.gap = f"(?:(?!(?:{'|'.join(map(re.escape, across))}) )[a-z0-9']+ ){{0,{words}}}?"
     comp.gap_words = words
@@ -524,7 +492,7 @@ class _Kind:
 
 
 def _phrases(comp: _Compiler, kind: _Kind, spec: dict, keypath: str) -> list[Rule]:
-    phrases = _strings(comp.where, spec, "phrases", f"{keypath}.phrases")
+    phrases = comp.where.strings(spec, "phrases", f"{keypath}.phrases")
     rules = []
     for i, text in enumerate(phrases):
         piece = comp.phrase(text, (phrases, i, f"{keypath}.phrases[{i}]"))
@@ -548,7 +516,7 @@ def _near(comp: _Compiler, kind: _Kind, spec: dict, keypath: str) -> list[Rule]:
                 raise where.error(pair, key, f"{at[2]}.{key}", "expected a phrase")
         first = comp.phrase(pair["first"], (pair, "first", f"{at[2]}.first"))
         then = comp.phrase(pair["then"], (pair, "then", f"{at[2]}.then"))
-        within = _count(where, pair, "within", f"{at[2]}.within", 1, 30)
+        within = where.number(pair, "within", f"{at[2]}.within", int, 1, 30)
         span = Piece(first.regex, first.needs, first.words + within + then.words)
         source = f"{pair['first']} ... {pair['then']}"
         rules.append(
@@ -598,7 +566,7 @@ def _family(
         )
     softened_by = []
     if "softened_by" in spec:
-        items = _strings(where, spec, "softened_by", f"{keypath}.softened_by")
+        items = where.strings(spec, "softened_by", f"{keypath}.softened_by")
         for i, soft in enumerate(items):
             if soft not in softeners:
                 known = ", ".join(sorted(softeners)) or "none"
@@ -614,14 +582,14 @@ def _family(
     if any(key in spec for key in ("phrases", "near", "patterns")) or "ask" not in spec:
         rules = _rules_of(comp, help_kind, spec, keypath)
     if "ask" in spec:
-        ask = _mapping(where, spec, "ask", f"{keypath}.ask", ASK_KEYS)
+        ask = where.mapping(spec, "ask", f"{keypath}.ask", ASK_KEYS)
         ask_kind = dataclasses.replace(help_kind, level=Level.ASK)
         rules += _rules_of(comp, ask_kind, ask, f"{keypath}.ask")
     return rules, note.strip()
 
 
 def _categories(
-    where: Where, data: Lines, comp: _Compiler, softeners: dict
+    where: Reader, data: Lines, comp: _Compiler, softeners: dict
 ) -> tuple[list[Rule], dict, dict[str, str]]:
     categories = data["categories"]
     if not isinstance(categories, dict):
@@ -641,7 +609,7 @@ def _categories(
         if name not in categories:
             raise where.error(data, "categories", f"categories.{name}", "missing; add its rules")
         keypath = f"categories.{name}"
-        spec = _mapping(where, categories, name, keypath, CATEGORY_KEYS)
+        spec = where.mapping(categories, name, keypath, CATEGORY_KEYS)
         families = spec.get("families")
         if not isinstance(families, dict) or not families:
             raise where.error(
@@ -666,14 +634,14 @@ def _checked(comp: _Compiler, spec: dict, key: str, keypath: str) -> str | None:
     return comp.alternative(spec, key, f"{keypath}.{key}", fill=False)
 
 
-def _softeners(where: Where, data: Lines, comp: _Compiler) -> dict[str, Softener]:
+def _softeners(where: Reader, data: Lines, comp: _Compiler) -> dict[str, Softener]:
     table = data["softeners"]
     if not isinstance(table, dict):
         raise where.error(data, "softeners", "softeners", "expected name: {after, within}")
     out = {}
     for name, spec in table.items():
         keypath = f"softeners.{name}"
-        spec = _mapping(where, table, name, keypath, SOFTENER_KEYS)
+        spec = where.mapping(table, name, keypath, SOFTENER_KEYS)
         if "after" not in spec and "before" not in spec:
             raise where.error(table, name, keypath, "give the words: after, before or both")
         everywhere = spec.get("everywhere", False)
@@ -682,14 +650,14 @@ def _softeners(where: Where, data: Lines, comp: _Compiler) -> dict[str, Softener
         out[name] = Softener(
             _checked(comp, spec, "after", keypath),
             _checked(comp, spec, "before", keypath),
-            _count(where, spec, "within", f"{keypath}.within", 1, 30),
+            where.number(spec, "within", f"{keypath}.within", int, 1, 30),
             everywhere,
         )
     return out
 
 
-def _category_list(where: Where, parent: dict, key: str, keypath: str) -> frozenset[str]:
-    names = _strings(where, parent, key, keypath)
+def _category_list(where: Reader, parent: dict, key: str, keypath: str) -> frozenset[str]:
+    names = where.strings(parent, key, keypath)
     for i, name in enumerate(names):
         if name not in CATEGORIES:
             raise where.error(
@@ -701,9 +669,9 @@ def _category_list(where: Where, parent: dict, key: str, keypath: str) -> frozen
     return frozenset(names)
 
 
-def _check_fillers(where: Where, gaps: dict, fillers: list[str], negation: dict) -> None:
+def _check_fillers(where: Reader, gaps: dict, fillers: list[str], negation: dict) -> None:
     """A filler is skipped inside phrases, so a negation cue as a filler would hide it."""
-    cues = {cue for cue in _strings(where, negation, "cues", "negation.cues") if " " not in cue}
+    cues = {cue for cue in where.strings(negation, "cues", "negation.cues") if " " not in cue}
     for i, filler in enumerate(fillers):
         if cues & set(filler.split()):
             raise where.error(
@@ -715,10 +683,10 @@ def _check_fillers(where: Where, gaps: dict, fillers: list[str], negation: dict)
 
 
 def _phrases_of_words(
-    where: Where, parent: dict, key: str, keypath: str, spellings: dict
+    where: Reader, parent: dict, key: str, keypath: str, spellings: dict
 ) -> list[str]:
     """A list of plain words or short phrases, as matched ("kind of", "i'm" -> "i am")."""
-    items = _strings(where, parent, key, keypath)
+    items = where.strings(parent, key, keypath)
     out = []
     for i, item in enumerate(items):
         words = to_words(item, spellings)
@@ -728,8 +696,8 @@ def _phrases_of_words(
     return out
 
 
-def _words(where: Where, parent: dict, key: str, keypath: str, spellings: dict) -> list[str]:
-    return [w for p in _strings(where, parent, key, keypath) for w in to_words(p, spellings)]
+def _words(where: Reader, parent: dict, key: str, keypath: str, spellings: dict) -> list[str]:
+    return [w for p in where.strings(parent, key, keypath) for w in to_words(p, spellings)]
 
 
 def load_rules(path: Path) -> Rules:
@@ -749,7 +717,7 @@ def _cached(resolved: Path, path: Path, mtime_ns: int, size: int) -> Rules:
 
 def _load_rules(path: Path) -> Rules:
     data = load_yaml(path)
-    where = Where(path)
+    where = Reader(path)
     unknown_keys(where, data, TOP_KEYS, "")
     for key in sorted(TOP_KEYS - {"spellings"}):
         if key not in data:
@@ -758,10 +726,10 @@ def _load_rules(path: Path) -> Rules:
     comp = _slots(where, data, spellings)
     softeners = _softeners(where, data, comp)
     rules, excepts, notes = _categories(where, data, comp, softeners)
-    people = _mapping(where, data, "people", "people", PEOPLE_KEYS)
-    reporting = _mapping(where, data, "reporting", "reporting", REPORTING_KEYS)
-    negation = _mapping(where, data, "negation", "negation", NEGATION_KEYS)
-    others = _strings(where, people, "others", "people.others")
+    people = where.mapping(data, "people", "people", PEOPLE_KEYS)
+    reporting = where.mapping(data, "reporting", "reporting", REPORTING_KEYS)
+    negation = where.mapping(data, "negation", "negation", NEGATION_KEYS)
+    others = where.strings(people, "others", "people.others")
     _check_fillers(where, data["gaps"], comp.fillers, negation)
     actors = "|".join(f"{{{a}}}" for a in sorted(comp.actors))
     return Rules(
@@ -779,7 +747,7 @@ def _load_rules(path: Path) -> Rules:
         actor_categories=_category_list(
             where, reporting, "actor_categories", "reporting.actor_categories"
         ),
-        window=_count(where, reporting, "window", "reporting.window", 1, 20),
+        window=where.number(reporting, "window", "reporting.window", int, 1, 20),
         stop=frozenset(_words(where, reporting, "stop", "reporting.stop", spellings)),
         subjects=frozenset(
             _words(where, data["gaps"], "never_across", "gaps.never_across", spellings)
@@ -789,7 +757,7 @@ def _load_rules(path: Path) -> Rules:
         if "except" in negation
         else None,
         between=frozenset(_words(where, negation, "between", "negation.between", spellings)),
-        scope=_count(where, negation, "scope", "negation.scope", 0, 8),
+        scope=where.number(negation, "scope", "negation.scope", int, 0, 8),
         kept_by=comp.alternation(negation, "unless_followed_by", "negation.unless_followed_by")
         if "unless_followed_by" in negation
         else None,
