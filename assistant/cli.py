@@ -113,7 +113,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_tool(name, args, DIALOGS_DIR, _data_dir(args))
         from assistant.cli_session import run_session
 
-        args = session_parser(name).parse_args(rest)
+        rehearsal = None
+        if name == "rehearse":  # reflect rehearse [NAME [options]]
+            if not rest or rest[0].startswith("-"):
+                return _list_rehearsals()
+            rehearsal, rest = rest[0], rest[1:]
+        args = session_parser(f"rehearse {rehearsal}" if rehearsal else name).parse_args(rest)
         if args.typed:
             for attr, option in SPOKEN_ONLY:
                 if getattr(args, attr) is not None:
@@ -124,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         voice = replace(VoiceSettings(), rate_wpm=args.rate)
         if not 80 <= args.rate <= 300:
             raise BadInputError(f"--rate {args.rate}: use 80 to 300 words per minute")
-        return run_session(name, args, DIALOGS_DIR, _data_dir(args), listen, voice)
+        return run_session(name, args, DIALOGS_DIR, _data_dir(args), listen, voice, rehearsal)
     except ReflectError as exc:
         print(f"reflect: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -139,6 +144,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         _drop_stdout()
         print(f"reflect: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
         return 1
+
+
+def _list_rehearsals() -> int:
+    from assistant.coach.rehearsal import load_rehearsals
+
+    for name, rehearsal in load_rehearsals(DIALOGS_DIR / "rehearsals").items():
+        print(f"{name:12s} {rehearsal.description}")
+    return 0
 
 
 def _drop_stdout() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from assistant import passphrase
@@ -19,14 +20,17 @@ from assistant.audio.server_echo import ServerEchoCancel
 from assistant.audio.sinks import AudioSink, NullSink, SpeakerSink, WavSink
 from assistant.audio.sources import WavSource
 from assistant.audio.wav import Audio, read_wav, wav_bytes
+from assistant.coach.rehearsal import find_rehearsal
+from assistant.coach.rules import load_coaching
 from assistant.console import Console
+from assistant.dialog.rehearse import RehearsalSession, rehearsal_script
 from assistant.dialog.script import find_script
 from assistant.dialog.session import Session
 from assistant.errors import AudioDeviceError, BadInputError
 from assistant.events import Listener
 from assistant.journal.store import Journal
 from assistant.safety.respond import load_safeguards
-from assistant.settings import ListenSettings, VoiceSettings
+from assistant.settings import PARTNER_VOICE, ListenSettings, VoiceSettings
 from assistant.speech.commands import load_commands
 from assistant.speech.listener import SpeechListener
 from assistant.speech.model import load_model
@@ -86,8 +90,14 @@ def run_session(
     data_dir: Path,
     listen: ListenSettings,
     voice_settings: VoiceSettings,
+    rehearsal: str | None = None,
 ) -> int:
-    script = find_script(name, dialogs_dir)
+    """Run the script `name`, or with `rehearsal` the rehearsal of that name."""
+    practice = find_rehearsal(rehearsal, dialogs_dir / "rehearsals") if rehearsal else None
+    coaching = load_coaching(dialogs_dir / "coaching.yaml") if rehearsal else None
+    script = (
+        rehearsal_script(practice, listen) if practice else find_script(name, dialogs_dir)
+    )
     commands = load_commands(dialogs_dir / "commands.yaml")
     safeguards = load_safeguards(dialogs_dir)  # the safety check, and what is said when it fires
     console = Console()
@@ -133,7 +143,13 @@ def run_session(
         gap_s=voice_settings.gap_s,
     )
     voice.attach(listener)
-    session = Session(script, listener, voice, journal, commands, console.answer, safeguards)
+    parts = (script, listener, voice, journal, commands, console.answer, safeguards)
+    if practice is not None and coaching is not None:
+        partner_settings = replace(voice_settings, voice=PARTNER_VOICE)
+        partner = voice.speaking_as([] if args.silent else [EspeakCliSynth(partner_settings)])
+        session: Session = RehearsalSession(practice, coaching, partner, *parts)
+    else:
+        session = Session(*parts)
     try:
         outcome = session.run()
     finally:

@@ -448,7 +448,10 @@ COMMANDS = tuple(BY_NAME)
 
 
 def usage() -> str:
-    rows = [("SCRIPT [options]", "run a reflection script (e.g. evening, journal)")]
+    rows = [
+        ("SCRIPT [options]", "run a reflection script (e.g. evening, journal)"),
+        ("rehearse [NAME [options]]", "say a hard sentence aloud and be coached (no NAME: list)"),
+    ]
     rows += [(f"{t.name} {t.usage}".strip(), t.about) for t in TOOLS]
     width = 22  # a longer left side puts its line of help under it
     lines = []

@@ -17,6 +17,8 @@ class Answer:
     start_s: float = 0.0
     end_s: float = 0.0
     closed: bool = False  # ended by a closing phrase ("that's all"); with no text: nothing to add
+    #: Vosk's word times (word, start, end, conf), seconds of input audio; empty when typed.
+    words: tuple[dict, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -81,10 +81,17 @@ class VoiceSettings:
     volume: float = 1.0  #: 0.0 to 1.0
     synth_timeout_s: float = 10.0  #: longest wait for one prompt to be synthesised (s)
     gap_s: float = 0.4  #: silence written between prompts in --audio-out (s)
+    #: espeak-ng voice (and variant) for the espeak-ng program; "" is its default. A rehearsal's
+    #: partner speaks with another one, clearly different from the guide's.
+    voice: str = ""
 
     def rate(self, slow: bool = False) -> int:
         """The speaking rate to use (words per minute)."""
         return min(self.slow_rate_wpm, self.rate_wpm) if slow else self.rate_wpm
+
+
+#: The partner's voice in a rehearsal: another espeak-ng variant, a higher voice than the guide's.
+PARTNER_VOICE = "en-us+f3"
 
 
 def default_data_dir() -> Path:

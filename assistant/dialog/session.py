@@ -81,9 +81,12 @@ class Session:
             suggest_counsellor(self._journal, self._voice, guards.support, resources)
         return Outcome(sid, Status.SAFETY if noticed else status, self._answers)
 
-    def _record(self, state: str, prompt: str, heard: Answer) -> None:
-        """Save an answer as a turn, then show it."""
-        turn = {"state": state, "prompt": prompt, "answer": heard.text}
+    def _record(
+        self, state: str, prompt: str, heard: Answer, extra: dict | None = None
+    ) -> None:
+        """Save an answer as a turn (with `extra` fields, such as a rehearsal's feedback), then
+        show it."""
+        turn = {"state": state, "prompt": prompt, "answer": heard.text, **(extra or {})}
         if heard.end_s:
             turn |= {"start_s": round(heard.start_s, 2), "end_s": round(heard.end_s, 2)}
         self._journal.add_turn(self.session_id, turn)

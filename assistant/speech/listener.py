@@ -106,7 +106,9 @@ class _Heard:
     def answer(self, closed: bool = False) -> Answer:
         if not self.words:
             return Answer("", closed=closed)
-        return Answer(self.text(), self.words[0]["start"], self.words[-1]["end"], closed)
+        return Answer(
+            self.text(), self.words[0]["start"], self.words[-1]["end"], closed, tuple(self.words)
+        )
 
 
 def said_alone(grammar_words: list[dict]) -> tuple[str, float, float] | None:

@@ -173,6 +173,8 @@ class EspeakCliSynth:
         rate = str(self._settings.rate(slow))
         # The text goes on stdin: as an argument, a prompt starting with "-" would be an option.
         cmd = ["espeak-ng", "-s", rate, "-a", amplitude, "--stdout"]
+        if self._settings.voice:
+            cmd += ["-v", self._settings.voice]
         try:
             done = subprocess.run(
                 cmd,
@@ -221,6 +223,7 @@ class Voice:
         self._wait = wait
         self._gap_s = gap_s
         self._ears: Ears | None = None
+        self._owns_sink = True
         self._cues: dict[tuple[str, bool], Audio | None] = {}  # rendered cues of timed steps
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reflect-render")
 
@@ -232,8 +235,9 @@ class Voice:
     def _duplex(self) -> bool:
         return self._player is not None and self._ears is not None
 
-    def say(self, text: str, *, slow: bool = False) -> None:
-        (self._show_clearly if slow else self._show)(text)
+    def say(self, text: str, *, slow: bool = False, printed: str | None = None) -> None:
+        """Print `text` (or `printed`, a fuller version of it) and speak `text`."""
+        (self._show_clearly if slow else self._show)(printed or text)
         if self._duplex:
             assert self._ears is not None
             if not self._ears.interrupted:
@@ -374,10 +378,22 @@ class Voice:
                 self._warn(f"speech with {synth.name} failed ({exc}); using {after}")
         return None
 
+    def speaking_as(self, synths: list[Synthesizer]) -> Voice:
+        """Another voice (a rehearsal's partner) on the same sink, player and listener."""
+        other = Voice(
+            synths, self._sink, self._show, self._warn, self._show_clearly, self._player,
+            self._wait, self._gap_s,
+        )  # fmt: skip
+        other._owns_sink = False
+        if self._ears is not None:
+            other.attach(self._ears)
+        return other
+
     def close(self) -> None:
         self._worker.shutdown(wait=False, cancel_futures=True)
         for synth in self._all:
             close = getattr(synth, "close", None)
             if close:
                 close()
-        self._sink.close()
+        if self._owns_sink:
+            self._sink.close()
