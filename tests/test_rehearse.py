@@ -51,6 +51,8 @@ def test_typed_attempts_are_coached_and_the_partner_answers_how_it_was_said(tmp_
     assert gentle["partner"] in WORRY.replies.open
     assert "No blame phrases this time, down from two." in done.stdout  # what changed
     assert harsh["pace_wpm"] is None  # typed: no word times
+    shown = reflect("show", session["id"], "--data-dir", str(data)).stdout
+    assert harsh["partner"] in shown and "sounds like an absolute" in shown
 
 
 def test_no_coaching_after_an_abuse_concern(tmp_path):

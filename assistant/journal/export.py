@@ -59,7 +59,17 @@ def _turn(turn: dict[str, Any]) -> list[str]:
     lines = [f"**{turn['prompt']}**", "", _sentence(turn["answer"]) or "*(no answer)*", ""]
     if "heard" in turn:
         lines += [f"*(corrected; first heard as: {turn['heard']})*", ""]
-    return lines
+    return lines + _coaching(turn)
+
+
+def _coaching(turn: dict[str, Any]) -> list[str]:
+    """A rehearsed attempt's feedback, pace and the partner's reply, as the diary shows them."""
+    lines = [f"- {f['suggestion']}" for f in (turn.get("feedback") or {}).get("findings", [])]
+    if isinstance(turn.get("pace_wpm"), (int, float)):
+        lines.append(f"- Pace: {turn['pace_wpm']:.0f} words a minute.")
+    if turn.get("partner"):
+        lines.append(f"- Your partner: *{turn['partner']}*")
+    return [*lines, ""] if lines else []
 
 
 def to_markdown(sessions: list[dict[str, Any]]) -> str:
