@@ -7,9 +7,11 @@ assistant's words. The command recogniser keeps listening there (barge-in); a co
 counts only where the input is louder than the echo the reference predicts ("near-end" speech):
 in a room without headphones the assistant saying "stop" in a prompt must not stop itself.
 
-The echo path is learnt as it goes: the delay (block lag with the best correlation of log
-energies while the assistant speaks) and the gain (the median input/reference energy ratio at that
-lag). With headphones the gain is about zero, so every voiced block is near-end.
+The guard after a prompt covers the device latency where an echo has been heard, and only 0.1 s
+where none has. The echo path is learnt as it goes: the delay (block lag with the best
+correlation of log energies while the assistant speaks) and the gain (the median
+input/reference energy ratio at that lag). With headphones the gain is about zero, so every
+voiced block is near-end.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ MAX_LAG_BLOCKS = 40  # the echo path's delay is searched up to 800 ms
 @dataclass(frozen=True)
 class EchoSettings:
     guard_s: float = 0.3  #: after the device latency, how long the tail of a prompt is gated (s)
+    #: the same where no echo has been heard (the echo path's gain is about zero) (s)
+    no_echo_guard_s: float = 0.1
     margin_db: float = 8.0  #: how much louder than the predicted echo near-end speech must be
     voiced_rms: float = 300.0  #: an input block at least this loud (int16 RMS) may be speech
     near_end_share: float = 0.5  #: share of voiced blocks in a command that must be near-end
@@ -42,6 +46,9 @@ class EchoGate:
         self._settings = settings
         self._rate = rate_hz
         self._guard = int((delay_s + settings.guard_s) * rate_hz)
+        # With no echo heard (headphones), only the output's own latency is gated after a prompt,
+        # so an answer that starts soon after the question keeps its first word.
+        self._quiet_guard = int(settings.no_echo_guard_s * rate_hz)
         self._margin = 10 ** (settings.margin_db / 10)
         self._first = 0  # clock block of self._mic[0]
         self._mic = np.zeros(0, np.float64)  # energy per block
@@ -85,7 +92,8 @@ class EchoGate:
         """Whether clock samples [start, end) may hold the assistant's voice or its echo."""
         if self._player is None:
             return False
-        return any(p.start < end and p.end + self._guard > start for p in self._player.spans())
+        guard = self._guard if self.gain > 1e-3 else self._quiet_guard
+        return any(p.start < end and p.end + guard > start for p in self._player.spans())
 
     def _fit(self) -> None:
         ref, mic = self._ref, self._mic
