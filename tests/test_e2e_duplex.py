@@ -202,18 +202,19 @@ PROMPT_WORDS = {
 def test_echo_room_stores_every_answer_and_none_of_its_own_words(pulse, tmp_path, dialogs, run):
     pulse.echo_room()
     talk = Conversation(pulse, tmp_path, dialogs, f"echo{run}")
-    for state in ("first", "second"):
+    answered = ("first", "second") if run == 1 else ("first",)  # kept short: three in a row
+    for state in answered:
         at = talk.expect(f"» {PROMPTS[state]}", timeout_s=40)
         talk.speaker.wait_for_quiet(since=at, quiet_s=0.8, min_loud_s=2.0, timeout_s=25)
         pulse.play(talk.say(state, ANSWERS[state][0]))
         talk.expect("  you: ", timeout_s=15)
-    at = talk.expect(f"» {PROMPTS['third']}", timeout_s=15)
+    at = talk.expect(f"» {PROMPTS['third' if run == 1 else 'second']}", timeout_s=15)
     talk.speaker.wait_for_quiet(since=at, quiet_s=0.8, min_loud_s=2.0, timeout_s=25)
     pulse.play(talk.say("stop", "stop"))  # a command, after the question, in the echo room
     talk.expect("» Stopping here", timeout_s=15)
     session = talk.finish()
     assert session["status"] == "stopped"
-    assert [t["state"] for t in session["turns"]] == ["first", "second"]
+    assert [t["state"] for t in session["turns"]] == list(answered)
     for turn in session["turns"]:
         words = set(turn["answer"].split())
         wanted = ANSWERS[turn["state"]][1]

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import subprocess
 import sys
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -117,14 +119,19 @@ def test_sigkill_while_locking_or_unlocking_loses_nothing(tmp_path, capsys):
             journal.add_turn(sid, {"state": "s", "prompt": "p", "answer": f"{sid}-{turn} words"})
             reported.append(["saved", sid, f"{sid}-{turn}"])
         journal.finish(sid, "completed")
+    # How long one whole lock takes on this machine now (the key derivation, then the files),
+    # so that the kills land before, during and after the files however busy the machine is.
+    trial = tmp_path / "trial"
+    shutil.copytree(data, trial)
+    began = time.monotonic()
+    Journal(trial).lock(PASS)
+    whole_s = time.monotonic() - began
     killer = Killer(data, tmp_path / "log")
     rng = random.Random(11)
     halfway = 0
     try:
         for _ in range(LOCK_KILLS):
-            # a key derivation takes ~0.3 s, then the files take ~0.2 s: aim around there, so
-            # that kills land before, during and after the files
-            killer.kill_after("lock", rng.uniform(0.25, 0.65))
+            killer.kill_after("lock", rng.uniform(0.35 * whole_s, 1.0 * whole_s))
             lock = data / "lock.json"
             halfway += lock.exists() and '"state"' in lock.read_text()
             assert check_everything_reported_is_there(data, reported) == 2 * SESSIONS
