@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
-import wave
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,9 +23,10 @@ from typing import Protocol
 import numpy as np
 
 from assistant.audio.player import Player
+from assistant.audio.sinks import WavWriter
 from assistant.audio.sources import AudioSource
 from assistant.audio.wav import Audio
-from assistant.errors import AudioDeviceError, BadInputError
+from assistant.errors import AudioDeviceError
 
 
 @dataclass(frozen=True)
@@ -61,31 +61,11 @@ class Transport(Protocol):
     def close(self) -> None: ...
 
 
-class AlignedWav:
+class AlignedWav(WavWriter):
     """--audio-out in duplex mode: every output sample at its clock position, silence included."""
 
     def __init__(self, path: Path | str, rate_hz: int = 16_000) -> None:
-        self.path = Path(path)
-        try:
-            self._file = open(self.path, "wb")  # noqa: SIM115 (closed in close())
-        except OSError as exc:
-            raise BadInputError(f"cannot write {self.path}: {exc.strerror}") from None
-        self._out = wave.open(self._file, "wb")  # noqa: SIM115 (closed in close())
-        self._out.setnchannels(1)
-        self._out.setsampwidth(2)
-        self._out.setframerate(rate_hz)
-
-    def write(self, samples: np.ndarray) -> None:
-        try:
-            self._out.writeframes(samples.astype("<i2").tobytes())  # patches the header too
-        except OSError as exc:
-            raise AudioDeviceError(f"cannot write {self.path}: {exc.strerror}") from None
-
-    def close(self) -> None:
-        with contextlib.suppress(OSError):
-            self._out.close()
-        with contextlib.suppress(OSError):
-            self._file.close()
+        super().__init__(path, rate_hz)
 
 
 class FileDuplex:

@@ -56,9 +56,27 @@ class WavSink:
     """
 
     def __init__(self, path: Path | str, rate_hz: int = 22_050, gap_s: float = 0.4) -> None:
-        self.path = Path(path)
+        self._writer = WavWriter(path, rate_hz)
+        self.path = self._writer.path
         self._rate_hz = rate_hz
         self._gap = np.zeros(int(gap_s * rate_hz), dtype=np.int16)
+
+    def play(self, audio: Audio) -> None:
+        samples = audio.samples
+        if audio.rate_hz != self._rate_hz:
+            samples = to_int16(resample(samples / 32768.0, audio.rate_hz, self._rate_hz))
+        self._writer.write(np.concatenate([samples, self._gap]))
+
+    def close(self) -> None:
+        self._writer.close()
+
+
+class WavWriter:
+    """A 16-bit mono WAV written as it goes; the header is patched on every write, so the file is
+    valid even if the session dies. Failures are one line: unwritable path, full disk."""
+
+    def __init__(self, path: Path | str, rate_hz: int) -> None:
+        self.path = Path(path)
         try:
             self._file = open(self.path, "wb")  # noqa: SIM115 (closed in close())
         except OSError as exc:
@@ -68,17 +86,14 @@ class WavSink:
         self._out.setsampwidth(2)
         self._out.setframerate(rate_hz)
 
-    def play(self, audio: Audio) -> None:
-        samples = audio.samples
-        if audio.rate_hz != self._rate_hz:
-            samples = to_int16(resample(samples / 32768.0, audio.rate_hz, self._rate_hz))
+    def write(self, samples: np.ndarray) -> None:
         try:
-            self._out.writeframes(np.concatenate([samples, self._gap]).astype("<i2").tobytes())
+            self._out.writeframes(samples.astype("<i2").tobytes())
         except OSError as exc:  # disk full, file removed from under us
             raise AudioDeviceError(f"cannot write {self.path}: {exc.strerror}") from None
 
     def close(self) -> None:
-        # Already reported by play() if the disk filled up; closing must not fail again.
+        # Already reported by write() if the disk filled up; closing must not fail again.
         with contextlib.suppress(OSError):
             self._out.close()
         with contextlib.suppress(OSError):
