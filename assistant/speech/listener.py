@@ -47,7 +47,7 @@ OVERLAP_S = 0.3
 #: the hiss before an answer onto its first word; such "words" are not speech.
 MAX_WORD_S = 2.5
 #: Over a prompt, a command phrase is taken once the speaker has been quiet this long (s).
-BARGE_QUIET_S = 0.08
+BARGE_QUIET_S = 0.06
 
 
 @dataclass
