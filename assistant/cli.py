@@ -118,7 +118,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not rest or rest[0].startswith("-"):
                 return _list_rehearsals()
             rehearsal, rest = rest[0], rest[1:]
-        args = session_parser(f"rehearse {rehearsal}" if rehearsal else name).parse_args(rest)
+        parser = session_parser(f"rehearse {rehearsal}" if rehearsal else name)
+        if name in ACTIVITIES:
+            _activity_options(parser, name)
+        args = parser.parse_args(rest)
+        if name == "breathe" and args.list:
+            return _list_patterns()
         if args.typed:
             for attr, option in SPOKEN_ONLY:
                 if getattr(args, attr) is not None:
@@ -144,6 +149,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         _drop_stdout()
         print(f"reflect: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
         return 1
+
+
+#: Sessions without a script of questions: a breathing exercise, a break.
+ACTIVITIES = ("breathe", "pause")
+
+
+def _activity_options(parser: argparse.ArgumentParser, name: str) -> None:
+    if name == "breathe":
+        parser.add_argument("pattern", nargs="?", help="which pattern (default: cyclic-sighing)")
+        parser.add_argument("--list", action="store_true", help="list the breathing patterns")
+        parser.add_argument(
+            "--minutes", type=float, help="how long (default: the pattern's own length)"
+        )
+    else:
+        parser.add_argument(
+            "--minutes", default="20", help="how long the break lasts, 1 to 1440 (default 20)"
+        )
+
+
+def _list_patterns() -> int:
+    from assistant.breathe.patterns import DEFAULT_PATTERN, load_patterns
+
+    for name, pattern in load_patterns().items():
+        default = " (default)" if name == DEFAULT_PATTERN else ""
+        rate = f"{pattern.breaths_per_minute:.1f} breaths a minute"
+        print(f"{name:16s} {pattern.description} {rate}{default}")
+    return 0
 
 
 def _list_rehearsals() -> int:

@@ -119,6 +119,8 @@ def _history(journal: Any, args: argparse.Namespace) -> int:
         status = f"{s['status']} ({', '.join(s['safety'])})" if s["safety"] else s["status"]
         if s["id"] in damaged:  # what the index remembers, but the answers cannot be read
             status, answers = "damaged", "(see `reflect repair`)"
+        if s.get("summary") and s["id"] not in damaged:
+            answers = s["summary"]  # a breathing exercise or a break: what it was, not a count
         lines.append(f"{s['id']}  {when}  {s['script']:10s} {status:11s} {answers}\n")
     show("".join(lines))
     return 0

@@ -20,6 +20,7 @@ from assistant.audio.server_echo import ServerEchoCancel
 from assistant.audio.sinks import AudioSink, NullSink, SpeakerSink, WavSink
 from assistant.audio.sources import WavSource
 from assistant.audio.wav import Audio, read_wav, wav_bytes
+from assistant.cli_activity import load_activity
 from assistant.coach.rehearsal import find_rehearsal
 from assistant.coach.rules import load_coaching
 from assistant.console import Console
@@ -95,9 +96,13 @@ def run_session(
     """Run the script `name`, or with `rehearsal` the rehearsal of that name."""
     practice = find_rehearsal(rehearsal, dialogs_dir / "rehearsals") if rehearsal else None
     coaching = load_coaching(dialogs_dir / "coaching.yaml") if rehearsal else None
-    script = (
-        rehearsal_script(practice, listen) if practice else find_script(name, dialogs_dir)
-    )
+    activity = load_activity(name, args, dialogs_dir, listen)  # breathe, pause: else None
+    if activity is not None:
+        script = activity.script
+    elif practice is not None:
+        script = rehearsal_script(practice, listen)
+    else:
+        script = find_script(name, dialogs_dir)
     commands = load_commands(dialogs_dir / "commands.yaml")
     safeguards = load_safeguards(dialogs_dir)  # the safety check, and what is said when it fires
     console = Console()
@@ -144,7 +149,9 @@ def run_session(
     )
     voice.attach(listener)
     parts = (script, listener, voice, journal, commands, console.answer, safeguards)
-    if practice is not None and coaching is not None:
+    if activity is not None:
+        session = activity.session(console, *parts)
+    elif practice is not None and coaching is not None:
         partner_settings = replace(voice_settings, voice=PARTNER_VOICE)
         partner = voice.speaking_as([] if args.silent else [EspeakCliSynth(partner_settings)])
         session: Session = RehearsalSession(practice, coaching, partner, *parts)
@@ -163,6 +170,9 @@ def run_session(
             if kept:
                 console.note(f"audio kept in {kept}")
         journal.close()
+    if session.summary:  # a breathing exercise or a break
+        console.note(f"session {outcome.session_id} saved: {session.summary}")
+        return 0
     if not outcome.answers:  # an empty session is not kept (Journal.finish)
         console.note("nothing was said, so nothing was kept")
         return 0

@@ -73,8 +73,6 @@ def _devices(args: argparse.Namespace) -> int:
     return 0
 
 
-
-
 def _repair(journal: Journal) -> int:
     count = len(journal.summaries())
     damaged = journal.damaged()
@@ -198,8 +196,6 @@ def _unlock(journal: Journal, args: argparse.Namespace, dialogs_dir: Path) -> in
     changed = journal.unlock()
     journal.warn(f"unlocked: {changed} files are stored in plain text again")
     return 0
-
-
 
 
 def _export(journal: Journal, args: argparse.Namespace) -> int:
@@ -370,8 +366,6 @@ def _devices_options(p: argparse.ArgumentParser) -> None:
     )
 
 
-
-
 def _edit_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("id", help="session id (or its first characters)")
     p.add_argument("--turn", type=int, metavar="N", help="the answer to correct, from 1")
@@ -451,6 +445,8 @@ def usage() -> str:
     rows = [
         ("SCRIPT [options]", "run a reflection script (e.g. evening, journal)"),
         ("rehearse [NAME [options]]", "say a hard sentence aloud and be coached (no NAME: list)"),
+        ("breathe [PATTERN] [--minutes N] [--list]", "a guided breathing exercise"),
+        ("pause [--minutes 20]", "a break in a heated talk, with a time to go back"),
     ]
     rows += [(f"{t.name} {t.usage}".strip(), t.about) for t in TOOLS]
     width = 22  # a longer left side puts its line of help under it

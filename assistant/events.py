@@ -23,7 +23,7 @@ class Answer:
 
 @dataclass(frozen=True)
 class Command:
-    name: Literal["repeat", "skip", "back", "pause", "continue", "stop"]
+    name: Literal["repeat", "skip", "back", "pause", "continue", "stop", "breathe"]
     heard: str  # the phrase as recognised
 
 

@@ -95,6 +95,13 @@ class Player:
         self.on_stop()
         return at
 
+    def drop_from(self, at: int) -> None:
+        """Take back what is placed to start at or after clock sample `at` (a replanned exercise);
+        what has started plays on."""
+        with self._lock:
+            self._segments = [(s, x) for s, x in self._segments if s < at or s < self._now]
+            self.log = [p for p in self.log if p.start < at or p.start < self._now]
+
     def pull(self, frames: int) -> np.ndarray:
         """The next `frames` samples of output (silence where nothing plays); advances the clock.
         Called by the transport, on the audio thread for a live device."""

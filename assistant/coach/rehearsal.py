@@ -42,6 +42,13 @@ class Rehearsal:
     another_try: str
     closing: str
 
+    @property
+    def example(self) -> str | None:
+        """The whole sentence quoted in `ask` as an example, if it has no blanks ("...") to fill:
+        a calm opener for going back to a talk after a break."""
+        match = re.search(r'"([^"]+)"', self.ask)
+        return match.group(1) if match and "..." not in match.group(1) else None
+
 
 def load_rehearsal(path: Path) -> Rehearsal:
     data = load_yaml(path)

@@ -12,6 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
+from assistant.breathe.exercise import BREATHING_STATE, Exercise, ExerciseRecord
+from assistant.breathe.patterns import DEFAULT_PATTERN, Pattern, find_pattern
+from assistant.breathe.texts import BreatheTexts, load_breathe_texts
 from assistant.dialog.machine import Dialog
 from assistant.dialog.outcomes import Choice, Next, Status, Step
 from assistant.dialog.script import Script, StateSpec
@@ -26,8 +29,12 @@ from assistant.speech.commands import CommandSet
 SAFETY_STATE = "safety"
 #: The state name of what was said while paused: saved and checked like any answer.
 PAUSED_STATE = "paused"
-#: While paused, only these commands end the pause.
-RESUME = ("continue", "stop")
+#: While paused, only these commands end the pause (or, breathe, fill it).
+RESUME = ("continue", "stop", "breathe")
+#: A break's breathing: this many rounds of the default pattern (cyclic sighing: 44 s).
+BREAK_ROUNDS = 4
+#: The prompt of what was said during a breathing exercise, as saved.
+SAID_WHILE_BREATHING = "(said while breathing)"
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,9 @@ class Session:
         self._safeguards = safeguards
         self._safety: SafetyFlow | None = None  # set up in run(), once the settings are read
         self._signals: set[str] = set()  # strong-insecurity signals heard in the answers
+        self._summary: str | None = None  # history's line, where answers are not the point
+        self._breathing: tuple[Pattern, BreatheTexts] | None = None
+        self._last_exercise: ExerciseRecord | None = None
 
     def run(self) -> Outcome:
         guards = self._safeguards
@@ -76,14 +86,19 @@ class Session:
         finally:
             noticed = self._safety.noticed if self._safety else []
             strong = bool(guards) and strong_session(self._signals, guards.support)
-            self._journal.finish(sid, status.value, safety=noticed, strong=strong)
+            self._journal.finish(
+                sid, status.value, safety=noticed, strong=strong, summary=self._summary
+            )
         if guards and status is not Status.INTERRUPTED:  # nobody to say it to after the input ended
             suggest_counsellor(self._journal, self._voice, guards.support, resources)
         return Outcome(sid, Status.SAFETY if noticed else status, self._answers)
 
-    def _record(
-        self, state: str, prompt: str, heard: Answer, extra: dict | None = None
-    ) -> None:
+    @property
+    def summary(self) -> str | None:
+        """History's line for a session where answers are not the point (breathing, a break)."""
+        return self._summary
+
+    def _record(self, state: str, prompt: str, heard: Answer, extra: dict | None = None) -> None:
         """Save an answer as a turn (with `extra` fields, such as a rehearsal's feedback), then
         show it."""
         turn = {"state": state, "prompt": prompt, "answer": heard.text, **(extra or {})}
@@ -177,6 +192,11 @@ class Session:
                 self._say(self._replies["first"])
         elif name == "pause":
             return self._pause(state)
+        elif name == "breathe":  # asked for: breathe at once, then the pause's "shall we go on?"
+            choice = self.breathe(state)
+            if choice is not None:
+                return self._follow(choice, state)
+            return self._pause(state, self._replies["go_on"])
         elif name == "stop":
             return self._stop()
         elif name == "continue":  # not paused: nothing to resume
@@ -190,10 +210,11 @@ class Session:
             self._say(self._replies["stopped"])
         return Status.STOPPED
 
-    def _pause(self, state: StateSpec) -> Step:
-        """Wait for continue or stop. What is said meanwhile is still saved and checked: someone
-        who paused may be the one most in need of being heard."""
-        paused = self._replies["paused"]
+    def _pause(self, state: StateSpec, said: str | None = None) -> Step:
+        """Wait for continue or stop; "breathe" offers a short round meanwhile. What is said
+        meanwhile is still saved and checked: someone who paused may be the one most in need of
+        being heard."""
+        paused = said or self._replies["paused"]
         self._say(paused)
         while True:
             heard = self._listener.wait_for_command(RESUME, state.listen)
@@ -202,6 +223,13 @@ class Session:
             if isinstance(heard, Command):
                 if heard.name == "stop":
                     return self._stop()
+                if heard.name == "breathe":
+                    choice = self.breathe(state)
+                    if choice is not None and choice is not Choice.PAUSE:
+                        return self._follow(choice, state)
+                    paused = self._replies["go_on"]
+                    self._say(paused)
+                    continue
                 self._say(self._replies["resumed"])
                 return Next.ASK
             if not heard.text.strip():
@@ -212,3 +240,51 @@ class Session:
                 self._say(paused)  # still paused, after the safety flow
             elif choice is not None:
                 return self._follow(choice, state)
+
+    # -- breathing -----------------------------------------------------------------------------
+    def _breathing_parts(self) -> tuple[Pattern, BreatheTexts]:
+        if self._breathing is None:
+            self._breathing = (find_pattern(DEFAULT_PATTERN), load_breathe_texts())
+        return self._breathing
+
+    def breathe(
+        self,
+        state: StateSpec | None,
+        pattern: Pattern | None = None,
+        minutes: float | None = None,
+        bar: object | None = None,
+    ) -> Choice | None:
+        """A breathing exercise (a short round unless `pattern` and `minutes` say otherwise),
+        listening throughout: what is said is saved and checked, and a concern ends the
+        exercise; the exercise is saved as a turn of its own. Returns the safety flow's choice
+        when one ran, else None."""
+        default, texts = self._breathing_parts()
+        chosen: list[Choice] = []
+
+        def said(heard: Answer) -> bool:
+            self._record(BREATHING_STATE, SAID_WHILE_BREATHING, heard)
+            if state is None or not self._safety:
+                return False
+            choice = self._safety.review(heard.text, state.listen, paused=True)
+            if choice is not None:
+                chosen.append(choice)
+            return choice is not None
+
+        rounds = None if pattern or minutes else BREAK_ROUNDS
+        exercise = Exercise(
+            pattern or default, texts, self._voice, minutes=minutes, rounds=rounds,
+            on_said=said, bar=bar,  # type: ignore[arg-type]
+        )  # fmt: skip
+        record = self._last_exercise = exercise.run()
+        self._listener.after_speaking()
+        self._record_exercise(record)
+        return chosen[0] if chosen else None
+
+    def _record_exercise(self, record: ExerciseRecord) -> None:
+        turn = {
+            "state": BREATHING_STATE,
+            "prompt": f"Breathing: {record.pattern}",
+            "answer": "",
+            "breathing": record.fields(),
+        }
+        self._journal.add_turn(self.session_id, turn)

@@ -34,7 +34,12 @@ STATUS_NOTES = {
     "safety": "A moment of concern came up in this session.",
 }
 #: Turns that are replies rather than answers to a question: shown as said, under no heading.
-ASIDES = {SAFETY_STATE: "During the check-in", PAUSED_STATE: "While paused"}
+ASIDES = {
+    SAFETY_STATE: "During the check-in",
+    PAUSED_STATE: "While paused",
+    "breathing": "While breathing",
+    "pause": "During the break",
+}
 
 
 def _when(started_at: str) -> str:
@@ -52,7 +57,25 @@ def _sentence(text: str) -> str:
     return "\n\n".join(line[:1].upper() + line[1:] for line in text.split("\n"))
 
 
+def _activity(turn: dict[str, Any]) -> list[str] | None:
+    """A breathing exercise or a break, as one line of the diary."""
+    b, p = turn.get("breathing"), turn.get("pause")
+    if isinstance(b, dict):
+        minutes = f"{(b.get('actual_s') or 0) / 60:.1f}"
+        return [
+            f"*Breathing ({b.get('pattern')}): {b.get('rounds_done')} of {b.get('rounds')} "
+            f"rounds, {minutes} minutes, {b.get('ended')}.*", "",
+        ]  # fmt: skip
+    if isinstance(p, dict):
+        opener = f' Suggested opener: "{p["opener"]}"' if p.get("opener") else ""
+        return [f"*A {p.get('minutes')}-minute break, {p.get('ended')}.{opener}*", ""]
+    return None
+
+
 def _turn(turn: dict[str, Any]) -> list[str]:
+    activity = _activity(turn)
+    if activity is not None:
+        return activity
     aside = ASIDES.get(turn.get("state", ""))
     if aside:  # "I'm fine", "yes": a reply, not an answer; the menu is no question heading
         return [f"*{aside}:* {_sentence(turn['answer'])}", ""]
@@ -78,7 +101,9 @@ def to_markdown(sessions: list[dict[str, Any]]) -> str:
         lines += [f"## {_when(session.get('started_at') or '')} · {session['script']}", ""]
         for turn in session.get("turns", []):
             lines += _turn(turn)
-        if not any(t.get("state") not in ASIDES for t in session.get("turns", [])):
+        if session.get("script") not in ("breathe", "pause") and not any(
+            t.get("state") not in ASIDES for t in session.get("turns", [])
+        ):
             lines += ["*(no question was answered)*", ""]
         note = STATUS_NOTES.get(session["status"], "")
         lines += [f"*{note + ' ' if note else ''}Session `{session['id']}`.*", ""]

@@ -42,6 +42,8 @@ SESSION: tuple[Field, ...] = (
     Field("owner", (str, _NONE), exported=False, listed=False),  # the process writing it
     Field("safety", (list,), checked=True, default=()),  # categories of concern noticed
     Field("strong", (bool,), exported=False, default=False),  # strong insecurity heard
+    #: One line for `reflect history` where answers are not the point (breathing, a break).
+    Field("summary", (str, _NONE), checked=True),
 )
 TURN: tuple[Field, ...] = (
     Field("state", (str,)),  # the question's name in the script, or SAFETY_STATE/PAUSED_STATE

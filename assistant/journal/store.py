@@ -115,6 +115,7 @@ class Journal:
                 "owner": process_token(),
                 "safety": [],
                 "strong": False,
+                "summary": None,
             }
             private_subdir(self.dir / SESSIONS)
             write_session(self._folder, {**record, "turns": []})  # first: the index follows it
@@ -130,7 +131,13 @@ class Journal:
             self._folder.session_db(sid).table("turns", cache_size=0).insert(record)
 
     def finish(
-        self, sid: str, status: str, *, safety: Sequence[str] = (), strong: bool = False
+        self,
+        sid: str,
+        status: str,
+        *,
+        safety: Sequence[str] = (),
+        strong: bool = False,
+        summary: str | None = None,
     ) -> None:
         """End a session. `safety` names the categories of concern noticed (the status is then
         "safety"); `strong` marks a session whose answers showed strong insecurity. A session
@@ -144,6 +151,7 @@ class Journal:
             "owner": None,
             "safety": list(dict.fromkeys(safety)),
             "strong": strong,
+            "summary": summary,
         }
         with self._folder.writing():
             meta(self._folder, sid)  # still there

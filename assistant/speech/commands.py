@@ -9,8 +9,8 @@ from pathlib import Path
 
 from assistant.dialog.yamlfile import Reader, load_yaml, unknown_keys
 
-COMMANDS = ("repeat", "skip", "back", "pause", "continue", "stop")
-REPLIES = ("paused", "resumed", "stopped", "first", "movingon", "typed_long")
+COMMANDS = ("repeat", "skip", "back", "pause", "continue", "stop", "breathe")
+REPLIES = ("paused", "go_on", "resumed", "stopped", "first", "movingon", "typed_long")
 TOP_KEYS = {"commands", "closing", "courtesy", "replies"}
 
 

@@ -155,6 +155,7 @@ class SpeechListener:
         self._ended = False
         self._stashed: Command | None = None  # a command heard right after speech, while paused
         self._barged: Command | None = None  # a command said over a prompt, for the next listen
+        self._attending = _Heard()  # free text heard through timed audio, not yet closed
         self.barge_ins: list[tuple[Command, int]] = []  # each, with the clock sample of the cut
 
     @property
@@ -303,6 +304,38 @@ class SpeechListener:
                 heard.add_final(json.loads(self._text.FinalResult()))
             if end is not None:
                 return heard.answer()
+
+    # -- through timed audio -------------------------------------------------------------------
+    def attend(self, pump: Callable[[bool], bool]) -> Heard | None:
+        """Listen through timed audio (a breathing exercise, a break) without stopping it. Returns
+        the first command said on its own, as quickly as a barge-in is taken; else the first
+        utterance of free text once the recogniser has closed it; EndOfInput; or None once
+        `pump(wait)` (as in hear_out) says nothing more is coming and nothing is playing."""
+        if self._barged is not None:
+            command, self._barged = self._barged, None
+            return command
+        if self._ended:
+            return EndOfInput()
+        player = self._source.player
+        live = self._source.live
+        heard = self._attending
+        while True:
+            busy = player is not None and player.busy
+            more = pump(not live and not busy)
+            if not more and not busy and not heard.busy:
+                self._attending = _Heard()
+                return heard.answer() if heard.words else None
+            going, grammar = self._feed(heard)
+            command = self._barge_in(grammar)
+            if command is not None:
+                self._text.FinalResult()  # its words must not come back as an answer
+                self._attending = _Heard()
+                return command
+            if heard.words and not heard.busy:
+                self._attending = _Heard()
+                return heard.answer()
+            if not going:
+                return heard.answer() if heard.words else EndOfInput()
 
     # -- paused ------------------------------------------------------------------------------
     def _paused_commands(self, grammar: dict | None) -> list[tuple[str, str, float, float]]:

@@ -5,6 +5,8 @@ line ("that's all"), or the end of input."""
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable
 from typing import TextIO
 
@@ -19,6 +21,45 @@ class TypedListener:
         self._commands = commands
         self._prompt = prompt  # shown before each line when a person is typing at a terminal
         self._pending: str | None = None  # a command line that ended a long answer, still to do
+        #: Lines read ahead by a thread, once something had to wait for a line with a timeout.
+        self._ahead: queue.Queue[str | None] | None = None
+        self._eof = False
+
+    def _read_ahead(self) -> None:
+        while True:
+            line = self._lines.readline()
+            assert self._ahead is not None
+            self._ahead.put(None if line == "" else line)
+            if line == "":
+                return
+
+    def _next_line(self, timeout_s: float | None = None) -> str | None:
+        """The next raw line ("" on a timeout, None at the end of input)."""
+        if self._ahead is None:
+            if timeout_s is None:
+                return self._lines.readline() or None
+            self._ahead = queue.Queue()
+            threading.Thread(target=self._read_ahead, daemon=True, name="reflect-typed").start()
+        if self._eof:
+            return None
+        try:
+            line = self._ahead.get(timeout=timeout_s)
+        except queue.Empty:
+            return ""
+        self._eof = line is None
+        return line
+
+    def poll(self, timeout_s: float) -> Heard | None:
+        """A line typed within `timeout_s` (timed exercises): a command, or an answer; None when
+        nothing was typed; EndOfInput once the input has ended."""
+        line = self._next_line(max(0.0, timeout_s))
+        if line is None:
+            return EndOfInput()
+        line = line.strip()
+        if not line:
+            return None
+        name = self._commands.match(line)
+        return Command(name, line) if name else Answer(line)
 
     def _readline(self, prompt: str | None = None) -> str | None:
         if self._pending is not None:
@@ -26,8 +67,8 @@ class TypedListener:
             return line
         if self._prompt:
             print(self._prompt if prompt is None else prompt, end="", flush=True)
-        line = self._lines.readline()
-        return None if line == "" else line.strip()
+        line = self._next_line()
+        return None if line is None else line.strip()
 
     def listen(self, settings: ListenSettings) -> Heard:
         if settings.long_answer and self._prompt and self._pending is None:

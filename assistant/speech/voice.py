@@ -32,9 +32,10 @@ import numpy as np
 
 from assistant.audio.player import Player
 from assistant.audio.sinks import AudioSink, NullSink
-from assistant.audio.wav import Audio, parse_wav, read_wav
+from assistant.audio.wav import Audio, parse_wav, read_wav, resample, to_int16
 from assistant.errors import AudioDeviceError, BadInputError
 from assistant.settings import VoiceSettings
+from assistant.speech.timeline import ClockStage, SinkStage, Stage, TypedStage
 
 #: Sample rate of the quiet that `Voice.pause` plays (the WAV sink's own, so it is not resampled).
 PAUSE_RATE_HZ = 22_050
@@ -358,6 +359,29 @@ class Voice:
             return shown < len(steps)
 
         self._ears.hear_out(pump)
+
+    def cue_samples(self, text: str, rate_hz: int = 16_000) -> np.ndarray | None:
+        """A cue rendered once (cached) as int16 samples at `rate_hz`; None when printed only."""
+        audio = self._cue(text, False)
+        if audio is None:
+            return None
+        if audio.rate_hz == rate_hz:
+            return audio.samples
+        return to_int16(resample(audio.samples / 32768.0, audio.rate_hz, rate_hz))
+
+    def stage(self) -> Stage:
+        """Where timed audio goes, and how it is heard through (speech/timeline.py)."""
+        if self._duplex:
+            assert self._player is not None
+            return ClockStage(self._player, self._ears)  # type: ignore[arg-type]
+        if isinstance(self._sink, NullSink) and self._wait is not None:  # typed: real time
+            ears = self._ears if hasattr(self._ears, "poll") else None
+            return TypedStage(ears, sleep=self._wait)  # type: ignore[arg-type]
+        return SinkStage(self._play)  # a WAV or a speaker, half duplex (or nothing, silent)
+
+    def show(self, text: str) -> None:
+        """Print without speaking (a cue's words, a note during an exercise)."""
+        self._show(text)
 
     def _play(self, audio: Audio) -> None:
         try:
