@@ -211,3 +211,39 @@ def test_stop_said_20_s_into_an_exercise_ends_it_within_300_ms(tmp_path):
     assert record["ended"] == "stopped" and record["rounds_done"] == 1
     cut_s = exercise_s + record["actual_s"]
     assert 0 <= cut_s - stop_end <= 0.3, f"ended {cut_s - stop_end:.3f} s after the word"
+
+
+def test_pause_in_an_evening_leads_to_breathing_then_the_same_question(tmp_path):
+    """Said over the prompts (barge-in), so the times need not be exact: "pause" during the first
+    question, "breathe" over the reply, "continue" after the round, then the answer."""
+    data = tmp_path / "journal"
+    reflect("evening", "--typed", "--silent", "--data-dir", str(data))  # first-run notice given
+    parts: list[str | float] = [
+        14.0, "pause", 2.0, "breathe", 75.0, "continue", 12.0,
+        "yesterday my partner did not reply to my messages", 8.0, "stop", 4.0,
+    ]  # fmt: skip
+    samples = np.concatenate(
+        [silence(p) if isinstance(p, float) else speak(p) for p in parts]
+    )
+    wav_in = write(tmp_path / "in.wav", samples)
+    done = reflect(
+        "evening", "--audio-in", str(wav_in), "--duplex", "--audio-out", str(tmp_path / "o.wav"),
+        "--data-dir", str(data),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    exported = reflect("export", "--format", "json", "--data-dir", str(data))
+    turns = json.loads(exported.stdout)["sessions"][-1]["turns"]
+    states = [t["state"] for t in turns]
+    assert states[0] == "breathing" and turns[0]["breathing"]["ended"] == "completed"
+    evening = load_evening()
+    first = evening.states[evening.initial]
+    answer = turns[1]
+    assert answer["prompt"] == first.prompt  # the same question, asked again after the break
+    assert "partner" in answer["answer"]
+    assert len(turns) == 2
+
+
+def load_evening():
+    from assistant.dialog.script import find_script
+
+    return find_script("evening", DIALOGS_DIR)
