@@ -35,7 +35,10 @@ from assistant.speech.commands import load_commands
 from assistant.speech.voice import TimedStep
 
 #: What the listener's own commands mean in this dialog; the others ask again.
-COMMAND_CHOICES = {"continue": "continue", "skip": "continue", "pause": "pause", "stop": "stop"}
+COMMAND_CHOICES = {
+    "continue": "continue", "skip": "continue", "pause": "pause", "stop": "stop",
+    "breathe": "breathe",
+}  # fmt: skip
 #: The choices (support.yaml's `choices` keys) that leave the flow, and what they mean.
 LEAVING = {"continue": Choice.CONTINUE, "pause": Choice.PAUSE, "stop": Choice.STOP}
 #: Said after "I'm fine" was checked once more: the flow ends and the script goes on.
