@@ -222,9 +222,7 @@ def test_pause_in_an_evening_leads_to_breathing_then_the_same_question(tmp_path)
         14.0, "pause", 2.0, "breathe", 75.0, "continue", 12.0,
         "yesterday my partner did not reply to my messages", 8.0, "stop", 4.0,
     ]  # fmt: skip
-    samples = np.concatenate(
-        [silence(p) if isinstance(p, float) else speak(p) for p in parts]
-    )
+    samples = np.concatenate([silence(p) if isinstance(p, float) else speak(p) for p in parts])
     wav_in = write(tmp_path / "in.wav", samples)
     done = reflect(
         "evening", "--audio-in", str(wav_in), "--duplex", "--audio-out", str(tmp_path / "o.wav"),
@@ -247,3 +245,34 @@ def load_evening():
     from assistant.dialog.script import find_script
 
     return find_script("evening", DIALOGS_DIR)
+
+
+def test_a_disclosure_during_breathing_is_saved_checked_and_answered(tmp_path):
+    from assistant.audio.sinks import NullSink
+    from assistant.dialog.breathing_sessions import BreatheSession
+    from assistant.events import EndOfInput
+    from assistant.safety.respond import load_safeguards
+
+    clock = FakeClock()
+    ears = Script([(12.0, "honestly i have been thinking everyone would be better off without me")],
+                  clock)  # fmt: skip
+    ears.listen = lambda settings: EndOfInput()  # the safety flow's question: nobody answers
+    ears.interrupted = False
+    shown: list[str] = []
+    voice = Voice([], NullSink(), shown.append, wait=clock.sleep)
+    voice.stage = lambda: TypedStage(ears, clock=clock.now, sleep=clock.sleep)  # type: ignore
+    journal = Journal(tmp_path / "journal")
+    commands = load_commands(DIALOGS_DIR / "commands.yaml")
+    session = BreatheSession(
+        PATTERNS["box"], None, None, activity_script("breathe", "box", ListenSettings()),
+        ears, voice, journal, commands, safeguards=load_safeguards(DIALOGS_DIR),
+    )  # fmt: skip
+    outcome = session.run()
+    assert clock.t < 20  # the exercise gave way at once
+    saved = journal.find(outcome.session_id)
+    assert saved["safety"] == ["self-harm"]
+    said = [t for t in saved["turns"] if t["state"] == "breathing" and t["answer"]]
+    assert "better off without me" in said[0]["answer"]
+    record = next(t["breathing"] for t in saved["turns"] if "breathing" in t)
+    assert record["ended"] == "stopped" and record["said"] == [said[0]["answer"]]
+    journal.close()
