@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.dialog.script import StateSpec
+from assistant.events import Answer
 from assistant.insights.rating import parse_rating
 
 
@@ -14,15 +15,27 @@ from assistant.insights.rating import parse_rating
 class RatingReply:
     value: int | None  # the rating said, None when none was (or the state asks for none)
     unclear: bool  # a rating was asked for and the reply held none
+    #: Set when the number came from the command grammar, not the transcript: the turn's answer
+    #: becomes the grammar's reading and the transcript is kept as "heard".
+    grammar: str = ""
+    transcript: str = ""
 
     @property
     def extra(self) -> dict[str, Any] | None:
         """The fields the turn is saved with."""
-        return {"rating": self.value} if self.value is not None else None
+        if self.value is None:
+            return None
+        if self.grammar:
+            return {"rating": self.value, "answer": self.grammar, "heard": self.transcript}
+        return {"rating": self.value}
 
 
-def read_rating(state: StateSpec, text: str) -> RatingReply:
+def read_rating(state: StateSpec, heard: Answer) -> RatingReply:
     if not state.rating:
         return RatingReply(None, unclear=False)
-    value = parse_rating(text)
+    value = parse_rating(heard.text)
+    if value is None and heard.grammar:
+        value = parse_rating(heard.grammar)
+        if value is not None:
+            return RatingReply(value, False, heard.grammar, heard.text)
     return RatingReply(value, unclear=value is None)

@@ -127,7 +127,7 @@ class Session:
             if isinstance(heard, EndOfInput):
                 return Status.INTERRUPTED
             if isinstance(heard, Answer) and heard.text.strip():
-                rating = read_rating(state, heard.text)
+                rating = read_rating(state, heard)
                 self._record(state.name, state.prompt, heard, rating.extra)
                 choice = self._review(heard.text, state)
                 if rating.unclear and reprompted != state.name and choice is None:
