@@ -19,6 +19,9 @@ class Answer:
     closed: bool = False  # ended by a closing phrase ("that's all"); with no text: nothing to add
     #: Vosk's word times (word, start, end, conf), seconds of input audio; empty when typed.
     words: tuple[dict, ...] = ()
+    #: What the command grammar heard alone in it (it also knows the numbers one to ten, which
+    #: the free-text decoder mishears: "seven" as "sam and"); read by rating questions.
+    grammar: str = ""
 
 
 @dataclass(frozen=True)

@@ -129,6 +129,7 @@ def test_an_ordinary_evening_is_not_interrupted(data_dir, commands):
         "My dad was often away when I was small.",
         "To hear that he still cares.",
         "I will call my sister tomorrow.",
+        "six",
     ]
     outcome, said, session = run(answers, data_dir, commands)
     assert outcome.status == session["status"] == "completed"
@@ -288,6 +289,7 @@ def test_continue_goes_on_and_the_session_ends_gently(data_dir, commands):
             "I know it",
             "rest",
             "a walk",
+            "five",
         ],
         data_dir,
         commands,
@@ -295,7 +297,8 @@ def test_continue_goes_on_and_the_session_ends_gently(data_dir, commands):
     texts = said.texts()
     # The fear was answered, so "roots" follows: after eating, no question is left out.
     assert after(said, CHOOSING.choice)[:2] == [CHOOSING.continuing, PROMPT["roots"]]
-    assert [t[0] for t in turns(session)] == ["today", "fear", "roots", "need", "kindness"]
+    states = ["today", "fear", "roots", "need", "kindness", "secure"]
+    assert [t[0] for t in turns(session)] == states
     assert texts[-1] == HELP.fill(CHOOSING.closing, Resources()) and EVENING.outro not in texts
     assert said[-1][0] == "slow"
     assert outcome.status == session["status"] == "safety"  # completed, with a concern noticed

@@ -53,7 +53,8 @@ def test_shipped_scripts_load_and_finish():
 
 def test_evening_covers_the_reflection_and_branches_on_a_skipped_fear():
     script = find_script("evening", DIALOGS_DIR)
-    assert list(script.states) == ["today", "fear", "roots", "need", "kindness", "end"]
+    assert list(script.states) == ["today", "fear", "roots", "need", "kindness", "secure", "end"]
+    assert [n for n, st in script.states.items() if st.rating] == ["secure"]
     dialog = Dialog(script)
     dialog.advance("late reply")
     dialog.advance(None)  # fear skipped: asking where it comes from makes no sense

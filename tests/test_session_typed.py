@@ -43,17 +43,20 @@ def test_a_whole_evening_in_order(data_dir, commands):
             "my parents were distant",
             "to hear that he still cares",
             "call a friend",
+            "I'd say a seven",
         ],
         data_dir,
         commands,
     )
     assert outcome.status == session["status"] == "completed"
+    assert session["turns"][-1]["rating"] == 7
     assert answers(session) == [
         ("today", "a late reply"),
         ("fear", "that he is losing interest"),
         ("roots", "my parents were distant"),
         ("need", "to hear that he still cares"),
         ("kindness", "call a friend"),
+        ("secure", "I'd say a seven"),
     ]
     script = find_script("evening", DIALOGS_DIR)
     assert said == [
@@ -61,7 +64,7 @@ def test_a_whole_evening_in_order(data_dir, commands):
         *(s.prompt for s in script.states.values() if not s.final),
         script.outro,
     ]
-    assert [t["prompt"] for t in session["turns"]] == said[1:6]
+    assert [t["prompt"] for t in session["turns"]] == said[1:7]
     assert session["ended_at"] >= session["started_at"]
 
 

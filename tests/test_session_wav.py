@@ -101,7 +101,7 @@ def test_an_evening_completed_as_accurately_as_a_plain_vosk_loop(tmp_path, model
         "I will go for a walk with my sister tomorrow.",
     ]
     parts: list[str | float] = [1.0]
-    for answer in answers:
+    for answer in [*answers, "seven"]:  # the closing rating, a number said alone
         parts += [answer, 4.0]
     wav = write(tmp_path / "answers.wav", conversation(parts))
     result = reflect(
@@ -110,16 +110,38 @@ def test_an_evening_completed_as_accurately_as_a_plain_vosk_loop(tmp_path, model
     assert result.returncode == 0, result.stderr
     [session] = export(tmp_path / "d")
     assert session["status"] == "completed"
-    assert [t["state"] for t in session["turns"]] == ["today", "fear", "roots", "need", "kindness"]
+    states = ["today", "fear", "roots", "need", "kindness", "secure"]
+    assert [t["state"] for t in session["turns"]] == states
+    rating = session["turns"][-1]
+    assert rating["rating"] == 7 and rating["answer"] == "seven"  # the grammar's reading
     reference = " ".join(answers)
-    ours = word_error_rate(reference, " ".join(t["answer"] for t in session["turns"]))
+    ours = word_error_rate(reference, " ".join(t["answer"] for t in session["turns"][:5]))
     plain = word_error_rate(reference, plain_vosk_transcript(model, read_wav(wav).samples))
     print(f"espeak evening WER: loop {ours:.3f}, plain Vosk loop {plain:.3f}")
     assert ours <= plain + VOSK_JITTER
     shown = reflect("show", session["id"][:4], "--data-dir", str(tmp_path / "d")).stdout
     assert "**What happened today" in shown and "cancelled" in shown
     history = reflect("history", "--data-dir", str(tmp_path / "d")).stdout
-    assert session["id"] in history and "completed" in history and "5 answers" in history
+    assert session["id"] in history and "completed" in history and "6 answers" in history
+
+
+def test_a_spoken_rating_unclear_then_skipped(tmp_path):
+    """An unclear reply to the rating is asked once more; "skip" then keeps no rating."""
+    parts: list[str | float] = [1.0]
+    for answer in ["My partner forgot to call.", "That I do not matter.", "skip", "skip",
+                   "A walk.", "Purple elephants in the garden.", "skip"]:  # fmt: skip
+        parts += [answer, 4.0]
+    wav = write(tmp_path / "answers.wav", conversation(parts))
+    result = reflect(
+        "evening", "--audio-in", str(wav), "--silent", "--data-dir", str(tmp_path / "d")
+    )
+    assert result.returncode == 0, result.stderr
+    [session] = export(tmp_path / "d")
+    assert session["status"] == "completed"
+    [unclear] = [t for t in session["turns"] if t["state"] == "secure"]
+    assert "rating" not in unclear and "garden" in unclear["answer"]
+    assert result.stdout.count(EVENING.states["secure"].reprompt) == 1  # asked once more
+    assert not any("rating" in t for t in session["turns"])
 
 
 def test_the_end_of_the_file_ends_the_session_as_interrupted(tmp_path):

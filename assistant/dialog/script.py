@@ -22,7 +22,7 @@ NAME = re.compile(r"^[a-z][a-z0-9]*$")  # no underscores: transitions uses them 
 CALLBACK_KEYS = ("conditions", "unless", "prepare", "before", "after")
 TOP_KEYS = {"description", "intro", "outro", "listen", "machine"}
 MACHINE_KEYS = {"initial", "states", "transitions"}
-STATE_KEYS = {"name", "prompt", "reprompt", "listen", "final"}
+STATE_KEYS = {"name", "prompt", "reprompt", "listen", "final", "rating"}
 TRANSITION_KEYS = {"trigger", "source", "dest", *CALLBACK_KEYS}
 DEFAULT_REPROMPT = "Take your time. When you are ready, answer, or say skip to move on."
 
@@ -34,6 +34,7 @@ class StateSpec:
     reprompt: str
     listen: ListenSettings
     final: bool
+    rating: bool = False  #: the answer is a number from one to ten (dialog/rating.py)
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,10 @@ def _load_states(where: Where, states: Any, listen: ListenSettings) -> dict[str,
         if not isinstance(final, bool):
             raise where.error(raw, "final", f"{keypath}.final", "expected true or false")
         if final:
+            if "rating" in raw:
+                raise where.error(
+                    raw, "rating", f"{keypath}.rating", "a final state asks nothing; remove it"
+                )
             if "prompt" in raw:
                 raise where.error(
                     raw,
@@ -118,7 +123,11 @@ def _load_states(where: Where, states: Any, listen: ListenSettings) -> dict[str,
                     "a final state asks nothing; put closing words in 'outro'",
                 )
             prompt = reprompt = ""
+            rating = False
         else:
+            rating = raw.get("rating", False)
+            if not isinstance(rating, bool):
+                raise where.error(raw, "rating", f"{keypath}.rating", "expected true or false")
             prompt = _text(where, raw, "prompt", f"{keypath}.prompt", required=True)
             reprompt = _text(where, raw, "reprompt", f"{keypath}.reprompt", required=False)
         state_listen = raw.get("listen")
@@ -127,7 +136,7 @@ def _load_states(where: Where, states: Any, listen: ListenSettings) -> dict[str,
         merged = listen.merged(
             state_listen, f"{where.path}:{line_of(raw, 'listen')}: {keypath}.listen"
         )
-        out[name] = StateSpec(name, prompt, reprompt or DEFAULT_REPROMPT, merged, final)
+        out[name] = StateSpec(name, prompt, reprompt or DEFAULT_REPROMPT, merged, final, rating)
     return out
 
 

@@ -17,6 +17,7 @@ from assistant.breathe.patterns import DEFAULT_PATTERN, Pattern, find_pattern
 from assistant.breathe.texts import BreatheTexts, load_breathe_texts
 from assistant.dialog.machine import Dialog
 from assistant.dialog.outcomes import Choice, Next, Status, Step
+from assistant.dialog.rating import read_rating
 from assistant.dialog.script import Script, StateSpec
 from assistant.events import Answer, Command, EndOfInput, Listener, NoAnswer
 from assistant.journal.store import Journal
@@ -141,8 +142,13 @@ class Session:
             if isinstance(heard, EndOfInput):
                 return Status.INTERRUPTED
             if isinstance(heard, Answer) and heard.text.strip():
-                self._record(state.name, state.prompt, heard)
+                rating = read_rating(state, heard)
+                self._record(state.name, state.prompt, heard, rating.extra)
                 choice = self._review(heard.text, state)
+                if rating.unclear and reprompted != state.name and choice is None:
+                    self._say(state.reprompt)  # not a number: asked once more
+                    ask, reprompted = False, state.name
+                    continue
                 asked.append(state.name)
                 dialog.advance(heard.text)
                 step = self._follow(choice, state)

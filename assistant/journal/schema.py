@@ -52,6 +52,7 @@ TURN: tuple[Field, ...] = (
     Field("heard", (str,), checked=True),  # the transcript as heard, once corrected
     Field("start_s", (int, float)),  # seconds into the audio heard (spoken answers)
     Field("end_s", (int, float)),
+    Field("rating", (int,), checked=True),  # 1..10, on the answer to a `rating: true` question
     Field("at", (str,), required=True),
 )
 

@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.dialog.yamlfile import Reader, load_yaml, unknown_keys
+from assistant.insights.rating import NUMBERS
 
 COMMANDS = ("repeat", "skip", "back", "pause", "continue", "stop", "breathe")
 REPLIES = ("paused", "go_on", "resumed", "stopped", "first", "movingon", "typed_long")
 TOP_KEYS = {"commands", "closing", "courtesy", "replies"}
+RATING_PHRASES = (*NUMBERS, *(f"{n} out of ten" for n in NUMBERS))
 
 
 def normalize(text: str) -> str:
@@ -65,8 +67,9 @@ class CommandSet:
         return self._lookup(text) == ""
 
     def grammar(self) -> str:
-        """A Vosk grammar: every phrase, plus [unk] to absorb ordinary speech."""
-        return json.dumps([*self.phrases, *self.closing, "[unk]"])
+        """A Vosk grammar: every phrase, the numbers a rating is said in (the free-text decoder
+        hears a lone "seven" as "sam and"), plus [unk] to absorb ordinary speech."""
+        return json.dumps([*self.phrases, *self.closing, *RATING_PHRASES, "[unk]"])
 
 
 def load_commands(path: Path) -> CommandSet:

@@ -60,6 +60,7 @@ class _Heard:
     pending: Command | None = None  # the grammar heard a command; waiting for confirmation
     closing: tuple[float, float] | None = None  # where a closing phrase was heard (start, end)
     segment_start_s: float = 0.0  # first word of the latest free-text segment
+    grammar: str = ""  # the last phrase the grammar heard alone (a number, for a rating)
 
     @staticmethod
     def _speech(words: list[dict]) -> list[dict]:
@@ -107,8 +108,9 @@ class _Heard:
         if not self.words:
             return Answer("", closed=closed)
         return Answer(
-            self.text(), self.words[0]["start"], self.words[-1]["end"], closed, tuple(self.words)
-        )
+            self.text(), self.words[0]["start"], self.words[-1]["end"], closed, tuple(self.words),
+            self.grammar,
+        )  # fmt: skip
 
 
 def said_alone(grammar_words: list[dict]) -> tuple[str, float, float] | None:
@@ -269,6 +271,7 @@ class SpeechListener:
             alone = said_alone(grammar.get("result", [])) if grammar else None
             if alone:
                 phrase, first, last = alone
+                heard.grammar = phrase
                 if self._commands.is_closing(phrase):
                     heard.closing = (first, last)
                 name = self._commands.match(phrase)
