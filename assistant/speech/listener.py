@@ -35,6 +35,7 @@ from assistant.audio.echo import EchoGate, EchoSettings
 from assistant.audio.sources import AudioSource
 from assistant.events import Answer, Command, EndOfInput, Heard, NoAnswer
 from assistant.settings import ListenSettings
+from assistant.speech.command_window import CommandWindow
 from assistant.speech.commands import CommandSet
 from assistant.speech.turns import SilenceTurns, TurnDetector, TurnEnd, TurnView
 
@@ -148,8 +149,9 @@ class SpeechListener:
         self._rate = transport.rate_hz
         self._text = vosk.KaldiRecognizer(model, self._rate)
         self._text.SetWords(True)
-        self._grammar = vosk.KaldiRecognizer(model, self._rate, commands.grammar())
-        self._grammar.SetWords(True)
+        grammar = vosk.KaldiRecognizer(model, self._rate, commands.grammar())
+        grammar.SetWords(True)
+        self._grammar = CommandWindow(grammar, self._rate)  # fed only what may be a command
         self._echo = EchoGate(
             transport.player, self._rate, transport.echo_delay_s, echo or EchoSettings()
         )
@@ -177,18 +179,17 @@ class SpeechListener:
         if frame is None:
             self._ended = True
             self._segment(heard, json.loads(self._text.FinalResult()))
-            return False, json.loads(self._grammar.FinalResult())
-        data = frame.samples.tobytes()
+            return False, self._grammar.final()
         gated = self._echo.observe(frame)
         self._heard_samples = frame.end
         now = self._heard_samples / self._rate
         # Silence in place of the assistant's voice keeps the recogniser's times on the clock.
-        text_data = np.zeros_like(frame.samples).tobytes() if gated else data
+        text_data = (np.zeros_like(frame.samples) if gated else frame.samples).tobytes()
         if self._text.AcceptWaveform(text_data):
             self._segment(heard, json.loads(self._text.Result()))
         elif heard.set_partial(json.loads(self._text.PartialResult()).get("partial", ""), now):
             self._on_partial(heard.live_text())
-        grammar = json.loads(self._grammar.Result()) if self._grammar.AcceptWaveform(data) else None
+        grammar = self._grammar.hear(frame.start, frame.samples)
         if grammar and not self._own_voice_free(grammar):
             grammar = None  # a command word in the assistant's own voice (its echo)
         return True, grammar
@@ -215,6 +216,13 @@ class SpeechListener:
             return False
         heard = _Heard()  # the free-text side is gated here; kept only for the recogniser calls
         live = self._source.live
+        self._grammar.always = True  # a barge-in may come at any moment
+        try:
+            return self._hear_out(pump, player, heard, live)
+        finally:
+            self._grammar.always = False
+
+    def _hear_out(self, pump: Callable[[bool], bool], player, heard: _Heard, live: bool) -> bool:
         while True:
             more = pump(not live and not player.busy)
             if not more and not player.busy:
@@ -235,12 +243,12 @@ class SpeechListener:
         partial once the speaker has been quiet for BARGE_QUIET_S (then the utterance is closed
         here rather than a second later by Vosk)."""
         if grammar is None:
-            partial = json.loads(self._grammar.PartialResult()).get("partial", "")
+            partial = self._grammar.partial()
             if not partial or not self._commands.match(partial):
                 return None
             if self._echo.voiced_recently(self._heard_samples, BARGE_QUIET_S):
                 return None
-            grammar = json.loads(self._grammar.FinalResult())
+            grammar = self._grammar.final()
             if not self._own_voice_free(grammar):
                 return None
         alone = said_alone(grammar.get("result", []))
@@ -382,6 +390,15 @@ class SpeechListener:
             return command
         if self._ended:
             return EndOfInput()
+        self._grammar.always = True  # while paused, any moment may be "continue"
+        try:
+            return self._wait_for_command(names, settings)
+        finally:
+            self._grammar.always = False
+
+    def _wait_for_command(
+        self, names: tuple[str, ...], settings: ListenSettings
+    ) -> Command | Answer | EndOfInput:
         heard = _Heard()
         command_at = 0.0  # where the pending command begins
         passed_over: list[tuple[float, float]] = []  # other commands and closing phrases
