@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from assistant.audio.sinks import NullSink, WavSink
+from assistant.breathe.patterns import find_pattern
 from assistant.dialog.script import find_script
 from assistant.dialog.session import PAUSED_STATE, SAFETY_STATE, Session
 from assistant.errors import BadScriptError
@@ -406,7 +407,9 @@ def test_stop_after_a_concern_ends_with_where_help_is(data_dir, commands):
 def test_breathing_then_the_choice_again(data_dir, commands):
     _, said, session = run(["I want to die.", "breathe", "continue", "stop"], data_dir, commands)
     b = SUPPORT.breathing
-    exercise = [b.intro, *[cue for _ in range(b.rounds) for cue, _ in b.cues], b.outro]
+    pattern = find_pattern(b.pattern)  # the same exercise as `reflect breathe`
+    cues = [phase.say for _ in range(b.rounds) for phase in pattern.phases]
+    exercise = [b.intro, *cues, b.outro]
     assert after(said, CHOOSING.offer)[: len(exercise) + 4] == [
         CHOOSING.choice,
         *exercise,
@@ -414,7 +417,8 @@ def test_breathing_then_the_choice_again(data_dir, commands):
         CHOOSING.continuing,
         PROMPT["fear"],
     ]
-    assert turns(session) == [("today", "I want to die.")]  # choices are not answers
+    assert turns(session)[0] == ("today", "I want to die.")  # choices are not answers
+    assert session["turns"][1]["breathing"]["rounds_done"] == b.rounds  # the exercise is kept
 
 
 def test_a_new_disclosure_in_the_safety_flow_is_answered_again(data_dir, commands):

@@ -107,10 +107,12 @@ class Exercise:
         on_said: Callable[[Answer], bool] = lambda answer: False,
         bar: Bar | None = None,
         intro: bool = True,
+        closing: bool = True,
     ) -> None:
         self.pattern, self._texts, self._voice = pattern, texts, voice
         self.schedule = Schedule(pattern, minutes=minutes, rounds=rounds)
         self._on_said, self._bar, self._intro = on_said, bar, intro
+        self._closing = closing  # "well done" / "we'll stop here" (the caller may say its own)
         self._shown = 0
         self._tones_noted = False
 
@@ -153,9 +155,9 @@ class Exercise:
             stage.stop()
         if self._bar is not None:
             self._bar.show(None)
-        if ended is Ended.COMPLETED:
+        if self._closing and ended is Ended.COMPLETED:
             voice.say(texts.done)
-        elif ended is Ended.STOPPED:
+        elif self._closing and ended is Ended.STOPPED:
             voice.say(texts.stopped)
         done = sum(1 for s in schedule.steps if s.end_sample <= now and self._last_phase(s))
         return ExerciseRecord(

@@ -80,7 +80,9 @@ class Session:
         sid = self.session_id = self._journal.start(self._script.name)
         if guards:
             record = partial(self._record, SAFETY_STATE)
-            self._safety = SafetyFlow(guards, resources, self._listener, self._voice, record)
+            self._safety = SafetyFlow(
+                guards, resources, self._listener, self._voice, record, self._flow_exercise
+            )
         status = Status.INTERRUPTED  # unless the loop says otherwise; Ctrl-C and crashes land here
         try:
             status = self._converse()
@@ -285,6 +287,17 @@ class Session:
         self._listener.after_speaking()
         self._record_exercise(record)
         return chosen[0] if chosen else None
+
+    def _flow_exercise(self, name: str, rounds: int) -> None:
+        """The safety flow's breathing: the same exercise, said around by the flow itself; what
+        is said during it is saved (the flow goes on with its own questions afterwards)."""
+        _, texts = self._breathing_parts()
+        exercise = Exercise(
+            find_pattern(name), texts, self._voice, rounds=rounds, intro=False, closing=False,
+            on_said=lambda heard: self._record(BREATHING_STATE, SAID_WHILE_BREATHING, heard)
+            or False,
+        )  # fmt: skip
+        self._record_exercise(exercise.run())
 
     def _record_exercise(self, record: ExerciseRecord) -> None:
         turn = {

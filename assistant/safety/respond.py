@@ -91,8 +91,10 @@ class SafetyFlow:
         listener: Listener,
         voice: Speaker,
         record: Callable[[str, Answer], None],
+        exercise: Callable[[str, int], None],
     ) -> None:
         self._check = safeguards.check
+        self._exercise = exercise  # (pattern name, rounds): a breathing exercise, recorded
         support = safeguards.support
         self._help = support.help
         self._choosing = support.choosing
@@ -234,9 +236,10 @@ class SafetyFlow:
         return None, True
 
     def breathe(self) -> None:
+        """The session's breathing exercise (cues on the clock, "stop" heard), said around
+        slowly."""
         b = self._breathing
         self._say(b.intro)
-        # Planned once against absolute times: no cue is pushed later by the one before it.
-        self._voice.steps(self._voice.plan(list(b.cues) * b.rounds, slow=True), slow=True)
+        self._exercise(b.pattern, b.rounds)
         self._listener.after_speaking()
         self._say(b.outro)

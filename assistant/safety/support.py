@@ -73,7 +73,7 @@ class Skips:
 @dataclass(frozen=True)
 class Breathing:
     intro: str
-    cues: tuple[tuple[str, float], ...]  # (what to say, seconds of quiet after it)
+    pattern: str  # a breathing pattern's name (dialogs/breathing/)
     rounds: int
     outro: str
 

@@ -41,7 +41,7 @@ ABUSE_KEYS = {"note", "note_reported", "device", "skip_prompts_with"}
 GENTLE_KEYS = {"categories", "skip_prompts_with"}
 FINE_KEYS = {"phrases", "taken_back", "check", "check_taken_back", "ask", "safe", "accepted"}
 UNSAFE_KEYS = {"say", "phrases", "replies"}
-BREATHING_KEYS = {"intro", "rounds", "cues", "outro"}
+BREATHING_KEYS = {"intro", "pattern", "rounds", "outro"}
 COUNSELLOR_KEYS = {"after_sessions", "say", "say_after_abuse"}
 STRONG_KEYS = {"min_signals", "signals"}
 #: A skip marker shorter than this (and of one word) would match ordinary questions.
@@ -145,23 +145,23 @@ def _choices(r: _Reader, top: dict) -> dict[str, str]:
     return choices
 
 
-def _breathing(r: _Reader, top: dict) -> Breathing:
+def _patterns_beside(path: Path) -> Path:
+    """The breathing patterns next to the file, else the built-in ones."""
+    from assistant.breathe.patterns import PATTERNS_DIR
+
+    beside = path.parent / "breathing"
+    return beside if beside.is_dir() else PATTERNS_DIR
+
+
+def _breathing(r: _Reader, top: dict, patterns: Path) -> Breathing:
     raw = r.mapping(top, "breathing", "breathing", BREATHING_KEYS)
-    cues_raw = raw.get("cues")
-    if not isinstance(cues_raw, list) or not cues_raw:
-        raise r.error(raw, "cues", "breathing.cues", "expected a list of cues")
-    cues = []
-    for i, cue in enumerate(cues_raw):
-        where = f"breathing.cues[{i}]"
-        if not isinstance(cue, dict) or set(cue) != {"say", "then_s"}:
-            raise r.error(cues_raw, i, where, "expected {say: text, then_s: seconds of quiet}")
-        seconds = r.number(cue, "then_s", f"{where}.then_s", float, 0)
-        if seconds > 30:
-            raise r.error(cue, "then_s", f"{where}.then_s", "at most 30 seconds")
-        cues.append((r.text(cue, "say", f"{where}.say"), seconds))
+    pattern = r.text(raw, "pattern", "breathing.pattern")
+    if not (patterns / f"{pattern}.yaml").is_file():
+        known = ", ".join(sorted(p.stem for p in patterns.glob("*.yaml"))) or "none"
+        raise r.error(raw, "pattern", "breathing.pattern", f"no such pattern; patterns: {known}")
     return Breathing(
         intro=r.text(raw, "intro", "breathing.intro"),
-        cues=tuple(cues),
+        pattern=pattern,
         rounds=r.number(raw, "rounds", "breathing.rounds", int, 1),
         outro=r.text(raw, "outro", "breathing.outro"),
     )
@@ -261,7 +261,7 @@ def load_support(
             probing_markers=r.markers(gentle, "skip_prompts_with", "gentle.skip_prompts_with"),
             gentle_categories=tuple(gentle_categories),
         ),
-        breathing=_breathing(r, top),
+        breathing=_breathing(r, top, _patterns_beside(path)),
         notice=r.text(top, "notice", "notice", PLACEHOLDERS),
         counsellor=Counsellor(
             after_sessions=r.number(

@@ -327,6 +327,13 @@ class SpeechListener:
             return command
         if self._ended:
             return EndOfInput()
+        self._grammar.always = True  # "stop" may come at any moment
+        try:
+            return self._attend(pump)
+        finally:
+            self._grammar.always = False
+
+    def _attend(self, pump: Callable[[bool], bool]) -> Heard | None:
         player = self._source.player
         live = self._source.live
         heard = self._attending
