@@ -28,7 +28,8 @@ PASS = "crash test passphrase"
 
 
 def log(fd: int, line: str) -> None:
-    os.write(fd, f"{line}\n".encode())  # one write to an O_APPEND file: never torn
+    # One write to an O_APPEND file (a kill may still tear it at a page boundary of the file).
+    os.write(fd, f"{line}\n".encode())
 
 
 def write_sessions(data: Path, fd: int, rng: random.Random) -> None:
