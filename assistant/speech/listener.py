@@ -314,7 +314,11 @@ class SpeechListener:
                 # only noise in progress: close it, its "words" are dropped
                 heard.add_final(json.loads(self._text.FinalResult()))
             if end is not None:
-                return heard.answer()
+                answer = heard.answer()
+                # Where the command recogniser missed it (not fed, or outvoted by an echo), the
+                # free text holding nothing but a command phrase is that command, as typed.
+                name = self._commands.match(answer.text) if answer.text else None
+                return Command(name, answer.text) if name else answer  # type: ignore[arg-type]
 
     # -- through timed audio -------------------------------------------------------------------
     def attend(self, pump: Callable[[bool], bool]) -> Heard | None:
