@@ -25,18 +25,20 @@ RECALL_MIN = 0.95
 FALSE_ALARMS_MAX = 0.03
 RIGHT_PERSON_MIN = 0.95
 # The held-out set, measured once when it was added (both forms): recall 76/104 = 0.731, false
-# alarms 2/100; after the rule families (issue 13, not tuned on it) 84/104 = 0.808, 2/100.
+# alarms 2/100; after the rule families (issue 13, not tuned on it) 84/104 = 0.808, 2/100;
+# after general rules written from the spent blind set (not from this one) 87/104 = 0.837, 2/100.
 # These bounds sit just past those figures, so any regression fails.
-HELDOUT_RECALL_MIN = 0.80
+HELDOUT_RECALL_MIN = 0.83
 HELDOUT_FALSE_ALARMS_MAX = 0.025
 # The first blind set of issue 13 (160 concerning, 121 ordinary, spoken style), scored once after
 # the rules were frozen at commit bfd17ac (both forms): recall 70/160 = 0.438 (self-harm 13/52,
 # abuse 34/61, eating 23/47; ask level counted as caught), false alarms 8/121 = 0.066. That score
 # is spent: the set is now TUNING data (tests/safety_tuning_blind1.yaml), like the corpus, and
 # says nothing more about how the rules generalise (a new blind set, kept away from helpers, does).
+# Tuned on since (general rules per framework item): 159/160 = 0.994, false alarms 0/121.
 # The bounds sit just past the figures so a regression fails.
-TUNING_BLIND1_RECALL_MIN = 0.43
-TUNING_BLIND1_FALSE_ALARMS_MAX = 0.07
+TUNING_BLIND1_RECALL_MIN = 0.98
+TUNING_BLIND1_FALSE_ALARMS_MAX = 0.01
 
 
 @pytest.fixture(scope="module")
