@@ -27,9 +27,9 @@ RIGHT_PERSON_MIN = 0.95
 # The held-out set, measured once when it was added (both forms): recall 76/104 = 0.731, false
 # alarms 2/100; after the rule families (issue 13, not tuned on it) 84/104 = 0.808, 2/100;
 # after general rules written from the spent blind set and own paraphrases (not from this one)
-# 89/104 = 0.856, 2/100.
+# 90/104 = 0.865, 2/100.
 # These bounds sit just past those figures, so any regression fails.
-HELDOUT_RECALL_MIN = 0.85
+HELDOUT_RECALL_MIN = 0.86
 HELDOUT_FALSE_ALARMS_MAX = 0.025
 # The first blind set of issue 13 (160 concerning, 121 ordinary, spoken style), scored once after
 # the rules were frozen at commit bfd17ac (both forms): recall 70/160 = 0.438 (self-harm 13/52,
