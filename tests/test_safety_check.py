@@ -19,22 +19,27 @@ from assistant.speech.commands import normalize
 
 CORPUS = Path(__file__).with_name("safety_corpus.yaml")
 HELDOUT = Path(__file__).with_name("safety_heldout.yaml")
-BLIND = Path(__file__).with_name("safety_blind.yaml")
+TUNING_BLIND1 = Path(__file__).with_name("safety_tuning_blind1.yaml")
 DIALOGS_SAFETY = DIALOGS_DIR / "safety.yaml"
 RECALL_MIN = 0.95
 FALSE_ALARMS_MAX = 0.03
 RIGHT_PERSON_MIN = 0.95
 # The held-out set, measured once when it was added (both forms): recall 76/104 = 0.731, false
-# alarms 2/100; after the rule families (issue 13, not tuned on it) 84/104 = 0.808, 2/100.
+# alarms 2/100; after the rule families (issue 13, not tuned on it) 84/104 = 0.808, 2/100;
+# after general rules written from the spent blind set and own paraphrases (not from this one)
+# 90/104 = 0.865, 2/100.
 # These bounds sit just past those figures, so any regression fails.
-HELDOUT_RECALL_MIN = 0.80
+HELDOUT_RECALL_MIN = 0.86
 HELDOUT_FALSE_ALARMS_MAX = 0.025
-# The blind set of issue 13 (160 concerning, 121 ordinary, spoken style), scored once after the
-# rules were frozen at commit bfd17ac (both forms): recall 70/160 = 0.438 (self-harm 13/52, abuse
-# 34/61, eating 23/47; ask level counted as caught), false alarms 8/121 = 0.066. Far from the
-# issue's targets (0.90, 0.05); the bounds sit just past the figures so a regression fails.
-BLIND_RECALL_MIN = 0.43
-BLIND_FALSE_ALARMS_MAX = 0.07
+# The first blind set of issue 13 (160 concerning, 121 ordinary, spoken style), scored once after
+# the rules were frozen at commit bfd17ac (both forms): recall 70/160 = 0.438 (self-harm 13/52,
+# abuse 34/61, eating 23/47; ask level counted as caught), false alarms 8/121 = 0.066. That score
+# is spent: the set is now TUNING data (tests/safety_tuning_blind1.yaml), like the corpus, and
+# says nothing more about how the rules generalise (a new blind set, kept away from helpers, does).
+# Tuned on since (general rules per framework item): 159/160 = 0.994, false alarms 0/121.
+# The bounds sit just past the figures so a regression fails.
+TUNING_BLIND1_RECALL_MIN = 0.98
+TUNING_BLIND1_FALSE_ALARMS_MAX = 0.01
 
 
 @pytest.fixture(scope="module")
@@ -175,15 +180,16 @@ def test_heldout_recall_and_false_alarms(safety, capsys, form):
 
 
 @pytest.mark.parametrize("form", FORMS)
-def test_blind_recall_and_false_alarms(safety, capsys, form):
-    """BLIND: tests/safety_blind.yaml (issue 13) was written by someone who never saw the rules,
-    in spoken style, and scored once after the rules were frozen (copied verbatim). Like the
-    held-out set it is never used for tuning. The ASK level counts as caught: the flow asks."""
-    m = measure(safety, BLIND, form)
+def test_tuning_blind1_recall_and_false_alarms(safety, capsys, form):
+    """TUNING: tests/safety_tuning_blind1.yaml was the first blind set of issue 13, written by
+    someone who never saw the rules and scored once (figures above). Spent, it is tuning data
+    now: write general rules for its misses (by framework item), not per-sentence patches.
+    The ASK level counts as caught: the flow asks."""
+    m = measure(safety, TUNING_BLIND1, form)
     with capsys.disabled():
-        print(f"\nsafety blind set, {form}: {m.summary}\n{m.details}")
-    assert m.recall >= BLIND_RECALL_MIN, m.missed
-    assert m.false_alarms <= BLIND_FALSE_ALARMS_MAX, m.alarms
+        print(f"\nsafety tuning set (spent blind 1), {form}: {m.summary}\n{m.details}")
+    assert m.recall >= TUNING_BLIND1_RECALL_MIN, m.missed
+    assert m.false_alarms <= TUNING_BLIND1_FALSE_ALARMS_MAX, m.alarms
 
 
 # --- behaviour --------------------------------------------------------------------------------

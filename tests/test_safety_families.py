@@ -31,6 +31,10 @@ FAMILIES: dict[str, tuple[list[str], list[str]]] = {
     # --- self-harm: 988/AFSP warning signs
     "burden": (["Everyone would be happier without me."], ["Everyone was happier after lunch."]),
     "no-reason-to-live": (["I have nothing left to live for."], ["I have nothing left to wear."]),
+    "hopelessness": (
+        ["I feel hopeless about everything."],
+        ["I felt hopeless about the house hunting today but then we found a place we both love."],
+    ),
     "trapped": (["I can't take it anymore."], ["I feel trapped in this routine at work."]),
     "researching-means": (["I googled painless ways last night."], ["I googled pasta recipes."]),
     "giving-away": (["I gave away my guitar and my records."], ["I gave my sister a lift."]),
@@ -214,11 +218,43 @@ def test_help_outranks_ask_in_one_answer(safety):
         "We listened to a podcast where a woman's boyfriend threatens to kill her.",
         "The book is about a girl who starves herself.",
         "I watched a movie where she cuts herself.",
+        "The book I'm reading has a character who starves herself.",
+        # someone else's hyperbole turned on them, and rough play
+        "Honestly I wanted to strangle him when he ate the last of the ice cream.",
+        "He threw a pillow at me when I made a terrible pun.",
+        "He said he was going to kill me for spoiling the ending of the show.",
+        "He grabbed my arm to stop me stepping into the road when a bike came past.",
+        "He read my phone because I asked him to look at a message from the landlord.",
     ],
 )
 def test_false_alarms_the_families_invite(safety, text):
     assert safety.check(text) is None, safety.explain(text)
     assert safety.check(normalize(text)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # a condition someone says is a threat, not a supposition (negation.hypothetical)
+        ("He says if I ever leave he will take the kids and I'll never see them again.", "abuse"),
+        ("He told me if I tell anyone he'll make sure I regret it.", "abuse"),
+        # 988/AFSP signs in indirect words
+        ("I won't be a problem for anyone much longer.", "self-harm"),
+        ("My brother is giving away his guitar and says he won't be needing it.", "self-harm"),
+        ("I keep standing on the balcony just looking down.", "self-harm"),
+        # Duluth and Danger Assessment items in indirect words
+        ("He takes my whole wage and gives me twenty pounds for the week.", "abuse"),
+        ("He put his hands round my neck.", "abuse"),
+        ("He cleans his rifle in the living room and just looks at me.", "abuse"),
+        # EDE-Q behaviours
+        ("I take water tablets before our dates so I look flatter.", "eating"),
+        ("I do sit ups after every meal.", "eating"),
+    ],
+)
+def test_indirect_signs_are_caught(safety, text, category):
+    for shaped in (text, normalize(text)):
+        concern = safety.check(shaped)
+        assert concern is not None and concern.category == category, safety.explain(shaped)
 
 
 @pytest.mark.parametrize(

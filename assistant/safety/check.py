@@ -57,6 +57,24 @@ def _priority(concern: Concern) -> tuple[bool, bool, int]:
     return concern.reported, concern.level is Level.ASK, CATEGORIES.index(concern.category)
 
 
+#: Words that make the condition after them a threat someone made, not a supposition: "he says
+#: if I ever leave he'll take the kids" is said to control, whereas "if he ever hit me" supposes.
+THREAT_SAYING = frozenset(
+    {"says", "said", "say", "tells", "told", "threatens", "threatened", "warns", "warned"}
+    | {"swears", "swore", "promised", "promises"}
+)
+
+
+def _said_before(text: str, start: int) -> bool:
+    """A verb of saying (or "told me", "said that") just before a hypothetical cue."""
+    before = text[:start].split()[-2:]
+    if not before:
+        return False
+    if before[-1] in ("me", "that"):  # "he told me if ...", "she said that if ..."
+        return len(before) == 2 and before[0] in THREAT_SAYING
+    return before[-1] in THREAT_SAYING
+
+
 def _back(text: str, start: int, words: int) -> int:
     """Offset of the word `words` words before `start` (or 0)."""
     if words <= 0:
@@ -278,6 +296,8 @@ class SafetyCheck:
             return False
         lo = _back(text, match.start, r.scope + 4)
         for cue in r.hypothetical.finditer(text, lo, match.end):
+            if _said_before(text, cue.start()):  # "he says if I ever leave ...": a threat
+                continue
             if cue.end() > match.start:  # overlaps: "if he ever" in "he ever hit me"
                 if cue.start() <= match.start:
                     return True
