@@ -35,6 +35,7 @@ from assistant.settings import PARTNER_VOICE, ListenSettings, VoiceSettings
 from assistant.speech.commands import load_commands
 from assistant.speech.listener import SpeechListener
 from assistant.speech.model import load_model
+from assistant.speech.smart_turns import turn_taking
 from assistant.speech.typed import TypedListener
 from assistant.speech.voice import EspeakCliSynth, Pyttsx3Synth, Voice
 
@@ -127,7 +128,10 @@ def run_session(
         transport, note = _transport(args, audio, listen)
         if args.keep_audio:
             transport = recorder = Recorded(transport)
-        listener = SpeechListener(transport, model, commands, on_partial=console.partial)
+        vad, turns = turn_taking()
+        listener = SpeechListener(
+            transport, model, commands, on_partial=console.partial, turns=turns, vad=vad
+        )
         sink = NullSink()
         if transport.player is None:  # half duplex: a sink plays each prompt whole
             sink, note = _sink(args, voice_settings)

@@ -22,6 +22,9 @@ class Answer:
     #: What the command grammar heard alone in it (it also knows the numbers one to ten, which
     #: the free-text decoder mishears: "seven" as "sam and"); read by rating questions.
     grammar: str = ""
+    #: It goes on with the previous answer, which ended too early (the person spoke over the
+    #: next question's start): the session joins the two into one turn.
+    continues: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,9 @@ class Listener(Protocol):
     def after_speaking(self) -> None:
         """The assistant just finished speaking (half duplex: drop what the microphone caught
         meanwhile)."""
+
+    def arm_join(self) -> None:
+        """The next question is about to be asked (see SpeechListener.arm_join)."""
 
     @property
     def interrupted(self) -> bool:

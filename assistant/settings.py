@@ -19,6 +19,10 @@ DEFAULT_MODEL_DIR = PROJECT_ROOT / "models" / MODEL_NAME
 DIALOGS_DIR = Path(os.environ.get("REFLECT_DIALOGS_DIR") or PROJECT_ROOT / "dialogs")
 
 
+#: ListenSettings keys that are true or false, not seconds.
+BOOLEAN_KEYS = frozenset({"long_answer", "early_end"})
+
+
 @dataclass(frozen=True)
 class ListenSettings:
     """How the listener decides that an answer has ended, in audio time."""
@@ -36,6 +40,20 @@ class ListenSettings:
     #: Typed answers may run over several lines (until an empty line, a closing phrase or the
     #: end of input), for scripts whose answers are long, such as the journal entry.
     long_answer: bool = False
+    #: After this much quiet the answer may end early: when the turn model judges the turn
+    #: complete and the words do not stop mid-clause (s). Else end_silence_s decides.
+    early_end_after_s: float = 0.7
+    #: How sure the turn model must be that the turn is complete to end it early (0 to 1).
+    early_end_probability: float = 0.8
+    #: False: only end_silence_s ends an answer (a journal entry, where pauses are part of it).
+    early_end: bool = True
+    #: "Give me a minute", "let me think": the question stays open this long without a
+    #: reprompt (s).
+    hold_floor_s: float = 30.0
+    #: An answer ended early that goes on while the next question starts: the question stops
+    #: and what follows is joined to the answer, if it starts within this long of the
+    #: question's start (s).
+    join_window_s: float = 3.0
 
     def merged(self, overrides: dict[str, Any] | None, where: str) -> ListenSettings:
         """Apply per-script or per-state overrides, rejecting unknown keys and bad values."""
@@ -47,9 +65,15 @@ class ListenSettings:
                 raise BadScriptError(
                     f"{where}: unknown listen setting {key!r}; expected one of {sorted(known)}"
                 )
-            if key == "long_answer":
+            if key in BOOLEAN_KEYS:
                 if not isinstance(value, bool):
                     raise BadScriptError(f"{where}.{key}: expected true or false")
+                continue
+            if key == "early_end_probability":
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+                    0 < value <= 1
+                ):
+                    raise BadScriptError(f"{where}.{key}: expected a probability above 0, up to 1")
                 continue
             if (
                 isinstance(value, bool)

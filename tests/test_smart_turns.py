@@ -1,27 +1,78 @@
+"""SmartTurns on hand-made views: when the turn model is asked, and what the words can veto.
+The model is replaced by a judge that returns a set probability (the real model is measured
+in tests/test_turn_model.py and on real audio in tests/test_turn_taking.py)."""
+
+import numpy as np
+
 from assistant.settings import ListenSettings
 from assistant.speech.smart_turns import SmartTurns
-from assistant.speech.turn_text import default_turn_words
-from assistant.speech.turns import TurnEnd, TurnView
+from assistant.speech.turn_model import TurnVerdict
+from assistant.speech.turns import SilenceTurns, TurnEnd, TurnView
 
 
-def _view(last_voice_s: float) -> TurnView:
-    return TurnView(0.0, True, False, last_voice_s, 0.5)
+class Judge:
+    def __init__(self, probability: float) -> None:
+        self.probability = probability
+        self.calls = 0
+
+    def verdict(self, samples: np.ndarray) -> TurnVerdict:
+        self.calls += 1
+        return TurnVerdict(self.probability, 1.0, 1.0)
 
 
-def test_ends_early_once_per_pause_and_not_mid_clause() -> None:
-    calls: list[int] = []
+def _view(text: str, last_voice_s: float = 2.0, started: bool = True) -> TurnView:
+    return TurnView(0.0, started, False, last_voice_s, 0.5, text, lambda: np.zeros(8, np.int16))
 
-    def prob() -> float:
-        calls.append(1)
-        return 0.9
 
-    text = ["I felt calm today"]
-    det = SmartTurns(prob, lambda: text[0], default_turn_words())
+def test_ends_early_once_per_pause_when_complete() -> None:
+    judge = Judge(0.9)
+    det, s = SmartTurns(judge), ListenSettings()
+    assert det.decide(_view("I felt calm today"), 2.5, s, asked=True) is None  # pause too short
+    assert det.decide(_view("I felt calm today"), 2.75, s, asked=True) is TurnEnd.EARLY
+    assert judge.calls == 1
+    assert det.judgements[-1].ended and det.judgements[-1].verdict.probability == 0.9
+
+
+def test_unsure_model_waits_for_the_end_silence_and_asks_once() -> None:
+    judge = Judge(0.5)
+    det, s = SmartTurns(judge), ListenSettings()
+    for now in (2.8, 3.0, 4.0, 4.9):
+        assert det.decide(_view("I felt calm today"), now, s, asked=True) is None
+    assert det.decide(_view("I felt calm today"), 5.0, s, asked=True) is TurnEnd.SILENCE
+    assert judge.calls == 1
+    # a new pause (the person spoke again) is judged again
+    assert det.decide(_view("I felt calm today and", 6.0), 6.8, s, asked=True) is None
+    assert judge.calls == 1  # mid-clause: the words keep it open, the model is not asked
+
+
+def test_words_veto_mid_clause_and_holding() -> None:
+    judge = Judge(0.99)
     s = ListenSettings()
-    assert det.decide(_view(2.0), 2.3, s, asked=True) is None
-    assert det.decide(_view(2.0), 2.8, s, asked=True) is TurnEnd.SILENCE
-    text[0] = "I felt calm because"
-    det2 = SmartTurns(prob, lambda: text[0], default_turn_words())
-    assert det2.decide(_view(2.0), 2.8, s, asked=True) is None
-    assert det2.decide(_view(2.0), 2.9, s, asked=True) is None
-    assert len(calls) == 1
+    for text in ("I felt calm because", "it was the", "well give me a minute"):
+        det = SmartTurns(judge)
+        assert det.decide(_view(text), 2.8, s, asked=True) is None, text
+    assert judge.calls == 0
+
+
+def test_early_end_can_be_switched_off_per_script() -> None:
+    judge = Judge(0.99)
+    s = ListenSettings().merged({"early_end": False}, "journal.yaml:listen")
+    assert SmartTurns(judge).decide(_view("done"), 2.8, s, asked=True) is None
+    assert judge.calls == 0
+
+
+def test_holding_the_floor_keeps_the_question_open_without_a_reprompt() -> None:
+    base, s = SilenceTurns(), ListenSettings()
+    assert base.decide(_view("hold on"), 2.0 + 29.0, s, asked=True) is None
+    assert base.decide(_view("hold on let me think"), 32.0, s, asked=True) is TurnEnd.NO_ANSWER
+    assert base.decide(_view("I was sad hold on"), 32.0, s, asked=True) is TurnEnd.SILENCE
+    assert base.decide(_view("I was sad"), 5.0, s, asked=True) is TurnEnd.SILENCE
+
+
+def test_probability_setting_is_checked() -> None:
+    import pytest
+
+    from assistant.errors import BadScriptError
+
+    with pytest.raises(BadScriptError, match="probability"):
+        ListenSettings().merged({"early_end_probability": 1.5}, "x.yaml:listen")

@@ -131,18 +131,30 @@ class Session:
         self._say(self._script.intro)
         ask = True
         reprompted = ""  # the question that was already offered once more after a silence
+        answered: tuple[StateSpec, str] | None = None  # the answer just saved, if it may go on
         while not dialog.finished:
             state = self._script.states[dialog.state]
             if ask and self._safety and self._safety.skips(state.prompt):
                 dialog.advance(None)  # advice or probing that does not fit after a concern
                 continue
             if ask:
+                if answered:
+                    self._listener.arm_join()  # it may have ended early: they may go on
                 self._say(state.prompt)
             ask = True
             heard = self._listener.listen(state.listen)
 
             if isinstance(heard, EndOfInput):
                 return Status.INTERRUPTED
+            if isinstance(heard, Answer) and heard.continues:
+                # The answer before had not ended: the question was stopped; join, ask again.
+                if answered and heard.text.strip():
+                    answered = (answered[0], f"{answered[1]} {heard.text}")
+                    step = self._join(answered, heard)
+                    if isinstance(step, Status):
+                        return step
+                continue
+            answered = None
             if isinstance(heard, Answer) and heard.text.strip():
                 rating = read_rating(state, heard)
                 self._record(state.name, state.prompt, heard, rating.extra)
@@ -153,6 +165,8 @@ class Session:
                     continue
                 asked.append(state.name)
                 dialog.advance(heard.text)
+                if choice is None and not state.rating:
+                    answered = (state, heard.text)
                 step = self._follow(choice, state)
                 if isinstance(step, Status):
                     return step
@@ -174,9 +188,31 @@ class Session:
                 ask = step is Next.ASK
         if self._safety and self._safety.noticed:
             self._safety.farewell(stopped=False)  # not the script's usual goodbye
-        else:
-            self._say(self._script.outro)
+            return Status.COMPLETED
+        if answered:
+            self._listener.arm_join()
+        self._say(self._script.outro)
+        if answered and self._listener.interrupted:  # the last answer went on over the goodbye
+            heard = self._listener.listen(answered[0].listen)
+            if isinstance(heard, Answer) and heard.continues and heard.text.strip():
+                step = self._join((answered[0], f"{answered[1]} {heard.text}"), heard)
+                if isinstance(step, Status):
+                    return step
+            if self._safety and self._safety.noticed:
+                self._safety.farewell(stopped=False)
+            else:
+                self._say(self._script.outro)
         return Status.COMPLETED
+
+    def _join(self, answered: tuple[StateSpec, str], heard: Answer) -> Step | None:
+        """What the person went on to say is the same answer (`answered`: its state and the
+        whole text, joined): added to its turn, and the whole checked again (a concern may
+        span the two parts)."""
+        state, whole = answered
+        self._journal.extend_turn(self.session_id, heard.text, heard.end_s or None)
+        self._show_answer(heard.text)
+        choice = self._review(whole, state)
+        return self._follow(choice, state) if choice is not None else None
 
     def _follow(self, choice: Choice | None, state: StateSpec) -> Step:
         """Act on what was chosen in the safety flow (None when it did not run)."""

@@ -130,6 +130,19 @@ class Journal:
                 raise JournalError(f"session {sid} is not in the journal")
             self._folder.session_db(sid).table("turns", cache_size=0).insert(record)
 
+    def extend_turn(self, sid: str, text: str, end_s: float | None = None) -> None:
+        """Add what the person went on to say to the last answer (it had ended too early);
+        returns once it is on disk."""
+        with self._folder.writing():
+            if not (self.dir / session_name(sid)).exists():
+                raise JournalError(f"session {sid} is not in the journal")
+            table = self._folder.session_db(sid).table("turns", cache_size=0)
+            last = max(table.all(), key=lambda d: d.doc_id)
+            change: dict[str, Any] = {"answer": f"{last['answer']} {text}".strip()}
+            if end_s:
+                change["end_s"] = round(end_s, 2)
+            table.update(change, doc_ids=[last.doc_id])
+
     def finish(
         self,
         sid: str,

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -37,7 +37,9 @@ from assistant.events import Answer, Command, EndOfInput, Heard, NoAnswer
 from assistant.settings import ListenSettings
 from assistant.speech.command_window import CommandWindow
 from assistant.speech.commands import CommandSet
+from assistant.speech.recent import RecentAudio
 from assistant.speech.turns import SilenceTurns, TurnDetector, TurnEnd, TurnView
+from assistant.speech.vad import Edge, VoiceActivity
 
 #: A command phrase is at most this many words; a longer free-text reading of the same stretch
 #: means the person was saying a sentence that merely contains the word.
@@ -49,6 +51,14 @@ OVERLAP_S = 0.3
 MAX_WORD_S = 2.5
 #: Over a prompt, a command phrase is taken once the speaker has been quiet this long (s).
 BARGE_QUIET_S = 0.06
+#: The person's side kept for the turn model (it reads the last 8 s) and for a continuation.
+RECENT_S = 8.0
+#: Over the next question, speech that goes on with an answer ended early counts once it has
+#: lasted this long (s): a cough or an "mm" does not stop the question.
+CONTINUE_AFTER_S = 0.25
+#: What is heard again of a continuation before its speech began (s): Silero marks the start
+#: a window late, and the recogniser needs the onset.
+CONTINUE_PREROLL_S = 0.2
 
 
 @dataclass
@@ -75,15 +85,20 @@ class _Heard:
         self.words.extend(words)
         self.partial = ""
 
-    def set_partial(self, partial: str, now_s: float) -> bool:
-        """Returns True when the words in progress changed: someone is speaking now. (Partial
-        word times would allow filtering here too, but Vosk then updates partials up to a
-        second later, which would end answers during thinking pauses.)"""
+    def set_partial(self, partial: str, now_s: float | None) -> bool:
+        """Returns True when the words in progress changed. Without a voice activity detector
+        (`now_s` given) that is the sign that someone is speaking now. (Partial word times
+        would allow filtering here too, but Vosk then updates partials up to a second later,
+        which would end answers during thinking pauses.)"""
         changed = partial != self.partial
         self.partial = partial
-        if changed and partial:
+        if changed and partial and now_s is not None:
             self.last_voice_s = now_s
         return changed
+
+    def voice(self, now_s: float) -> None:
+        """The voice activity detector hears the person speaking now."""
+        self.last_voice_s = max(self.last_voice_s or 0.0, now_s)
 
     @property
     def busy(self) -> bool:
@@ -101,16 +116,18 @@ class _Heard:
     def started(self) -> bool:
         return bool(self.words or self.partial)
 
-    def view(self, since_s: float) -> TurnView:
+    def view(self, since_s: float, audio: Callable[[], np.ndarray] | None = None) -> TurnView:
         first = self.words[0]["start"] if self.words else None
-        return TurnView(since_s, self.started, self.busy, self.last_voice_s, first)
+        return TurnView(
+            since_s, self.started, self.busy, self.last_voice_s, first, self.live_text(), audio
+        )
 
-    def answer(self, closed: bool = False) -> Answer:
+    def answer(self, closed: bool = False, continues: bool = False) -> Answer:
         if not self.words:
-            return Answer("", closed=closed)
+            return Answer("", closed=closed, continues=continues)
         return Answer(
             self.text(), self.words[0]["start"], self.words[-1]["end"], closed, tuple(self.words),
-            self.grammar,
+            self.grammar, continues,
         )  # fmt: skip
 
 
@@ -137,6 +154,7 @@ class SpeechListener:
         on_partial: Callable[[str], None] | None = None,
         turns: TurnDetector | None = None,
         echo: EchoSettings | None = None,
+        vad: VoiceActivity | None = None,
     ) -> None:
         import vosk
 
@@ -161,16 +179,45 @@ class SpeechListener:
         self._barged: Command | None = None  # a command said over a prompt, for the next listen
         self._attending = _Heard()  # free text heard through timed audio, not yet closed
         self.barge_ins: list[tuple[Command, int]] = []  # each, with the clock sample of the cut
+        # Speech is where the voice activity detector hears it; without one, where the partial
+        # transcript changes (later, and fooled by noise the recogniser turns into words).
+        self._vad = vad
+        self._recent = RecentAudio(int(RECENT_S * self._rate))  # as fed to the recogniser
+        self._raw = RecentAudio(int(RECENT_S * self._rate))  # as heard (for a continuation)
+        self._speech_since: int | None = None  # where the detector's current speech began
+        self._ended_early = False  # the last answer ended on the turn model's word
+        self._join_armed = False  # the prompt now playing may be cut by a continuation
+        self._continuing: int | None = None  # a continuation began here; for the next listen
+        self._join_window_s = ListenSettings().join_window_s  # the current script's, once known
+        self._text_shift_s = 0.0  # the recogniser has heard this much audio twice
+        self.continuations: list[tuple[int, int]] = []  # (speech start, cut), clock samples
 
     @property
     def interrupted(self) -> bool:
-        """A command was said over the assistant's speech and has not been listened to yet."""
-        return self._barged is not None
+        """A command, or more of an answer, was said over the assistant's speech and has not been
+        listened to yet."""
+        return self._barged is not None or self._continuing is not None
 
     def after_speaking(self) -> None:
         # A command kept from before the assistant spoke was said before hearing it: ask anew.
         self._stashed = None
+        self._join_armed = False
         self._source.drop_buffered()  # half duplex only: what the mic caught meanwhile
+
+    def arm_join(self) -> None:
+        """The next question is about to be asked: if the answer before it ended early and the
+        person goes on speaking over the question's start, the question stops and what they say
+        is the same answer (listen's next result, with `continues`)."""
+        self._join_armed = self._ended_early and self._vad is not None
+
+    def _text_result(self, raw: str) -> dict:
+        """A recogniser result on the clock: its times, less what it heard twice."""
+        result = json.loads(raw)
+        if self._text_shift_s:
+            for w in result.get("result", []):
+                w["start"] = round(w["start"] - self._text_shift_s, 3)
+                w["end"] = round(w["end"] - self._text_shift_s, 3)
+        return result
 
     def _feed(self, heard: _Heard) -> tuple[bool, dict | None]:
         """Hear one frame with both recognisers. Returns (input continues, grammar result).
@@ -178,21 +225,42 @@ class SpeechListener:
         frame = self._source.read()
         if frame is None:
             self._ended = True
-            self._segment(heard, json.loads(self._text.FinalResult()))
+            self._segment(heard, self._text_result(self._text.FinalResult()))
             return False, self._grammar.final()
         gated = self._echo.observe(frame)
+        if gated and self._continuing is not None:
+            gated = False  # the tail of a question cut by a continuation: the person's words
         self._heard_samples = frame.end
         now = self._heard_samples / self._rate
         # Silence in place of the assistant's voice keeps the recogniser's times on the clock.
-        text_data = (np.zeros_like(frame.samples) if gated else frame.samples).tobytes()
-        if self._text.AcceptWaveform(text_data):
-            self._segment(heard, json.loads(self._text.Result()))
-        elif heard.set_partial(json.loads(self._text.PartialResult()).get("partial", ""), now):
+        text_samples = np.zeros_like(frame.samples) if gated else frame.samples
+        self._recent.write(text_samples)
+        self._raw.write(frame.samples)
+        if self._vad is not None:
+            self._hear_voice(frame.samples, gated, heard, now)
+        if self._text.AcceptWaveform(text_samples.tobytes()):
+            self._segment(heard, self._text_result(self._text.Result()))
+        elif heard.set_partial(
+            json.loads(self._text.PartialResult()).get("partial", ""),
+            None if self._vad is not None else now,
+        ):
             self._on_partial(heard.live_text())
         grammar = self._grammar.hear(frame.start, frame.samples)
         if grammar and not self._own_voice_free(grammar):
             grammar = None  # a command word in the assistant's own voice (its echo)
         return True, grammar
+
+    def _hear_voice(self, samples: np.ndarray, gated: bool, heard: _Heard, now: float) -> None:
+        """The voice activity detector's view of one frame: the person speaking now marks the
+        answer as still going (not where the assistant's voice may be)."""
+        assert self._vad is not None
+        for edge in self._vad.feed(samples):
+            self._speech_since = edge.at_sample if edge.kind is Edge.SPEECH_STARTED else None
+        if self._vad.speaking and not gated:
+            heard.voice(now)
+
+    def _person_audio(self) -> np.ndarray:
+        return self._recent.last()
 
     def _own_voice_free(self, grammar: dict) -> bool:
         """False when the grammar's phrase lies where the assistant spoke and is no louder than
@@ -223,6 +291,7 @@ class SpeechListener:
             self._grammar.always = False
 
     def _hear_out(self, pump: Callable[[bool], bool], player, heard: _Heard, live: bool) -> bool:
+        join_until = self._heard_samples + int(self._join_window_s * self._rate)
         while True:
             more = pump(not live and not player.busy)
             if not more and not player.busy:
@@ -234,9 +303,36 @@ class SpeechListener:
                 self._barged = command
                 self.barge_ins.append((command, at))
                 return True
+            if self._join_armed and self._goes_on(join_until):
+                self._join_armed = False
+                assert self._speech_since is not None
+                self._continuing = self._speech_since
+                self.continuations.append((self._speech_since, player.stop()))
+                return True
             if not going:
                 player.stop()
                 return False
+
+    def _goes_on(self, join_until: int) -> bool:
+        """The person has been speaking for CONTINUE_AFTER_S over the question's start, louder
+        than its echo: they had not finished."""
+        since = self._speech_since
+        if since is None or since > join_until or not self._vad or not self._vad.speaking:
+            return False
+        if self._heard_samples - since < CONTINUE_AFTER_S * self._rate:
+            return False
+        return self._echo.near_end(since / self._rate, self._heard_samples / self._rate)
+
+    def _resume_continuation(self) -> None:
+        """Hear the continuation from its start: the recogniser was fed silence over the
+        question; its utterance is closed and the person's audio since the start heard again
+        (its times then run ahead of the clock by that much, which _text_result takes off)."""
+        assert self._continuing is not None
+        self._text.FinalResult()
+        back = self._heard_samples - self._continuing + int(CONTINUE_PREROLL_S * self._rate)
+        again = self._raw.last(back)
+        self._text.AcceptWaveform(again.tobytes())
+        self._text_shift_s += len(again) / self._rate
 
     def _barge_in(self, grammar: dict | None) -> Command | None:
         """A command said on its own over the prompt: from a closed grammar result, or from the
@@ -270,11 +366,34 @@ class SpeechListener:
             return command
         if self._ended:
             return EndOfInput()
+        self._join_window_s = settings.join_window_s
+        if self._source.player is None and settings.early_end:
+            # Half duplex nothing is heard over the next question, so an answer cut too early
+            # could not be joined again: only the end silence ends it.
+            settings = replace(settings, early_end=False)
+        continues = self._continuing is not None
+        if continues:
+            self._resume_continuation()
+        self._ended_early = False
+        try:
+            return self._listen(settings, continues)
+        finally:
+            self._continuing = None
+
+    def _listen(self, settings: ListenSettings, continues: bool) -> Heard:
         start = self._heard_samples / self._rate
         heard = _Heard()
+        if continues:
+            heard.voice(start)  # speaking now, though no word is out yet
         while True:
             more, grammar = self._feed(heard)
             now = self._heard_samples / self._rate
+            if (
+                continues
+                and self._continuing is not None
+                and not self._echo.gated(self._heard_samples, self._heard_samples + 1)
+            ):
+                self._continuing = None  # the question's tail is over: gate as usual again
 
             alone = said_alone(grammar.get("result", [])) if grammar else None
             if alone:
@@ -305,16 +424,19 @@ class SpeechListener:
 
             if not more:
                 # The input ended mid-answer: keep what was said rather than lose it.
-                return heard.answer() if heard.words else EndOfInput()
+                return heard.answer(continues=continues) if heard.words else EndOfInput()
 
-            end = self._turns.decide(heard.view(start), now, settings, asked=True)
+            end = self._turns.decide(
+                heard.view(start, self._person_audio), now, settings, asked=True
+            )
             if end is TurnEnd.NO_ANSWER:
                 return NoAnswer(round(now - start, 2))
-            if end is TurnEnd.SILENCE and heard.busy:
-                # only noise in progress: close it, its "words" are dropped
-                heard.add_final(json.loads(self._text.FinalResult()))
+            if end in (TurnEnd.SILENCE, TurnEnd.EARLY) and heard.busy:
+                # the utterance is still open: close it (noise in it is dropped as "words")
+                heard.add_final(self._text_result(self._text.FinalResult()))
             if end is not None:
-                answer = heard.answer()
+                self._ended_early = end is TurnEnd.EARLY
+                answer = heard.answer(continues=continues)
                 # Where the command recogniser missed it (not fed, or outvoted by an echo), the
                 # free text holding nothing but a command phrase is that command, as typed.
                 name = self._commands.match(answer.text) if answer.text else None
@@ -436,10 +558,12 @@ class SpeechListener:
             if not more:
                 said = _without(heard, passed_over)
                 return said.answer() if said.words else EndOfInput()
-            end = self._turns.decide(heard.view(now), now, settings, asked=False)
+            end = self._turns.decide(
+                heard.view(now, self._person_audio), now, settings, asked=False
+            )
             if end is not None:
                 if heard.busy:  # only noise in progress: close it, its "words" are dropped
-                    heard.add_final(json.loads(self._text.FinalResult()))
+                    heard.add_final(self._text_result(self._text.FinalResult()))
                 said = _without(heard, passed_over)
                 if said.words:
                     return said.answer()

@@ -1,43 +1,66 @@
-"""An earlier end of answer: after a short pause, Smart Turn and the transcript may end the turn;
-otherwise the script's end silence (SilenceTurns) decides. Not yet wired into the listener."""
+"""An earlier end of answer: after a short pause (`early_end_after_s`), the answer ends when Smart
+Turn judges the turn complete (`early_end_probability`) and the words neither stop mid-clause
+("... and because") nor ask for time. Otherwise the base rule, SilenceTurns, decides. The model
+is asked once per pause, not once per frame."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
 
 from assistant.settings import ListenSettings
+from assistant.speech.turn_model import TurnModel, TurnVerdict
 from assistant.speech.turn_text import TurnWords
 from assistant.speech.turns import SilenceTurns, TurnEnd, TurnView
+from assistant.speech.vad import VoiceActivity
+
+
+class TurnJudge(Protocol):
+    def verdict(self, samples: np.ndarray) -> TurnVerdict:
+        """How likely the audio so far (16 kHz int16) is a finished turn."""
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """One pause judged: when, what the model said, and whether the answer ended there."""
+
+    at_s: float
+    pause_s: float
+    verdict: TurnVerdict | None  # None: the words alone kept the turn open (mid-clause, holding)
+    ended: bool
+
+
+def turn_taking() -> tuple[VoiceActivity, SmartTurns]:
+    """The listener's voice activity detector and turn detector, models loaded (a missing model
+    is a ModelMissingError with the fix)."""
+    return VoiceActivity(), SmartTurns(TurnModel())
 
 
 class SmartTurns:
-    """Asks `complete_probability` once per pause (keyed by the last voice time), not per frame."""
-
-    def __init__(
-        self,
-        complete_probability: Callable[[], float],
-        transcript: Callable[[], str],
-        words: TurnWords,
-        short_pause_s: float = 0.7,
-        threshold: float = 0.8,
-    ) -> None:
-        self._probability = complete_probability
-        self._transcript = transcript
-        self._words = words
-        self._short_pause_s = short_pause_s
-        self._threshold = threshold
-        self._asked_for: float | None = None  # last_voice_s of the pause already judged
-        self._fallback = SilenceTurns()
+    def __init__(self, judge: TurnJudge, words: TurnWords | None = None) -> None:
+        self._judge = judge
+        self._base = SilenceTurns(words)
+        self._judged_for: float | None = None  # last_voice_s of the pause already judged
+        self.judgements: list[Judgement] = []  # kept for benchmarks and tests
 
     def decide(
         self, turn: TurnView, now_s: float, settings: ListenSettings, *, asked: bool
     ) -> TurnEnd | None:
-        ended = self._fallback.decide(turn, now_s, settings, asked=asked)
-        if ended is not None or not turn.started or turn.busy or turn.last_voice_s is None:
+        ended = self._base.decide(turn, now_s, settings, asked=asked)
+        last = turn.last_voice_s
+        if ended is not None or not settings.early_end or not turn.text or last is None:
             return ended
-        if now_s - turn.last_voice_s < self._short_pause_s or self._asked_for == turn.last_voice_s:
+        pause_s = now_s - last
+        if pause_s < settings.early_end_after_s or self._judged_for == last:
             return None
-        self._asked_for = turn.last_voice_s
-        if self._words.ends_mid_clause(self._transcript()):
+        self._judged_for = last
+        words = self._base.words
+        if words.ends_mid_clause(turn.text) or words.asks_for_time(turn.text):
+            self.judgements.append(Judgement(now_s, pause_s, None, False))
             return None
-        return TurnEnd.SILENCE if self._probability() >= self._threshold else None
+        verdict = self._judge.verdict(turn.audio() if turn.audio else np.zeros(0, np.int16))
+        complete = verdict.probability >= settings.early_end_probability
+        self.judgements.append(Judgement(now_s, pause_s, verdict, complete))
+        return TurnEnd.EARLY if complete else None

@@ -34,6 +34,16 @@ class TurnWords:
         words = tuple(normalize(text).split())
         return any(_ends_with(words, p) for p in self.holding)
 
+    def only_holding(self, text: str) -> bool:
+        """True when `text` is nothing but requests for time ("hold on, let me think")."""
+        words = tuple(normalize(text).split())
+        while words:
+            found = next((p for p in self.holding if _ends_with(words, p)), None)
+            if found is None:
+                return False
+            words = words[: len(words) - len(found)]
+        return True
+
 
 def _ends_with(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
     return len(words) >= len(phrase) and words[len(words) - len(phrase) :] == phrase

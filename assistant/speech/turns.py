@@ -1,20 +1,25 @@
-"""The end-of-answer rule, in one place, behind a small interface: both the listener's answer loop
-and its paused loop ask it. Today's rule is silence; a voice activity detector and a turn model can
-replace it without touching the loops."""
+"""The end-of-answer rule, in one place, behind a small interface: the listener's answer loop and
+its paused loop both ask it. SilenceTurns is the base rule (quiet long enough, or held open by
+"give me a minute"); SmartTurns (speech/smart_turns.py) may end an answer earlier."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
+import numpy as np
+
 from assistant.settings import ListenSettings
+from assistant.speech.turn_text import TurnWords, default_turn_words
 
 
 class TurnEnd(Enum):
     SILENCE = "silence"  # quiet long enough after the last word
+    EARLY = "early"  # a short pause, and the turn model judged the turn complete
     LENGTH = "length"  # the length cap, at a pause
-    NO_ANSWER = "no answer"  # nothing at all was said
+    NO_ANSWER = "no answer"  # nothing at all was said (or only "give me a minute")
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,9 @@ class TurnView:
     busy: bool  # the recogniser is inside an utterance
     last_voice_s: float | None
     first_word_s: float | None
+    text: str = ""  # the transcript so far, words in progress included
+    #: The person's side of the last seconds (16 kHz int16), made only when asked for.
+    audio: Callable[[], np.ndarray] | None = None
 
 
 class TurnDetector(Protocol):
@@ -37,7 +45,18 @@ class TurnDetector(Protocol):
 
 
 class SilenceTurns:
-    """An answer ends after `end_silence_s` of quiet, long enough for a thinking pause."""
+    """An answer ends after `end_silence_s` of quiet, long enough for a thinking pause; after
+    "give me a minute" only after `hold_floor_s`, and then it counts as no answer when nothing
+    else was said."""
+
+    def __init__(self, words: TurnWords | None = None) -> None:
+        self._words = words
+
+    @property
+    def words(self) -> TurnWords:
+        if self._words is None:
+            self._words = default_turn_words()
+        return self._words
 
     def decide(
         self, turn: TurnView, now_s: float, settings: ListenSettings, *, asked: bool
@@ -46,7 +65,10 @@ class SilenceTurns:
             waited = now_s - turn.listening_since_s
             return TurnEnd.NO_ANSWER if asked and waited >= settings.no_answer_s else None
         quiet_s = now_s - (turn.last_voice_s if turn.last_voice_s is not None else now_s)
-        if quiet_s >= settings.end_silence_s:
+        holding = bool(turn.text) and self.words.asks_for_time(turn.text)
+        if quiet_s >= (settings.hold_floor_s if holding else settings.end_silence_s):
+            if holding and asked and self.words.only_holding(turn.text):
+                return TurnEnd.NO_ANSWER  # asked for time, then said nothing: ask again gently
             return TurnEnd.SILENCE
         since = turn.listening_since_s if asked else (turn.first_word_s or now_s)
         if now_s - since >= settings.max_answer_s and not turn.busy:

@@ -117,6 +117,9 @@ class TypedListener:
     def after_speaking(self) -> None:
         pass
 
+    def arm_join(self) -> None:
+        pass  # a typed answer ends when it is sent
+
     interrupted = False  # typing cannot interrupt a prompt
 
     def hear_out(self, pump: Callable[[bool], bool]) -> bool:
