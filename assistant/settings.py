@@ -70,8 +70,10 @@ class ListenSettings:
                     raise BadScriptError(f"{where}.{key}: expected true or false")
                 continue
             if key == "early_end_probability":
-                if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
-                    0 < value <= 1
+                if (
+                    isinstance(value, bool)
+                    or not isinstance(value, (int, float))
+                    or not (0 < value <= 1)
                 ):
                     raise BadScriptError(f"{where}.{key}: expected a probability above 0, up to 1")
                 continue
