@@ -68,6 +68,11 @@ def session_parser(name: str) -> argparse.ArgumentParser:
         action="store_true",
         help="also keep the recording of your answers in the journal (off by default)",
     )
+    p.add_argument(
+        "--show-turns",
+        action="store_true",
+        help="say on stderr how each spoken answer ended (the quiet waited, the turn model)",
+    )
     p.add_argument("--device", type=_device, help="input device number or name (reflect devices)")
     p.add_argument("--output-device", type=_device, help="output device number or name")
     p.add_argument(

@@ -128,7 +128,7 @@ def run_session(
         transport, note = _transport(args, audio, listen)
         if args.keep_audio:
             transport = recorder = Recorded(transport)
-        vad, turns = turn_taking()
+        vad, turns = turn_taking(console.note if args.show_turns else None)
         listener = SpeechListener(
             transport, model, commands, on_partial=console.partial, turns=turns, vad=vad
         )

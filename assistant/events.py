@@ -62,7 +62,7 @@ class Listener(Protocol):
         """The assistant just finished speaking (half duplex: drop what the microphone caught
         meanwhile)."""
 
-    def arm_join(self) -> None:
+    def arm_join(self, *, last: bool = False) -> None:
         """The next question is about to be asked (see SpeechListener.arm_join)."""
 
     @property

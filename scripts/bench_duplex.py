@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """Through a private virtual sound card (tests/pulse.py), a simulated person answers N questions
-as soon as each has been spoken; prints, per turn and as median / 95th percentile, the time from
-the end of the person's speech to the next question's first sound, split into the silence waited
-(speech end to the answer being saved, which includes the script's end silence) and the rest
-(saved to the first sound: safety check, synthesis, output latency).
+with the answers of the turn-taking test set (tests/turn_set.py: thinking pauses of 1.5-3 s inside
+them; espeak-ng speech and, where ../shared/speech exists, human recordings), each as soon as the
+question has been spoken. Prints, per turn and as median / 95th percentile, the time from the end
+of the person's speech to the next question's first sound, split into the quiet the turn rule
+waited, the turn model's time (both from --show-turns) and the rest (VAD edge, safety check,
+journal, synthesis, output latency); and how many answers were stored whole.
 
-    .venv/bin/python scripts/bench_duplex.py [--turns 20] [--echo]
+    .venv/bin/python scripts/bench_duplex.py [--turns 20] [--echo] [--smart-off]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import shutil
 import statistics
 import sys
@@ -21,34 +25,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from person import question_script  # noqa: E402
+from turn_set import generated, human  # noqa: E402
+
 from assistant.settings import DIALOGS_DIR  # noqa: E402
 
-from audio_helpers import conversation, write  # noqa: E402
+from audio_helpers import write  # noqa: E402
 from conftest import reflect  # noqa: E402
 from pulse import MIC, Child, PulseServer  # noqa: E402
 
-ANSWERS = [
-    "Yesterday my partner did not reply to my text messages.",
-    "I just needed some reassurance and a little patience.",
-    "A long walk with my sister would have helped me.",
-    "I felt left out when they made plans without me.",
-]
-
-
-def script(turns: int) -> str:
-    states = "\n".join(
-        f"    - {{name: q{i}, prompt: Question {i + 1}. What else comes to mind about it?}}"
-        for i in range(turns)
-    )
-    moves = "\n".join(
-        f"    - {{trigger: next, source: q{i}, dest: {f'q{i + 1}' if i + 1 < turns else 'end'}}}"
-        for i in range(turns)
-    )
-    return (
-        "description: latency bench\nintro: Hello.\noutro: Thank you.\n"
-        "listen: {end_silence_s: 3.0}\nmachine:\n  initial: q0\n  states:\n"
-        f"{states}\n    - {{name: end, final: true}}\n  transitions:\n{moves}\n"
-    )
+TURN_LINE = re.compile(r"turn: (\w[\w ]*) after ([\d.]+) s of quiet(?:.*? in (\d+) ms)?")
 
 
 def pct(values: list[float], q: float) -> float:
@@ -60,12 +46,19 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--turns", type=int, default=20)
     ap.add_argument("--echo", action="store_true", help="loop the speaker into the microphone")
+    ap.add_argument(
+        "--smart-off", action="store_true", help="early_end: false (only the end silence)"
+    )
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="reflect-bench-"))
     dialogs = tmp / "dialogs"
     shutil.copytree(DIALOGS_DIR, dialogs)
-    (dialogs / "bench.yaml").write_text(script(args.turns))
-    wavs = [write(tmp / f"a{i}.wav", conversation([0.2, a, 0.3])) for i, a in enumerate(ANSWERS)]
+    text = question_script(args.turns)
+    if args.smart_off:
+        text = text.replace("listen: {", "listen: {early_end: false, ")
+    (dialogs / "bench.yaml").write_text(text)
+    answers = generated() + human()
+    wavs = [write(tmp / f"a{i}.wav", a.audio) for i, a in enumerate(answers)]
     rows = []
     with PulseServer() as pulse:
         if args.echo:
@@ -75,44 +68,62 @@ def main() -> int:
         reflect("bench", "--typed", "--silent", "--data-dir", str(data), env=env)  # the notice
         speaker = pulse.record(tmp / "speaker.wav")
         mic = pulse.record(tmp / "mic.wav", device=f"{MIC}.monitor")
-        child = Child(["bench", "--data-dir", str(data), "--rate", "200"], env, tmp / "err")
+        err = tmp / "err"
+        child = Child(["bench", "--data-dir", str(data), "--rate", "200", "--show-turns"], env, err)
         try:
+            while True:  # the first question
+                at, line = child.next_line(40)
+                if line is None:
+                    raise SystemExit(f"reflect ended early:\n{child.stderr()}")
+                if line.startswith("» Question 1."):
+                    break
             for turn in range(args.turns):
-                while True:
-                    at, line = child.next_line(40)
-                    if line is None:
-                        raise SystemExit(f"reflect ended early:\n{child.stderr()}")
-                    if line.startswith(f"» Question {turn + 1}."):
-                        break
                 speaker.wait_for_quiet(since=at, quiet_s=0.6, min_loud_s=1.0, timeout_s=25)
+                seen = len(err.read_text(errors="replace"))
                 sent = time.monotonic()
-                pulse.play(wavs[turn % len(wavs)])
-                while True:
-                    saved, line = child.next_line(20)
-                    if line is None or line.startswith("  you:"):
-                        break
+                pulse.play(wavs[turn % len(wavs)])  # returns once played to the end
                 said = mic.loud_runs(since=sent - 0.05)
                 end = said[-1][1] + mic.block_s
-                deadline = time.monotonic() + 10
+                deadline = time.monotonic() + 12
                 nxt = None
                 while nxt is None and time.monotonic() < deadline:
-                    runs = speaker.loud_runs(since=saved)
+                    runs = [r for r in speaker.loud_runs(since=end) if r[0] >= end]
                     nxt = runs[0][0] if runs else None
                     time.sleep(0.02)
                 if nxt is None:
-                    raise SystemExit("no next prompt")
-                rows.append((nxt - end, saved - end, nxt - saved))
-                print(f"turn {turn + 1:2d}: {nxt - end:.2f} s = silence waited {saved - end:.2f}"
-                      f" + the rest {nxt - saved:.2f}", flush=True)  # fmt: skip
+                    raise SystemExit(f"no next prompt after turn {turn + 1}\n{child.stderr()}")
+                at = nxt
+                time.sleep(0.3)  # the --show-turns line is written just before speaking
+                lines = TURN_LINE.findall(err.read_text(errors="replace")[seen:])
+                how, quiet, model_ms = lines[-1] if lines else ("?", "nan", "")
+                quiet_s = float(quiet)
+                # only an early end waits for the model; otherwise it was asked long before
+                model_s = int(model_ms) / 1000 if model_ms and how == "early" else 0.0
+                total = nxt - end
+                rows.append((total, quiet_s, model_s, total - quiet_s - model_s, how))
+                print(
+                    f"turn {turn + 1:2d}: {total:.2f} s = quiet {quiet_s:.2f} ({how}) + model "
+                    f"{model_s:.3f} + the rest {total - quiet_s - model_s:.2f}",
+                    flush=True,
+                )
         finally:
             child.stop()
             speaker.stop()
             mic.stop()
-    total, waited, rest = (list(col) for col in zip(*rows, strict=True))
+        done = reflect("export", "--format", "json", "--data-dir", str(data), env=env)
+        sessions = json.loads(done.stdout)["sessions"]
+    stored = len(sessions[-1]["turns"]) if sessions else 0
     room = "echo room" if args.echo else "clean room"
-    print(f"{room}, {len(rows)} turns, end of speech to the next question's first sound:")
-    for name, col in (("total", total), ("silence waited", waited), ("the rest", rest)):
-        print(f"  {name:15s} median {statistics.median(col):.2f} s, p95 {pct(col, 0.95):.2f} s")
+    rule = "end silence only" if args.smart_off else "VAD + turn model"
+    print(f"{room}, {rule}, {len(rows)} turns, end of speech to the next question's first sound:")
+    cols = list(zip(*rows, strict=True))
+    for name, col in (("total", cols[0]), ("quiet waited", cols[1]), ("turn model", cols[2]),
+                      ("the rest", cols[3])):  # fmt: skip
+        print(
+            f"  {name:13s} median {statistics.median(col):.3f} s, p95 {pct(list(col), 0.95):.3f} s"
+        )
+    early = sum(1 for r in rows if r[4] == "early")
+    print(f"  ended early {early} of {len(rows)}; stored turns {stored} for {args.turns} answers")
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
 

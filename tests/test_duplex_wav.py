@@ -53,7 +53,7 @@ def run(tmp: Path, data: Path, name: str, samples: np.ndarray) -> tuple[np.ndarr
     out = tmp / f"{name}-out.wav"
     done = reflect(
         "evening", "--audio-in", str(wav_in), "--duplex", "--audio-out", str(out),
-        "--data-dir", str(data),
+        "--data-dir", str(data), "--show-turns",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     return read(out), done
@@ -86,6 +86,7 @@ def test_stop_over_the_second_question_ends_the_session_there(tmp_path):
     # A complete sentence: the answer ends after a short pause (the turn model judged it
     # finished), well before the script's 3 s of quiet, and the question follows at once.
     assert 0.7 <= second_q[0] - answer_end <= 1.5, (second_q, answer_end)
+    assert "turn: early after 0.7" in done.stderr and "turn model 0." in done.stderr
 
     # 3. The same, with "stop" said 1 s into the second question.
     at = int((second_q[0] + 1.0) * RATE)

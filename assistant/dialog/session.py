@@ -189,20 +189,24 @@ class Session:
         if self._safety and self._safety.noticed:
             self._safety.farewell(stopped=False)  # not the script's usual goodbye
             return Status.COMPLETED
-        if answered:
-            self._listener.arm_join()
-        self._say(self._script.outro)
-        if answered and self._listener.interrupted:  # the last answer went on over the goodbye
+        while True:
+            if answered:
+                self._listener.arm_join(last=True)
+            self._say(self._script.outro)
+            if not (answered and self._listener.interrupted):
+                return Status.COMPLETED
+            # The last answer went on over the goodbye: hear the rest, then say goodbye again.
             heard = self._listener.listen(answered[0].listen)
-            if isinstance(heard, Answer) and heard.continues and heard.text.strip():
-                step = self._join((answered[0], f"{answered[1]} {heard.text}"), heard)
-                if isinstance(step, Status):
-                    return step
+            if not (isinstance(heard, Answer) and heard.continues and heard.text.strip()):
+                answered = None  # a command, or only a sound: the goodbye is said once more
+                continue
+            answered = (answered[0], f"{answered[1]} {heard.text}")
+            step = self._join(answered, heard)
+            if isinstance(step, Status):
+                return step
             if self._safety and self._safety.noticed:
                 self._safety.farewell(stopped=False)
-            else:
-                self._say(self._script.outro)
-        return Status.COMPLETED
+                return Status.COMPLETED
 
     def _join(self, answered: tuple[StateSpec, str], heard: Answer) -> Step | None:
         """What the person went on to say is the same answer (`answered`: its state and the

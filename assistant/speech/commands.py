@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,10 +67,12 @@ class CommandSet:
         """True when `text` is exactly a closing phrase ("that's all" said on its own)."""
         return self._lookup(text) == ""
 
-    def grammar(self) -> str:
+    def grammar(self, extra: Sequence[str] = ()) -> str:
         """A Vosk grammar: every phrase, the numbers a rating is said in (the free-text decoder
-        hears a lone "seven" as "sam and"), plus [unk] to absorb ordinary speech."""
-        return json.dumps([*self.phrases, *self.closing, *RATING_PHRASES, "[unk]"])
+        hears a lone "seven" as "sam and"), `extra` phrases (asking for time), plus [unk] to
+        absorb ordinary speech."""
+        phrases = dict.fromkeys([*self.phrases, *self.closing, *RATING_PHRASES, *extra])
+        return json.dumps([*phrases, "[unk]"])
 
 
 def load_commands(path: Path) -> CommandSet:

@@ -9,10 +9,18 @@ Both recognisers live for the whole session, like a plain Vosk loop: a fresh rec
 answer would throw away the speaker adaptation (i-vectors, cepstral mean) and hear the first
 words of every answer worse.
 
-When an answer ends is the turn detector's (speech/turns.py): both loops ask it. An answer also
-ends at once on a closing phrase said on its own ("that's all"), or at the end of the input. Time
-is the clock of the transport's frames, in samples: no clock is read, so a WAV replays exactly and
-fast.
+When an answer ends is the turn detector's (speech/turns.py, speech/smart_turns.py): both loops
+ask it. Where the person speaks is the voice activity detector's (Silero), when there is one;
+without it, where the partial transcript changes. An answer also ends at once on a closing phrase
+said on its own ("that's all"), or at the end of the input. Time is the clock of the transport's
+frames, in samples: no clock is read, so a WAV replays exactly and fast.
+
+An answer that ended on a pause may not be over. When the session asks the next question it arms
+the join (`arm_join`); if the person goes on speaking over the question's start (louder than its
+echo), the question stops and the next listen hears the rest from where their speech began (the
+recogniser hears those samples again; `_text_result` takes the difference off its times) and
+returns it with `continues`, for the session to join to the same turn. Half duplex nothing can be
+heard over a question, so there the end silence alone ends an answer.
 
 Full duplex: while the assistant speaks (`hear_out`), frames keep coming. The free-text recogniser
 is fed silence wherever the assistant's voice or its echo may be (audio/echo.py), so no answer
@@ -38,6 +46,7 @@ from assistant.settings import ListenSettings
 from assistant.speech.command_window import CommandWindow
 from assistant.speech.commands import CommandSet
 from assistant.speech.recent import RecentAudio
+from assistant.speech.turn_text import default_turn_words
 from assistant.speech.turns import SilenceTurns, TurnDetector, TurnEnd, TurnView
 from assistant.speech.vad import Edge, VoiceActivity
 
@@ -70,6 +79,8 @@ class _Heard:
     last_voice_s: float | None = None
     pending: Command | None = None  # the grammar heard a command; waiting for confirmation
     closing: tuple[float, float] | None = None  # where a closing phrase was heard (start, end)
+    holding_s: float | None = None  # where the grammar heard "give me a minute" alone ended
+    pause_checked: float | None = None  # last_voice_s of the pause the grammar was asked about
     segment_start_s: float = 0.0  # first word of the latest free-text segment
     grammar: str = ""  # the last phrase the grammar heard alone (a number, for a rating)
 
@@ -100,6 +111,13 @@ class _Heard:
         """The voice activity detector hears the person speaking now."""
         self.last_voice_s = max(self.last_voice_s or 0.0, now_s)
 
+    def voice_ended(self, at_s: float) -> None:
+        """The detector found where the speech ended (it knows a little later): the quiet counts
+        from there, or from the last word's end if that is later."""
+        last_word = self.words[-1]["end"] if self.words else 0.0
+        if self.last_voice_s is not None:
+            self.last_voice_s = max(at_s, last_word)
+
     @property
     def busy(self) -> bool:
         """The free-text recogniser is in the middle of an utterance."""
@@ -119,8 +137,19 @@ class _Heard:
     def view(self, since_s: float, audio: Callable[[], np.ndarray] | None = None) -> TurnView:
         first = self.words[0]["start"] if self.words else None
         return TurnView(
-            since_s, self.started, self.busy, self.last_voice_s, first, self.live_text(), audio
-        )
+            since_s, self.started, self.busy, self.last_voice_s, first, self.live_text(), audio,
+            self.holding(),
+        )  # fmt: skip
+
+    def holding(self) -> bool | None:
+        """True when the last thing said was a request for time that the grammar heard (the
+        free text often mishears it: "let me think" as "lately think"); False when words came
+        after it; None when the grammar heard none."""
+        if self.holding_s is None:
+            return None
+        after = [w for w in self.words if w["start"] > self.holding_s + OVERLAP_S]
+        speaking_again = (self.last_voice_s or 0.0) > self.holding_s + 2 * OVERLAP_S
+        return not after and not speaking_again
 
     def answer(self, closed: bool = False, continues: bool = False) -> Answer:
         if not self.words:
@@ -167,7 +196,9 @@ class SpeechListener:
         self._rate = transport.rate_hz
         self._text = vosk.KaldiRecognizer(model, self._rate)
         self._text.SetWords(True)
-        grammar = vosk.KaldiRecognizer(model, self._rate, commands.grammar())
+        self._turn_words = default_turn_words()
+        holding = [" ".join(p) for p in self._turn_words.holding]
+        grammar = vosk.KaldiRecognizer(model, self._rate, commands.grammar(holding))
         grammar.SetWords(True)
         self._grammar = CommandWindow(grammar, self._rate)  # fed only what may be a command
         self._echo = EchoGate(
@@ -185,8 +216,9 @@ class SpeechListener:
         self._recent = RecentAudio(int(RECENT_S * self._rate))  # as fed to the recogniser
         self._raw = RecentAudio(int(RECENT_S * self._rate))  # as heard (for a continuation)
         self._speech_since: int | None = None  # where the detector's current speech began
-        self._ended_early = False  # the last answer ended on the turn model's word
+        self._may_go_on = False  # the last answer ended on a pause: the person may go on
         self._join_armed = False  # the prompt now playing may be cut by a continuation
+        self._linger = False  # and after it, for the join window: it is the goodbye
         self._continuing: int | None = None  # a continuation began here; for the next listen
         self._join_window_s = ListenSettings().join_window_s  # the current script's, once known
         self._text_shift_s = 0.0  # the recogniser has heard this much audio twice
@@ -201,14 +233,16 @@ class SpeechListener:
     def after_speaking(self) -> None:
         # A command kept from before the assistant spoke was said before hearing it: ask anew.
         self._stashed = None
-        self._join_armed = False
+        self._join_armed = self._linger = False
         self._source.drop_buffered()  # half duplex only: what the mic caught meanwhile
 
-    def arm_join(self) -> None:
-        """The next question is about to be asked: if the answer before it ended early and the
-        person goes on speaking over the question's start, the question stops and what they say
-        is the same answer (listen's next result, with `continues`)."""
-        self._join_armed = self._ended_early and self._vad is not None
+    def arm_join(self, *, last: bool = False) -> None:
+        """The next question is about to be asked: if the answer before it ended on a pause and
+        the person goes on speaking over the question's start, the question stops and what they
+        say is the same answer (listen's next result, with `continues`). `last`: it is the
+        goodbye, so listen on for the whole join window even after it (no answer is due)."""
+        self._join_armed = self._may_go_on and self._vad is not None
+        self._linger = last and self._join_armed
 
     def _text_result(self, raw: str) -> dict:
         """A recogniser result on the clock: its times, less what it heard twice."""
@@ -255,12 +289,38 @@ class SpeechListener:
         answer as still going (not where the assistant's voice may be)."""
         assert self._vad is not None
         for edge in self._vad.feed(samples):
-            self._speech_since = edge.at_sample if edge.kind is Edge.SPEECH_STARTED else None
+            started = edge.kind is Edge.SPEECH_STARTED
+            self._speech_since = edge.at_sample if started else None
+            if not started and not gated:
+                heard.voice_ended(edge.at_s)
         if self._vad.speaking and not gated:
             heard.voice(now)
 
-    def _person_audio(self) -> np.ndarray:
-        return self._recent.last()
+    def _check_holding(self, heard: _Heard, now: float, settings: ListenSettings) -> None:
+        """Once per pause, before an early end could be taken: the grammar's utterance still in
+        progress may be "hold on, let me think" (its closed result comes up to a second later,
+        and the free text often mishears it)."""
+        last = heard.last_voice_s
+        if heard.holding_s is not None or last is None or heard.pause_checked == last:
+            return
+        if now - last < settings.early_end_after_s - 0.1:
+            return
+        heard.pause_checked = last
+        partial = self._grammar.partial()
+        if partial and self._turn_words.asks_for_time(partial):
+            heard.holding_s = last
+
+    def _turn_audio(self, start_s: float) -> Callable[[float], np.ndarray]:
+        """The person's side of this turn (from `start_s`, at most RECENT_S) up to a time (not
+        after now): the turn model judges this turn, not the end of the one before."""
+
+        def audio(end_s: float) -> np.ndarray:
+            now = self._heard_samples
+            after = max(0, now - int(end_s * self._rate))
+            kept = self._recent.last(now - int(start_s * self._rate))
+            return kept[: len(kept) - after]
+
+        return audio
 
     def _own_voice_free(self, grammar: dict) -> bool:
         """False when the grammar's phrase lies where the assistant spoke and is no louder than
@@ -294,7 +354,8 @@ class SpeechListener:
         join_until = self._heard_samples + int(self._join_window_s * self._rate)
         while True:
             more = pump(not live and not player.busy)
-            if not more and not player.busy:
+            lingering = self._linger and self._join_armed and self._heard_samples < join_until
+            if not more and not player.busy and not lingering:
                 return False
             going, grammar = self._feed(heard)
             command = self._barge_in(grammar)
@@ -374,7 +435,7 @@ class SpeechListener:
         continues = self._continuing is not None
         if continues:
             self._resume_continuation()
-        self._ended_early = False
+        self._may_go_on = False
         try:
             return self._listen(settings, continues)
         finally:
@@ -382,6 +443,7 @@ class SpeechListener:
 
     def _listen(self, settings: ListenSettings, continues: bool) -> Heard:
         start = self._heard_samples / self._rate
+        audio = self._turn_audio(start - CONTINUE_PREROLL_S if continues else start)
         heard = _Heard()
         if continues:
             heard.voice(start)  # speaking now, though no word is out yet
@@ -401,6 +463,8 @@ class SpeechListener:
                 heard.grammar = phrase
                 if self._commands.is_closing(phrase):
                     heard.closing = (first, last)
+                if self._turn_words.asks_for_time(phrase):
+                    heard.holding_s = last
                 name = self._commands.match(phrase)
                 if name and not heard.text(before_s=first - OVERLAP_S):
                     heard.pending = Command(name, phrase)
@@ -426,16 +490,16 @@ class SpeechListener:
                 # The input ended mid-answer: keep what was said rather than lose it.
                 return heard.answer(continues=continues) if heard.words else EndOfInput()
 
-            end = self._turns.decide(
-                heard.view(start, self._person_audio), now, settings, asked=True
-            )
+            self._check_holding(heard, now, settings)
+            end = self._turns.decide(heard.view(start, audio), now, settings, asked=True)
             if end is TurnEnd.NO_ANSWER:
                 return NoAnswer(round(now - start, 2))
             if end in (TurnEnd.SILENCE, TurnEnd.EARLY) and heard.busy:
                 # the utterance is still open: close it (noise in it is dropped as "words")
                 heard.add_final(self._text_result(self._text.FinalResult()))
             if end is not None:
-                self._ended_early = end is TurnEnd.EARLY
+                # ended on a pause (early, or a thinking pause as long as the end silence)
+                self._may_go_on = end in (TurnEnd.EARLY, TurnEnd.SILENCE)
                 answer = heard.answer(continues=continues)
                 # Where the command recogniser missed it (not fed, or outvoted by an echo), the
                 # free text holding nothing but a command phrase is that command, as typed.
@@ -535,6 +599,7 @@ class SpeechListener:
         heard = _Heard()
         command_at = 0.0  # where the pending command begins
         passed_over: list[tuple[float, float]] = []  # other commands and closing phrases
+        audio = self._turn_audio(self._heard_samples / self._rate)
         while True:
             more, grammar = self._feed(heard)
             now = self._heard_samples / self._rate
@@ -558,9 +623,7 @@ class SpeechListener:
             if not more:
                 said = _without(heard, passed_over)
                 return said.answer() if said.words else EndOfInput()
-            end = self._turns.decide(
-                heard.view(now, self._person_audio), now, settings, asked=False
-            )
+            end = self._turns.decide(heard.view(now, audio), now, settings, asked=False)
             if end is not None:
                 if heard.busy:  # only noise in progress: close it, its "words" are dropped
                     heard.add_final(self._text_result(self._text.FinalResult()))
@@ -568,6 +631,7 @@ class SpeechListener:
                 if said.words:
                     return said.answer()
                 heard, passed_over = _Heard(), []  # only commands or noise: wait on
+                audio = self._turn_audio(now)
 
 
 def _without(heard: _Heard, spans: list[tuple[float, float]]) -> _Heard:

@@ -5,7 +5,8 @@ is asked once per pause, not once per frame."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
@@ -15,6 +16,42 @@ from assistant.speech.turn_model import TurnModel, TurnVerdict
 from assistant.speech.turn_text import TurnWords
 from assistant.speech.turns import SilenceTurns, TurnEnd, TurnView
 from assistant.speech.vad import VoiceActivity
+
+#: Quiet kept after the speech in what the model hears: as pipecat feeds it (its VAD stops about
+#: 0.2 s after speech), not the whole pause waited. The model is sensitive to it (one sentence
+#: here: 0.39 complete with 0.16 s, 0.93 with 0.20 s), so the end is found in the audio itself
+#: and the verdict is the mean over three lengths around 0.2 s.
+TRAILING_S = (0.15, 0.2, 0.25)
+#: The model is asked this long into a pause (after the longest trailing quiet), so its time is
+#: spent while the pause runs on to early_end_after_s, not after it.
+JUDGE_AFTER_S = 0.3
+_BLOCK = 160  # 10 ms
+_VOICED_SHARE = 0.05  # of the loudest block's RMS: quieter blocks after the speech are its end
+
+
+def speech_with_trailing_quiet(
+    samples: np.ndarray, trailing_s: float = 0.2, rate_hz: int = 16_000
+) -> np.ndarray:
+    """The samples up to the end of the last loud stretch plus `trailing_s` of what follows."""
+    whole = len(samples) // _BLOCK * _BLOCK
+    if not whole:
+        return samples
+    blocks = samples[:whole].astype(np.float32).reshape(-1, _BLOCK)
+    rms = np.sqrt((blocks**2).mean(axis=1))
+    loud = np.flatnonzero(rms > max(300.0, _VOICED_SHARE * float(rms.max())))
+    if not len(loud):
+        return samples
+    return samples[: (loud[-1] + 1) * _BLOCK + int(trailing_s * rate_hz)]
+
+
+def judged(judge: TurnJudge, samples: np.ndarray) -> TurnVerdict:
+    """The mean verdict over the trailing lengths (their times added up)."""
+    verdicts = [judge.verdict(speech_with_trailing_quiet(samples, t)) for t in TRAILING_S]
+    return TurnVerdict(
+        float(np.mean([v.probability for v in verdicts])),
+        sum(v.features_ms for v in verdicts),
+        sum(v.model_ms for v in verdicts),
+    )
 
 
 class TurnJudge(Protocol):
@@ -32,15 +69,21 @@ class Judgement:
     ended: bool
 
 
-def turn_taking() -> tuple[VoiceActivity, SmartTurns]:
+def turn_taking(report: Callable[[str], None] | None = None) -> tuple[VoiceActivity, SmartTurns]:
     """The listener's voice activity detector and turn detector, models loaded (a missing model
-    is a ModelMissingError with the fix)."""
-    return VoiceActivity(), SmartTurns(TurnModel())
+    is a ModelMissingError with the fix). `report` gets a line on how each answer ended."""
+    return VoiceActivity(), SmartTurns(TurnModel(), report=report)
 
 
 class SmartTurns:
-    def __init__(self, judge: TurnJudge, words: TurnWords | None = None) -> None:
+    def __init__(
+        self,
+        judge: TurnJudge,
+        words: TurnWords | None = None,
+        report: Callable[[str], None] | None = None,
+    ) -> None:
         self._judge = judge
+        self._report = report
         self._base = SilenceTurns(words)
         self._judged_for: float | None = None  # last_voice_s of the pause already judged
         self.judgements: list[Judgement] = []  # kept for benchmarks and tests
@@ -49,18 +92,52 @@ class SmartTurns:
         self, turn: TurnView, now_s: float, settings: ListenSettings, *, asked: bool
     ) -> TurnEnd | None:
         ended = self._base.decide(turn, now_s, settings, asked=asked)
+        if ended is None:
+            ended = self._early(turn, now_s, settings)
+        if ended is not None and self._report is not None:
+            self._report(self._explain(ended, turn, now_s))
+        return ended
+
+    def _explain(self, ended: TurnEnd, turn: TurnView, now_s: float) -> str:
+        """One line: how the answer ended, the quiet waited and the model's last verdict."""
+        quiet = now_s - turn.last_voice_s if turn.last_voice_s is not None else 0.0
+        line = f"turn: {ended.value} after {quiet:.2f} s of quiet"
+        last = self.judgements[-1] if self.judgements else None
+        if last and last.at_s >= (turn.last_voice_s or 0.0):
+            if last.verdict is None:
+                line += "; the words kept it open"
+            else:
+                v = last.verdict
+                line += (
+                    f"; turn model {v.probability:.2f} in {v.features_ms + v.model_ms:.0f} ms"
+                    f" (features {v.features_ms:.0f}, model {v.model_ms:.0f})"
+                )
+        return line
+
+    def _early(self, turn: TurnView, now_s: float, settings: ListenSettings) -> TurnEnd | None:
         last = turn.last_voice_s
-        if ended is not None or not settings.early_end or not turn.text or last is None:
-            return ended
+        if not settings.early_end or not turn.text or last is None:
+            return None
         pause_s = now_s - last
-        if pause_s < settings.early_end_after_s or self._judged_for == last:
+        if pause_s < JUDGE_AFTER_S:
             return None
-        self._judged_for = last
-        words = self._base.words
-        if words.ends_mid_clause(turn.text) or words.asks_for_time(turn.text):
-            self.judgements.append(Judgement(now_s, pause_s, None, False))
+        if self._judged_for != last:  # a new pause: judge it now, decide once it is long enough
+            self._judged_for = last
+            if self._held_open(turn):
+                self.judgements.append(Judgement(now_s, pause_s, None, False))
+            else:
+                audio = turn.audio(now_s) if turn.audio else np.zeros(0, np.int16)
+                self.judgements.append(Judgement(now_s, pause_s, judged(self._judge, audio), False))
+        judgement = self.judgements[-1]
+        if pause_s < settings.early_end_after_s or judgement.ended or judgement.verdict is None:
             return None
-        verdict = self._judge.verdict(turn.audio() if turn.audio else np.zeros(0, np.int16))
-        complete = verdict.probability >= settings.early_end_probability
-        self.judgements.append(Judgement(now_s, pause_s, verdict, complete))
-        return TurnEnd.EARLY if complete else None
+        if judgement.verdict.probability < settings.early_end_probability:
+            return None
+        if self._held_open(turn):  # the transcript has grown since (the recogniser lags)
+            return None
+        self.judgements[-1] = replace(judgement, ended=True)
+        return TurnEnd.EARLY
+
+    def _held_open(self, turn: TurnView) -> bool:
+        """The words say the turn goes on: mid-clause, or a request for time."""
+        return self._base.words.ends_mid_clause(turn.text) or self._base.holds(turn)

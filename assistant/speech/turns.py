@@ -32,8 +32,11 @@ class TurnView:
     last_voice_s: float | None
     first_word_s: float | None
     text: str = ""  # the transcript so far, words in progress included
-    #: The person's side of the last seconds (16 kHz int16), made only when asked for.
-    audio: Callable[[], np.ndarray] | None = None
+    #: The person's side of the last seconds up to a time (16 kHz int16), made when asked for.
+    audio: Callable[[float], np.ndarray] | None = None
+    #: The grammar heard a request for time as the last thing said (True), words after it
+    #: (False), or none (None: the transcript alone tells).
+    holding: bool | None = None
 
 
 class TurnDetector(Protocol):
@@ -65,12 +68,20 @@ class SilenceTurns:
             waited = now_s - turn.listening_since_s
             return TurnEnd.NO_ANSWER if asked and waited >= settings.no_answer_s else None
         quiet_s = now_s - (turn.last_voice_s if turn.last_voice_s is not None else now_s)
-        holding = bool(turn.text) and self.words.asks_for_time(turn.text)
+        holding = self.holds(turn)
         if quiet_s >= (settings.hold_floor_s if holding else settings.end_silence_s):
             if holding and asked and self.words.only_holding(turn.text):
                 return TurnEnd.NO_ANSWER  # asked for time, then said nothing: ask again gently
             return TurnEnd.SILENCE
         since = turn.listening_since_s if asked else (turn.first_word_s or now_s)
+        if holding:
+            since = max(since, now_s - settings.hold_floor_s)  # the cap waits for the hold
         if now_s - since >= settings.max_answer_s and not turn.busy:
             return TurnEnd.LENGTH
         return None
+
+    def holds(self, turn: TurnView) -> bool:
+        """The person asked for time ("give me a minute") and has said nothing since."""
+        if turn.holding is not None:
+            return turn.holding
+        return bool(turn.text) and self.words.asks_for_time(turn.text)

@@ -117,7 +117,7 @@ class TypedListener:
     def after_speaking(self) -> None:
         pass
 
-    def arm_join(self) -> None:
+    def arm_join(self, *, last: bool = False) -> None:
         pass  # a typed answer ends when it is sent
 
     interrupted = False  # typing cannot interrupt a prompt
