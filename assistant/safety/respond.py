@@ -208,8 +208,12 @@ class SafetyFlow:
     def _note(self, concern: Concern, outcome: Outcome) -> None:
         self.concerns.append(Noticed(concern.category, concern.level, outcome, concern.reported))
 
+    def _words(self, text: str) -> str:
+        """A text as said to this person: {say} is "say", or "type" when they type."""
+        return text.replace("{say}", self._answering)
+
     def _say(self, text: str) -> None:
-        self._voice.say(text.replace("{say}", self._answering), slow=True)
+        self._voice.say(self._words(text), slow=True)
         self._listener.after_speaking()  # half duplex, as in the session
 
     # -- a weaker sign: ask first ------------------------------------------------------------
@@ -341,6 +345,7 @@ class SafetyFlow:
         quiet = False
         while True:
             question = self._replies.ask_safe if asking is not Asking.CHOICE else self._menu()
+            question = self._words(question)  # as said, and as saved with the reply
             self._say(question)
             heard = self._listener.listen(listen)
             choice: str | None = None
@@ -362,6 +367,7 @@ class SafetyFlow:
             quiet = False
             if choice == "breathe":
                 self.breathe()
+                self._offered = True  # just breathed: not offered again in this flow
                 asking = Asking.CHOICE
             elif choice == ACCEPTED:
                 return Choice.CONTINUE
