@@ -73,7 +73,7 @@ class Asking(enum.Enum):
 
 
 @dataclass
-class Turns:
+class Variants:
     """Which variant of each text comes next: each list is said in turn, from the first, so a run
     is reproducible and no text is said twice in a row."""
 
@@ -155,7 +155,7 @@ class SafetyFlow:
         self._gentle = False  # an own concern after which questions about the past are left out
         self._latest: Concern | None = None  # what "what to do now" is said for
         self._fine_checked = False  # asked "are you safe" and heard yes, since the last concern
-        self._turns = Turns()
+        self._variants = Variants()
         self._opened: set[str] = set()  # categories whose opener was said in full
         self._noted: set[str] = set()  # variants of the abuse note said
         self._menu_said = False  # the choice in full, once in a session
@@ -187,7 +187,7 @@ class SafetyFlow:
             return self._help_now(concern, listen)
         if paused and self._latest and self._replies.says_unsafe(text):
             self._start_flow()
-            self._repeat_help(self._turns.next(self._replies.still_unsafe), own=True)
+            self._repeat_help(self._variants.next(self._replies.still_unsafe), own=True)
             return self._choose(listen)
         return None
 
@@ -297,8 +297,8 @@ class SafetyFlow:
         opened = f"{concern.category}/{variant}"
         again = None  # what to do now in full; later in a flow, its first sentence reworded
         if later or opened in self._opened:
-            self._say(self._turns.next(h.acknowledge[variant]))
-            again = None if concern.reported or not later else self._turns.next(h.again)
+            self._say(self._variants.next(h.acknowledge[variant]))
+            again = None if concern.reported or not later else self._variants.next(h.again)
         else:
             self._opened.add(opened)
             self._say(h.openers[concern.category][variant])
@@ -320,7 +320,7 @@ class SafetyFlow:
         assert latest is not None  # only after a concern
         self._say(lead)
         reported = latest.reported and not own
-        again = None if reported else self._turns.next(self._help.again)
+        again = None if reported else self._variants.next(self._help.again)
         self._say(
             self._help.what_to_do(
                 self._resources, category=latest.category, reported=reported, again=again
@@ -337,7 +337,7 @@ class SafetyFlow:
         if not self._menu_said:
             self._menu_said = True
             return c.choice
-        return self._turns.next(c.choice_short)
+        return self._variants.next(c.choice_short)
 
     def _choose(self, listen: ListenSettings, first: Asking = Asking.CHOICE) -> Choice:
         c = self._choosing
@@ -356,13 +356,13 @@ class SafetyFlow:
             elif isinstance(heard, Answer) and heard.text.strip():
                 choice, asking = self._reply(heard, question, asking)
             elif isinstance(heard, Answer) and heard.closed:  # "I'm done" alone: not a choice
-                self._repeat_help(self._turns.next(c.unclear), own=False)
+                self._repeat_help(self._variants.next(c.unclear), own=False)
                 asking = Asking.CHOICE
             elif quiet:  # silent twice: wait, rather than press on with questions
                 return Choice.PAUSE
             else:
                 quiet = True
-                self._say(self._turns.next(c.quiet))
+                self._say(self._variants.next(c.quiet))
                 continue
             quiet = False
             if choice == "breathe":
@@ -396,14 +396,14 @@ class SafetyFlow:
             return None, self._safety_question(concern)
         if r.says_unsafe(text):
             self._fine_checked = False
-            self._repeat_help(self._turns.next(r.still_unsafe), own=True)
+            self._repeat_help(self._variants.next(r.still_unsafe), own=True)
             return None, Asking.CHOICE
         if safe and asking is Asking.SAFE_NOW and not self._fine_checked:
             self._fine_checked = True  # asked directly, and a yes: a later "I'm fine" goes on
             self._say(r.safe_thanks)
             return None, Asking.CHOICE
         if kind is None and not safe:
-            self._repeat_help(self._turns.next(self._choosing.unclear), own=False)
+            self._repeat_help(self._variants.next(self._choosing.unclear), own=False)
             return None, Asking.CHOICE
         if self._fine_checked or (safe and asking is Asking.SAFE_CHECK):
             self._say(r.fine_accepted)
