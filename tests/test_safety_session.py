@@ -884,6 +884,24 @@ def test_history_shows_the_category_never_the_words(tmp_path):
     assert session["turns"][1]["answer"] == "I make myself sick after meals."  # kept for the user
 
 
+def test_the_flow_through_the_cli_asks_directly_varies_and_speaks_of_typing(tmp_path):
+    stdin = "a late reply\nI want to die.\nno\nI don't know\nnot really\nstop\n"
+    data = tmp_path / "d"
+    result = reflect("evening", "--typed", "--silent", "--data-dir", str(data), stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    after_disclosure = result.stdout.split("you: I want to die.")[1]  # not the first-run notice
+    flow = [line for line in after_disclosure.splitlines() if line.startswith("» ")]
+    crisis_line = "» In the US, you can also call or text 988, the crisis line, day or night."
+    assert flow[flow.index(crisis_line) + 1] == f"» {ASK_SAFE}"  # directly, after what to do
+    assert "» You can type breathe, to breathe with me for a minute." in flow
+    assert not any("say" in line.split() for line in flow)  # typed: "type", never "say"
+    menus = [MENU, *SHORT]
+    menu_lines = [line for line in flow if any(line[2:] in menu for menu in menus)]
+    assert len(menu_lines) == len(set(menu_lines)) >= 6  # the full menu's four lines, two short
+    comfort = [line for line in flow if line[2:] in " ".join(REPLIES.still_unsafe)]
+    assert len(comfort) == len(set(comfort)) == 6  # "no", "I don't know", "not really": new words
+
+
 def test_the_cli_shows_the_notice_on_the_first_run_only(tmp_path):
     data = tmp_path / "d"
     first = reflect("evening", "--typed", "--silent", "--data-dir", str(data), stdin="stop\n")
