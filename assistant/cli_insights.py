@@ -117,6 +117,9 @@ def _history(journal: Any, args: argparse.Namespace) -> int:
         when = s["started_at"][:16].replace("T", " ")
         # The category of a safety concern, never the words that raised it.
         status = f"{s['status']} ({', '.join(s['safety'])})" if s["safety"] else s["status"]
+        asked = [c["category"] for c in s.get("concerns") or () if c.get("outcome") == "all-right"]
+        if asked and not s["safety"]:  # asked about, and all was well
+            status = f"{status} (asked: {', '.join(dict.fromkeys(asked))})"
         if s["id"] in damaged:  # what the index remembers, but the answers cannot be read
             status, answers = "damaged", "(see `reflect repair`)"
         if s.get("summary") and s["id"] not in damaged:

@@ -64,7 +64,7 @@ def test_a_journal_from_before_the_index_is_moved_over_whole(tmp_path):
     }
     (tmp_path / "journal.json").write_text(json.dumps({"sessions": {"1": legacy}}))
     [session] = Journal(tmp_path).sessions()
-    assert session == {**legacy, "safety": [], "strong": False, "summary": None}
+    assert session == {**legacy, "safety": [], "concerns": [], "strong": False, "summary": None}
     assert sorted(files(tmp_path)) == ["index.json", "sessions/0123abcd.json"]
 
 

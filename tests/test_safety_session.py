@@ -22,7 +22,7 @@ from assistant.dialog.script import find_script
 from assistant.dialog.session import PAUSED_STATE, SAFETY_STATE, Session
 from assistant.errors import BadScriptError
 from assistant.journal.store import Journal
-from assistant.safety.check import CATEGORIES
+from assistant.safety.check import CATEGORIES, Level
 from assistant.safety.notices import COUNSELLOR_FLAG, NOTICE_FLAG
 from assistant.safety.resources import Resources
 from assistant.safety.respond import load_safeguards
@@ -47,10 +47,37 @@ def help_for(category: str, reported: bool = False, resources: Resources | None 
 
 DEFAULT_HELP = help_for("self-harm")
 ABUSE_HELP = help_for("abuse")
+
+
+def typed(text: str) -> str:
+    """A text as said to someone who types: {say} is "type"."""
+    return text.replace("{say}", SUPPORT.answering["typed"])
+
+
+MENU = typed(CHOOSING.choice)  # in full, the first time in a session
+SHORT = [typed(text) for text in CHOOSING.choice_short]
+CONTINUING = typed(CHOOSING.continuing)
+ACCEPTED = typed(REPLIES.fine_accepted)
+ASK_SAFE = REPLIES.ask_safe
+
+
+def again(n: int, category: str = "self-harm") -> str:
+    """What to do now said once more in a flow: the n-th rewording of its first sentence."""
+    return HELP.what_to_do(
+        Resources(), category=category, reported=False, again=HELP.again[n % len(HELP.again)]
+    )
+
+
 DISCLOSURE = {
     "self-harm": "I want to die.",
     "abuse": "He hit me last night.",
     "eating": "I make myself sick after meals.",
+}
+#: A weaker sign (Level.ASK) per category, and a clear answer that all is well.
+WEAKER = {
+    "self-harm": ("I'm just a burden", "no, I just meant I'm tired"),
+    "abuse": ("He makes all the decisions", "yes, I feel safe with him"),
+    "eating": ("I haven't eaten since yesterday", "no, I was just busy at work"),
 }
 STRONG = "I was terrified he will leave me and I can't sleep."  # three signals
 CALM = "a late reply, but we talked it through"
@@ -105,12 +132,15 @@ def turns(session: dict) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("category", CATEGORIES)
 def test_a_disclosure_stops_the_script_and_says_slowly_where_help_is(category, data_dir, commands):
     disclosure = DISCLOSURE[category]
-    outcome, said, session = run(["a late reply", disclosure, "stop"], data_dir, commands)
+    assert SAFEGUARDS.check.check(disclosure).level is Level.HELP  # a clear sign: help at once
+    outcome, said, session = run(["a late reply", disclosure, "yes", "stop"], data_dir, commands)
     opener = HELP.openers[category]["self"]
     expected = [opener, help_for(category)]
     if category == "abuse":
         expected.append(HELP.abuse_note["self"])
-    expected += [CHOOSING.offer, CHOOSING.choice, HELP.fill(CHOOSING.stopped, Resources())]
+    # asked directly, at once; a yes, then the offer and the choice
+    expected += [ASK_SAFE, REPLIES.safe_thanks, CHOOSING.offer, MENU]
+    expected += [HELP.fill(CHOOSING.stopped, Resources())]
     if category == "abuse":
         expected.append(HELP.device_note)  # reflect lock and forget, at the very end
     # Right after the answer to the fear question: no further question, all of it said slowly.
@@ -120,7 +150,15 @@ def test_a_disclosure_stops_the_script_and_says_slowly_where_help_is(category, d
     assert PROMPT["roots"] not in said.texts() and PROMPT["need"] not in said.texts()
     assert outcome.status == session["status"] == "safety"
     assert session["safety"] == [category]
-    assert turns(session) == [("today", "a late reply"), ("fear", disclosure)]
+    assert turns(session) == [
+        ("today", "a late reply"),
+        ("fear", disclosure),
+        (SAFETY_STATE, "yes"),
+    ]
+    assert session["turns"][2]["prompt"] == ASK_SAFE
+    assert session["concerns"] == [
+        {"category": category, "level": "help", "outcome": "help", "reported": False}
+    ]
 
 
 def test_an_ordinary_evening_is_not_interrupted(data_dir, commands):
@@ -135,7 +173,7 @@ def test_an_ordinary_evening_is_not_interrupted(data_dir, commands):
     outcome, said, session = run(answers, data_dir, commands)
     assert outcome.status == session["status"] == "completed"
     assert said.texts()[-1] == EVENING.outro and not any(isinstance(t, tuple) for t in said)
-    assert session["safety"] == []
+    assert session["safety"] == [] and session["concerns"] == []
 
 
 def test_a_concern_about_someone_else_uses_the_reported_variant(data_dir, commands):
@@ -146,6 +184,7 @@ def test_a_concern_about_someone_else_uses_the_reported_variant(data_dir, comman
     assert HELP.openers["self-harm"]["reported"] in texts
     assert HELP.openers["self-harm"]["self"] not in texts
     assert help_for("self-harm", reported=True) in texts
+    assert ASK_SAFE not in texts  # asked of the person's own concern only
     assert session["status"] == "safety" and session["safety"] == ["self-harm"]
 
 
@@ -181,7 +220,7 @@ machine:
     assert tips.states["tip"].prompt in ordinary.texts()
 
     outcome, said, session = run(
-        ["He checks my phone and won't let me see my friends.", "continue", "scared"],
+        ["He checks my phone and won't let me see my friends.", "yes", "continue", "scared"],
         tmp_path / "b",
         commands,
         script=tips,
@@ -190,10 +229,12 @@ machine:
     note = HELP.abuse_note["self"]
     assert note in texts
     rest = after(said, note)
-    assert rest[:4] == [
+    assert rest[:6] == [
+        ASK_SAFE,
+        REPLIES.safe_thanks,
         CHOOSING.offer,
-        CHOOSING.choice,
-        CHOOSING.continuing,
+        MENU,
+        CONTINUING,
         tips.states["feel"].prompt,
     ]
     assert tips.states["tip"].prompt not in texts  # the tip is never offered
@@ -208,24 +249,29 @@ machine:
 
 @pytest.mark.parametrize("fine", ["I'm fine.", "im fine"])  # typed without the apostrophe too
 def test_im_fine_is_met_with_one_more_gentle_check(data_dir, commands, fine):
-    _, said, session = run(["I want to die.", fine, "yes", "my dad", "stop"], data_dir, commands)
-    first = after(said, DEFAULT_HELP)
-    assert first[:6] == [
+    """About someone else there is no direct question at once: a first "I'm fine" at the choice
+    is checked once more, gently, and directly."""
+    _, said, session = run(
+        ["My friend said she wanted to kill herself.", fine, "yes", "my dad", "stop"],
+        data_dir,
+        commands,
+    )
+    assert after(said, help_for("self-harm", reported=True))[:6] == [
         CHOOSING.offer,
-        CHOOSING.choice,
-        REPLIES.fine_check,  # the first "I'm fine": checked once more, gently, and directly
-        REPLIES.ask_safe,
-        REPLIES.fine_accepted,  # a yes to "Are you safe right now?": on with the next question
+        MENU,
+        REPLIES.fine_check,
+        ASK_SAFE,
+        ACCEPTED,  # a yes to "Are you safe right now?": on with the next question
         PROMPT["fear"],
     ]
-    assert REPLIES.ask_safe == "Are you safe right now?"
+    assert ASK_SAFE == "Are you safe right now?"
     assert turns(session) == [
-        ("today", "I want to die."),
+        ("today", "My friend said she wanted to kill herself."),
         (SAFETY_STATE, fine),
         (SAFETY_STATE, "yes"),  # saved as the answer to "are you safe", not taken as "breathe"
         ("fear", "my dad"),
     ]
-    assert [t["prompt"] for t in session["turns"][1:3]] == [CHOOSING.choice, REPLIES.ask_safe]
+    assert [t["prompt"] for t in session["turns"][1:3]] == [MENU, ASK_SAFE]
     assert session["status"] == "safety"
 
 
@@ -234,10 +280,10 @@ def test_taking_it_back_is_met_with_a_check_never_relief(data_dir, commands, tak
     """The failure the issue names: a chatbot accepting "you misunderstood" after a suicidal
     disclosure. Here it is checked, in words that are neither relieved nor dismissive."""
     _, said, _ = run(["I want to die.", taken_back, "stop"], data_dir, commands)
-    assert after(said, CHOOSING.choice)[:2] == [REPLIES.taken_back_check, REPLIES.ask_safe]
+    assert after(said, DEFAULT_HELP)[:3] == [ASK_SAFE, REPLIES.taken_back_check, ASK_SAFE]
     assert REPLIES.taken_back_check.startswith("I'd rather check than miss something")
     assert REPLIES.fine_check not in said.texts()
-    for text in (REPLIES.fine_check, REPLIES.taken_back_check, REPLIES.fine_accepted):
+    for text in (REPLIES.fine_check, REPLIES.taken_back_check, ACCEPTED, REPLIES.safe_thanks):
         assert not {"glad", "good", "great", "relieved", "phew"} & set(text.lower().split())
 
 
@@ -245,16 +291,18 @@ def test_a_second_im_fine_goes_on_but_no_to_are_you_safe_does_not(data_dir, comm
     _, said, session = run(
         ["I want to die.", "never mind", "no", "I'm fine", "stop"], data_dir, commands
     )
-    assert after(said, CHOOSING.choice)[:7] == [
+    assert after(said, DEFAULT_HELP)[:9] == [
+        ASK_SAFE,
         REPLIES.taken_back_check,
-        REPLIES.ask_safe,
-        REPLIES.still_unsafe,  # "no" to "are you safe": what to do now, once more
-        DEFAULT_HELP,
-        CHOOSING.choice,
+        ASK_SAFE,
+        REPLIES.still_unsafe[0],  # "no" to "are you safe": what to do now, once more
+        again(0),
+        CHOOSING.offer,
+        MENU,
         REPLIES.fine_check,  # the "no" set the count back: one "I'm fine" is checked again
-        REPLIES.ask_safe,
+        ASK_SAFE,
     ]
-    assert REPLIES.fine_accepted not in said.texts()
+    assert ACCEPTED not in said.texts()
     assert session["status"] == "safety"
 
 
@@ -265,20 +313,83 @@ def test_a_reply_saying_it_is_not_over_repeats_what_to_do_now(data_dir, commands
     """Reproduced by the reviewer: these got "Thank you. I'm here, and there's no rush." and
     nothing more. A choice word with more after it is an answer, not the choice."""
     outcome, said, session = run(["I want to die.", reply, "stop"], data_dir, commands)
-    assert after(said, CHOOSING.choice)[:3] == [REPLIES.still_unsafe, DEFAULT_HELP, CHOOSING.choice]
+    assert after(said, ASK_SAFE)[:4] == [REPLIES.still_unsafe[0], again(0), CHOOSING.offer, MENU]
     assert REPLIES.says_unsafe(reply) and CHOOSING.choice_of(reply) is None
     assert turns(session) == [("today", "I want to die."), (SAFETY_STATE, reply)]
     assert said[-1] == ("slow", HELP.fill(CHOOSING.stopped, Resources()))  # the later "stop"
     assert outcome.status == "safety"
 
 
+@pytest.mark.parametrize("fine", ["I'm fine.", "yes"])
+def test_after_a_disclosure_are_you_safe_is_asked_directly(data_dir, commands, fine):
+    """The person's own disclosure: "Are you safe right now?" at once, not only after "I'm fine".
+    A yes (or "I'm fine") to it, then "I'm fine" at the choice, goes on."""
+    _, said, session = run(
+        ["I want to die.", fine, "im fine", "my dad", "stop"], data_dir, commands
+    )
+    assert after(said, DEFAULT_HELP)[:6] == [
+        ASK_SAFE,
+        REPLIES.safe_thanks,
+        CHOOSING.offer,
+        MENU,
+        ACCEPTED,  # asked directly, and a yes: the next "I'm fine" is not checked again
+        PROMPT["fear"],
+    ]
+    assert REPLIES.fine_check not in said.texts()
+    assert [t["prompt"] for t in session["turns"][1:3]] == [ASK_SAFE, MENU]
+
+
+def test_no_and_i_dont_know_are_not_met_with_the_same_words(data_dir, commands):
+    """The newcomer's finding: "no" and "I don't know" got the same sentences word for word, and
+    the four-line menu came after every reply. Now: other words each time, the menu in full once,
+    then short forms, and no sentence of the choice said twice."""
+    _, said, session = run(
+        ["I want to die.", "no", "I don't know", "not really", "stop"], data_dir, commands
+    )
+    texts = said.texts()
+    replies = after(said, ASK_SAFE)
+    assert replies[:2] == [REPLIES.still_unsafe[0], again(0)]
+    assert replies[4:6] == [REPLIES.still_unsafe[1], again(1)]  # after "I don't know"
+    assert replies[7:9] == [REPLIES.still_unsafe[2], again(2)]  # after "not really"
+    menus = [t for t in texts if t == MENU or t in SHORT]
+    assert menus == [MENU, SHORT[0], SHORT[1]]  # in full once, then short, never the same twice
+    assert texts.count(CHOOSING.offer) == 1
+    prompts = [t["prompt"] for t in session["turns"][1:]]
+    assert prompts == [ASK_SAFE, MENU, SHORT[0]]
+    spoken = Said()  # sentence by sentence, as printed: no sentence of a menu comes twice
+    for text in menus:
+        spoken.extend(text.split(". "))
+    assert len(spoken) == len(set(spoken))
+
+
+def test_a_second_disclosure_in_the_flow_is_acknowledged_briefly(data_dir, commands):
+    _, said, session = run(
+        ["I'm scared of him.", "and sometimes I want to die", "stop"], data_dir, commands
+    )
+    texts = said.texts()
+    assert after(said, HELP.abuse_note["self"])[:5] == [
+        ASK_SAFE,
+        HELP.acknowledge["self"][0],  # not the whole opener again
+        again(0),  # what to do now, for self-harm: the crisis line
+        CHOOSING.offer,
+        MENU,  # "are you safe" was asked once in this flow already
+    ]
+    assert HELP.openers["self-harm"]["self"] not in texts
+    assert texts.count(ABUSE_HELP) == 1 and texts.count(ASK_SAFE) == 1
+    assert turns(session) == [
+        ("today", "I'm scared of him."),
+        (SAFETY_STATE, "and sometimes I want to die"),
+    ]
+    assert session["safety"] == ["abuse", "self-harm"]
+
+
 def test_an_unclear_reply_repeats_what_to_do_now_gently(data_dir, commands):
     _, said, session = run(["I want to die.", "my dad", "stop"], data_dir, commands)
-    assert after(said, CHOOSING.choice)[:3] == [CHOOSING.unclear, DEFAULT_HELP, CHOOSING.choice]
+    assert after(said, ASK_SAFE)[:3] == [CHOOSING.unclear[0], again(0), CHOOSING.offer]
     assert turns(session)[-1] == (SAFETY_STATE, "my dad")
     # after abuse, the line repeated is the abuse line
     _, said, _ = run(["He hit me last night.", "my dad", "stop"], data_dir / "b", commands)
-    assert after(said, CHOOSING.choice)[:3] == [CHOOSING.unclear, ABUSE_HELP, CHOOSING.choice]
+    assert after(said, ASK_SAFE)[:3] == [CHOOSING.unclear[0], again(0, "abuse"), CHOOSING.offer]
 
 
 def test_continue_goes_on_and_the_session_ends_gently(data_dir, commands):
@@ -297,7 +408,7 @@ def test_continue_goes_on_and_the_session_ends_gently(data_dir, commands):
     )
     texts = said.texts()
     # The fear was answered, so "roots" follows: after eating, no question is left out.
-    assert after(said, CHOOSING.choice)[:2] == [CHOOSING.continuing, PROMPT["roots"]]
+    assert after(said, ASK_SAFE)[:2] == [CONTINUING, PROMPT["roots"]]
     states = ["today", "fear", "roots", "need", "kindness", "secure"]
     assert [t[0] for t in turns(session)] == states
     assert texts[-1] == HELP.fill(CHOOSING.closing, Resources()) and EVENING.outro not in texts
@@ -319,7 +430,7 @@ def test_pause_after_a_concern_waits_then_goes_on(data_dir, commands):
         data_dir,
         commands,
     )
-    assert after(said, CHOOSING.choice)[:3] == [
+    assert after(said, ASK_SAFE)[:3] == [
         commands.replies["paused"],
         commands.replies["resumed"],
         PROMPT["fear"],
@@ -376,8 +487,8 @@ def test_paused_from_the_script_a_disclosure_is_still_answered(data_dir, command
         HELP.openers["self-harm"]["self"],
         DEFAULT_HELP,
     ]
-    # "continue" answered the safety flow's choice: the script goes on, gently
-    assert after(said, CHOOSING.choice)[:2] == [CHOOSING.continuing, PROMPT["fear"]]
+    # "continue" answered the safety flow's question: the script goes on, gently
+    assert after(said, ASK_SAFE)[:2] == [CONTINUING, PROMPT["fear"]]
     assert turns(session)[-1] == (PAUSED_STATE, "I want to die.")
     assert session["safety"] == ["self-harm"]
 
@@ -385,10 +496,11 @@ def test_paused_from_the_script_a_disclosure_is_still_answered(data_dir, command
 def test_while_paused_after_a_concern_fear_is_heard_though_no_rule_matched(data_dir, commands):
     _, said, session = run(["I want to die.", "pause", "I'm so scared", "stop"], data_dir, commands)
     assert SAFEGUARDS.check.check("I'm so scared") is None  # the flow's own phrases, not a rule
-    assert after(said, commands.replies["paused"])[:3] == [
-        REPLIES.still_unsafe,
-        DEFAULT_HELP,
-        CHOOSING.choice,
+    assert after(said, commands.replies["paused"])[:4] == [
+        REPLIES.still_unsafe[0],
+        again(0),
+        CHOOSING.offer,
+        MENU,
     ]
     assert turns(session)[-1] == (PAUSED_STATE, "I'm so scared")
 
@@ -410,39 +522,147 @@ def test_breathing_then_the_choice_again(data_dir, commands):
     pattern = find_pattern(b.pattern)  # the same exercise as `reflect breathe`
     cues = [phase.say for _ in range(b.rounds) for phase in pattern.phases]
     exercise = [b.intro, *cues, b.outro]
-    assert after(said, CHOOSING.offer)[: len(exercise) + 4] == [
-        CHOOSING.choice,
+    assert after(said, DEFAULT_HELP)[: len(exercise) + 4] == [
+        ASK_SAFE,
         *exercise,
-        CHOOSING.choice,
-        CHOOSING.continuing,
+        MENU,  # just breathed: the exercise is not offered again
+        CONTINUING,
         PROMPT["fear"],
     ]
     assert turns(session)[0] == ("today", "I want to die.")  # choices are not answers
     assert session["turns"][1]["breathing"]["rounds_done"] == b.rounds  # the exercise is kept
 
 
-def test_a_new_disclosure_in_the_safety_flow_is_answered_again(data_dir, commands):
-    _, said, session = run(
-        ["I'm scared of him.", "and sometimes I want to die", "stop"], data_dir, commands
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_a_weaker_sign_is_asked_about_and_a_clear_answer_goes_back_to_the_script(
+    category, data_dir, commands
+):
+    sign, all_right = WEAKER[category]
+    concern = SAFEGUARDS.check.check(sign)
+    assert concern and concern.level is Level.ASK and concern.category == category
+    outcome, said, session = run(
+        ["a late reply", sign, all_right, "to be held", "stop"], data_dir, commands
     )
-    texts = said.texts()
-    assert texts.index(HELP.openers["abuse"]["self"]) < texts.index(
-        HELP.openers["self-harm"]["self"]
-    )
-    assert texts.count(ABUSE_HELP) == texts.count(DEFAULT_HELP) == 1
-    assert turns(session) == [
-        ("today", "I'm scared of him."),
-        (SAFETY_STATE, "and sometimes I want to die"),
+    question = SUPPORT.asking.questions[category]
+    assert after(said, PROMPT["fear"])[:3] == [
+        question.ask,  # asked directly, in its own words, not the full help
+        typed(SUPPORT.asking.cleared),  # warmly back, with a line that help is there
+        PROMPT["roots"],
     ]
-    assert session["safety"] == ["abuse", "self-harm"]
+    texts = said.texts()
+    assert not set(HELP.openers[category].values()) & set(texts)
+    assert help_for(category) not in texts and ASK_SAFE not in texts and MENU not in texts
+    assert texts[-1] == commands.replies["stopped"]  # the script's own "stop", as before
+    assert turns(session) == [
+        ("today", "a late reply"),
+        ("fear", sign),
+        (SAFETY_STATE, all_right),  # the answer to the question, saved like the flow's replies
+        ("roots", "to be held"),
+    ]
+    assert session["turns"][2]["prompt"] == question.ask
+    assert outcome.status == session["status"] == "stopped" and session["safety"] == []
+    assert session["concerns"] == [
+        {"category": category, "level": "ask", "outcome": "all-right", "reported": False}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sign", "reply", "outcome"),
+    [
+        ("I'm just a burden", "yes", "confirmed"),
+        ("I can't do this anymore", "I don't know", "unclear"),
+        ("I'm just a burden", "no, but it's hard to explain", "unclear"),
+        ("I'm just a burden", "I'm scared", "unclear"),  # no "no": not a clear answer
+        ("He makes all the decisions", "no", "confirmed"),  # "no", not safe at home
+        ("He makes all the decisions", "I am not", "confirmed"),  # not "I am"
+    ],
+)
+def test_a_yes_or_an_unclear_answer_gets_the_full_help(data_dir, commands, sign, reply, outcome):
+    category = SAFEGUARDS.check.check(sign).category
+    _, said, session = run([sign, reply, "stop"], data_dir, commands)
+    question = SUPPORT.asking.questions[category].ask
+    expected = [question, HELP.openers[category]["self"], help_for(category)]
+    assert said.texts()[said.texts().index(question) :][:3] == expected
+    assert ASK_SAFE in after(said, help_for(category))  # then "Are you safe right now?"
+    assert typed(SUPPORT.asking.cleared) not in said.texts()
+    assert session["status"] == "safety" and session["safety"] == [category]
+    assert session["concerns"] == [
+        {"category": category, "level": "ask", "outcome": outcome, "reported": False}
+    ]
+
+
+def test_a_new_disclosure_in_answer_to_the_question_gets_its_help(data_dir, commands):
+    _, said, session = run(
+        ["I'm just a burden", "no, but he hit me last night", "stop"], data_dir, commands
+    )
+    assert after(said, SUPPORT.asking.questions["self-harm"].ask)[:4] == [
+        HELP.openers["abuse"]["self"],
+        ABUSE_HELP,
+        HELP.abuse_note["self"],
+        ASK_SAFE,
+    ]
+    assert session["safety"] == ["self-harm", "abuse"]
+    assert [(c["category"], c["level"], c["outcome"]) for c in session["concerns"]] == [
+        ("self-harm", "ask", "disclosure"),
+        ("abuse", "help", "help"),
+    ]
+
+
+def test_silence_at_the_question_asks_once_more_then_gives_the_help(data_dir, commands):
+    question = SUPPORT.asking.questions["self-harm"]
+    _, said, session = run(["I'm just a burden", "", "", "stop"], data_dir, commands)
+    assert after(said, question.ask)[:4] == [
+        question.again,  # gently, once more
+        HELP.openers["self-harm"]["self"],
+        DEFAULT_HELP,
+        ASK_SAFE,
+    ]
+    assert [c["outcome"] for c in session["concerns"]] == ["unclear"]
+    # stopped before any answer: not cleared, so where help is at the end
+    _, said, session = run(["I'm just a burden", "stop"], data_dir / "b", commands)
+    assert said[-1] == ("slow", HELP.fill(CHOOSING.stopped, Resources()))
+    assert session["safety"] == ["self-harm"]
+    assert [c["outcome"] for c in session["concerns"]] == ["unanswered"]
+
+
+def test_typists_are_told_to_type(data_dir, commands):
+    _, said, _ = run(["I want to die.", "yes", "continue", "stop"], data_dir, commands)
+    texts = said.texts()
+    assert "You can type breathe" in MENU and MENU in texts
+    assert CONTINUING == "We'll go gently. You can type stop at any time." and CONTINUING in texts
+    flow = after(said, DEFAULT_HELP)
+    assert not any("{say}" in text or " say " in f" {text} " for text in flow)
+
+
+def test_the_levels_are_in_the_journal_the_export_and_history(tmp_path):
+    data = tmp_path / "d"
+    first = "a late reply\nI'm just a burden\nno, I just meant I'm tired\nstop\n"
+    second = "He makes all the decisions\nno\nstop\n"
+    for stdin in (first, second):
+        result = reflect("evening", "--typed", "--silent", "--data-dir", str(data), stdin=stdin)
+        assert result.returncode == 0, result.stderr
+    exported = reflect("export", "--format", "json", "--data-dir", str(data))
+    cleared, helped = json.loads(exported.stdout)["sessions"]
+    assert cleared["status"] == "stopped" and cleared["safety"] == []
+    assert cleared["concerns"] == [
+        {"category": "self-harm", "level": "ask", "outcome": "all-right", "reported": False}
+    ]
+    assert helped["status"] == "safety" and helped["safety"] == ["abuse"]
+    assert helped["concerns"][0]["outcome"] == "confirmed"
+    diary = reflect("export", "--format", "markdown", "--data-dir", str(data)).stdout
+    assert "*Safety check: self-harm: asked, and all was well.*" in diary
+    assert "*Safety check: abuse: asked, then help was offered.*" in diary
+    history = reflect("history", "--data-dir", str(data)).stdout.splitlines()
+    assert "stopped (asked: self-harm)" in history[0] and "safety (abuse)" in history[1]
+    assert "burden" not in "".join(history)  # the category, never the words
 
 
 def test_silence_twice_in_the_safety_flow_waits_instead_of_asking_on(data_dir, commands):
     _, said, session = run(["I want to die.", "", "", "continue", "stop"], data_dir, commands)
-    assert after(said, CHOOSING.offer)[:6] == [
-        CHOOSING.choice,
-        CHOOSING.quiet,
-        CHOOSING.choice,
+    assert after(said, DEFAULT_HELP)[:6] == [
+        ASK_SAFE,
+        CHOOSING.quiet[0],
+        ASK_SAFE,
         commands.replies["paused"],
         commands.replies["resumed"],
         PROMPT["fear"],
@@ -460,7 +680,7 @@ def test_the_end_of_input_after_a_concern_is_still_stored_as_safety(data_dir, co
 
 def test_ctrl_c_after_a_concern_is_still_stored_as_safety(tmp_path):
     child = typed_session_until_saved(tmp_path, ["a late reply", "I want to die."])
-    while CHOOSING.offer not in child.stdout.readline():  # the safety flow has begun
+    while ASK_SAFE not in child.stdout.readline():  # the safety flow has begun
         assert child.poll() is None
     child.send_signal(signal.SIGINT)
     assert child.wait(timeout=20) == 130
@@ -473,6 +693,7 @@ def test_the_first_run_notice_is_said_once(tmp_path, commands):
     notice = HELP.fill(SUPPORT.notice, Resources())
     assert first[:2] == [("slow", notice), EVENING.intro]  # slowly and set apart, like help
     assert "not therapy" in notice and "988" in notice
+    assert "reflect setup" in notice  # outside the US: where to set one's own numbers
     _, second, _ = run(["stop"], tmp_path, commands, notice_shown=False)
     assert notice not in second.texts() and second.texts()[0] == EVENING.intro
 
@@ -532,7 +753,7 @@ def test_after_a_serious_concern_questions_about_the_past_are_left_out(data_dir,
     _, said, session = run(
         ["a late reply", "I want to die.", "continue", "to be held", "stop"], data_dir, commands
     )
-    assert after(said, CHOOSING.choice)[:2] == [CHOOSING.continuing, PROMPT["need"]]
+    assert after(said, ASK_SAFE)[:2] == [CONTINUING, PROMPT["need"]]
     assert PROMPT["roots"] not in said.texts()
     assert [t[0] for t in turns(session)] == ["today", "fear", "need"]
     # a concern about someone else leaves the person's own questions as they were
@@ -541,7 +762,7 @@ def test_after_a_serious_concern_questions_about_the_past_are_left_out(data_dir,
         data_dir / "b",
         commands,
     )
-    assert after(said, CHOOSING.continuing)[:1] == [PROMPT["roots"]]
+    assert after(said, CONTINUING)[:1] == [PROMPT["roots"]]
 
 
 def test_the_device_note_follows_only_the_persons_own_abuse(tmp_path, commands):
@@ -663,6 +884,25 @@ def test_history_shows_the_category_never_the_words(tmp_path):
     assert session["turns"][1]["answer"] == "I make myself sick after meals."  # kept for the user
 
 
+def test_the_flow_through_the_cli_asks_directly_varies_and_speaks_of_typing(tmp_path):
+    stdin = "a late reply\nI want to die.\nno\nI don't know\nnot really\nstop\n"
+    data = tmp_path / "d"
+    result = reflect("evening", "--typed", "--silent", "--data-dir", str(data), stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    after_disclosure = result.stdout.split("you: I want to die.")[1]  # not the first-run notice
+    flow = [line for line in after_disclosure.splitlines() if line.startswith("» ")]
+    crisis_line = "» In the US, you can also call or text 988, the crisis line, day or night."
+    assert flow[flow.index(crisis_line) + 1] == f"» {ASK_SAFE}"  # directly, after what to do
+    assert "» You can type breathe, to breathe with me for a minute." in flow
+    assert not any("say" in line.split() for line in flow)  # typed: "type", never "say"
+    menus = [MENU, *SHORT]
+    menu_lines = [line for line in flow if any(line[2:] in menu for menu in menus)]
+    assert len(menu_lines) == len(set(menu_lines)) >= 6  # the full menu's four lines, two short
+    comfort = [line for line in flow if line[2:] in " ".join(REPLIES.still_unsafe)]
+    sentences = sum(len(text.split(". ")) for text in REPLIES.still_unsafe)  # each variant once
+    assert len(comfort) == len(set(comfort)) == sentences  # "no", "I don't know", "not really"
+
+
 def test_the_cli_shows_the_notice_on_the_first_run_only(tmp_path):
     data = tmp_path / "d"
     first = reflect("evening", "--typed", "--silent", "--data-dir", str(data), stdin="stop\n")
@@ -741,6 +981,31 @@ def test_a_broken_support_file_stops_before_the_journal_is_touched(tmp_path):
         ("    - come from\n", "    - come from\n    - past\n", "'past' would leave out ordinary"),
         ("categories: [self-harm, abuse]", "categories: [selfharm]", "gentle.categories[0]"),
         ('  abuse: "For support', '  abuse: "{crisis} For support', "unknown placeholder {crisis}"),
+        # the new sections: asking first, variants said in turn, how answering is named
+        (
+            '      all_right: "no"\n    abuse:',
+            '      all_right: "maybe"\n    abuse:',
+            'ask_first.questions.self-harm.all_right: expected "no" or "yes"',
+        ),
+        ("  cleared: >-", "  cleard: >-", "ask_first.cleard: unknown key; did you mean 'cleared'?"),
+        (
+            '  - "Whenever you\'re ready: breathe, continue, pause or stop."\n'
+            '  - "We can breathe, continue, pause or stop. It\'s up to you."\n',
+            "",
+            "choice_short: expected a list of at least two texts",
+        ),
+        (
+            "  - I'm listening. We can take this slowly.\n",
+            "  - I'm here, and there's no rush.\n",
+            "unclear[1]: said twice in the list; vary it",
+        ),
+        ("  typed: type\n", "  typed: type\n  written: write\n", "answering.written: unknown key"),
+        ('  "yes": ["yes", yeah,', '  "yes": ["yes", nope, yeah,', "'nope' is in ask_first.no too"),
+        (
+            "gently. You can {say} stop",
+            "gently. You can {type} stop",
+            "placeholder {type}; use {say}",
+        ),
     ],
 )
 def test_support_file_mistakes_name_line_key_and_fix(tmp_path, commands, old, new, message):

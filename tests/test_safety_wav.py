@@ -127,3 +127,20 @@ def test_speech_while_paused_is_heard_saved_and_checked(tmp_path, model, command
     paused = commands.replies["paused"]
     assert said[said.index(paused) + 1] == HELP.openers["abuse"]["self"]
     assert said[-2:] == [HELP.fill(CHOOSING.stopped, Resources()), HELP.device_note]
+
+
+def test_spoken_answers_are_told_to_say(tmp_path, model, commands):
+    """Spoken mode keeps "say": the choice after a spoken disclosure, heard by the real model
+    (whether it hears "yes" or not, the choice follows the direct question)."""
+    audio = conversation([1.0, "I want to die.", 4.0, "yes", 3.0, "stop", 3.0])
+    listener = SpeechListener(WavSource(Audio(audio, RATE)), model, commands)
+    said: list[str] = []
+    voice = Voice([], NullSink(), show=said.append)
+    journal = Journal(tmp_path / "d")
+    journal.set_flag(NOTICE_FLAG, True)
+    Session(EVENING, listener, voice, journal, commands, safeguards=SAFEGUARDS).run()
+    journal.close()
+    menu = CHOOSING.choice.replace("{say}", SUPPORT.answering["spoken"])
+    assert "You can say breathe" in menu
+    assert said[said.index(SUPPORT.replies.ask_safe) + 1 :].count(menu) == 1
+    assert not any(" type " in f" {text} " or "{say}" in text for text in said)

@@ -88,10 +88,12 @@ class Session:
             status = self._converse()
         finally:
             noticed = self._safety.noticed if self._safety else []
+            concerns = [c.record() for c in self._safety.concerns] if self._safety else []
             strong = bool(guards) and strong_session(self._signals, guards.support)
             self._journal.finish(
-                sid, status.value, safety=noticed, strong=strong, summary=self._summary
-            )
+                sid, status.value, safety=noticed, concerns=concerns, strong=strong,
+                summary=self._summary,
+            )  # fmt: skip
         if guards and status is not Status.INTERRUPTED:  # nobody to say it to after the input ended
             suggest_counsellor(self._journal, self._voice, guards.support, resources)
         return Outcome(sid, Status.SAFETY if noticed else status, self._answers)

@@ -42,6 +42,29 @@ ASIDES = {
 }
 
 
+#: A concern's outcome (assistant/safety/asking.py), as the diary says it.
+OUTCOMES = {
+    "help": "help was offered",
+    "all-right": "asked, and all was well",
+    "confirmed": "asked, then help was offered",
+    "unclear": "asked, then help was offered",
+    "disclosure": "asked, then help was offered for what came next",
+    "unanswered": "asked, not answered",
+}
+
+
+def _concerns(session: dict[str, Any]) -> list[str]:
+    """What came up in the safety check, by category and what became of it."""
+    said = []
+    for c in session.get("concerns") or []:
+        if not isinstance(c, dict):
+            continue
+        whose = " (about someone else)" if c.get("reported") else ""
+        outcome = OUTCOMES.get(c.get("outcome", ""), c.get("outcome", ""))
+        said.append(f"{c.get('category')}{whose}: {outcome}")
+    return [f"*Safety check: {'; '.join(said)}.*", ""] if said else []
+
+
 def _when(started_at: str) -> str:
     """'Tuesday 24 November 2026, 21:04' from an ISO time (as it was then, where it was)."""
     try:
@@ -105,6 +128,7 @@ def to_markdown(sessions: list[dict[str, Any]]) -> str:
             t.get("state") not in ASIDES for t in session.get("turns", [])
         ):
             lines += ["*(no question was answered)*", ""]
+        lines += _concerns(session)
         note = STATUS_NOTES.get(session["status"], "")
         lines += [f"*{note + ' ' if note else ''}Session `{session['id']}`.*", ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -40,7 +40,13 @@ SESSION: tuple[Field, ...] = (
     Field("ended_at", (str, _NONE)),
     Field("status", (str,), required=True),  # one of STATUSES
     Field("owner", (str, _NONE), exported=False, listed=False),  # the process writing it
-    Field("safety", (list,), checked=True, default=()),  # categories of concern noticed
+    #: Categories of concern not cleared: the full help was given, or the direct question of a
+    #: weaker sign went unanswered (the status is then "safety").
+    Field("safety", (list,), checked=True, default=()),
+    #: Every concern noticed, in order: {category, level ("help" or "ask"), outcome (see
+    #: assistant/safety/asking.py: help, all-right, confirmed, unclear, disclosure, unanswered),
+    #: reported}. An "ask" answered "all-right" got no help and is only here.
+    Field("concerns", (list,), checked=True, default=()),
     Field("strong", (bool,), exported=False, default=False),  # strong insecurity heard
     #: One line for `reflect history` where answers are not the point (breathing, a break).
     Field("summary", (str, _NONE), checked=True),

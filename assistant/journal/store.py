@@ -114,6 +114,7 @@ class Journal:
                 "status": RUNNING,
                 "owner": process_token(),
                 "safety": [],
+                "concerns": [],
                 "strong": False,
                 "summary": None,
             }
@@ -149,13 +150,15 @@ class Journal:
         status: str,
         *,
         safety: Sequence[str] = (),
+        concerns: Sequence[dict[str, Any]] = (),
         strong: bool = False,
         summary: str | None = None,
     ) -> None:
-        """End a session. `safety` names the categories of concern noticed (the status is then
-        "safety"); `strong` marks a session whose answers showed strong insecurity. A session
-        that ends with no answer at all (an accidental start, empty input, silence) is not
-        kept: it would only clutter `reflect history`."""
+        """End a session. `safety` names the categories of concern not cleared (the status is
+        then "safety"); `concerns` holds every concern with its level and outcome; `strong` marks
+        a session whose answers showed strong insecurity. A session that ends with no answer at
+        all (an accidental start, empty input, silence) is not kept: it would only clutter
+        `reflect history`."""
         if status not in STATUSES or status == RUNNING:
             raise ValueError(status)
         change = {
@@ -163,13 +166,14 @@ class Journal:
             "ended_at": stamp(self._clock()),
             "owner": None,
             "safety": list(dict.fromkeys(safety)),
+            "concerns": list(concerns),
             "strong": strong,
             "summary": summary,
         }
         with self._folder.writing():
             meta(self._folder, sid)  # still there
             answers = len(turns(self._folder, sid))
-            if not answers and not safety:
+            if not answers and not safety and not concerns:
                 self._erase({sid})
                 return
             update_meta(self._folder, sid, change)  # first: the index follows it

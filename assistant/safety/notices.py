@@ -50,9 +50,14 @@ def counsellor_due(summaries: Sequence[dict[str, Any]], support: Support) -> boo
 
 
 def abuse_noticed(summaries: Sequence[dict[str, Any]]) -> bool:
-    """Any session in the journal noticed abuse. The whole history, not only the sessions that
-    made the row: couples counselling can put someone at risk wherever there has been abuse."""
-    return any(ABUSE in s.get("safety", ()) for s in summaries)
+    """Any session in the journal noticed abuse, at either level (asked about too). The whole
+    history, not only the sessions that made the row: couples counselling can put someone at risk
+    wherever there has been abuse."""
+    return any(
+        ABUSE in s.get("safety", ())
+        or any(c.get("category") == ABUSE for c in s.get("concerns") or () if isinstance(c, dict))
+        for s in summaries
+    )
 
 
 def suggest_counsellor(

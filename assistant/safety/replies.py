@@ -13,11 +13,12 @@ class ChoiceTexts:
     """The offer of a choice, what is said around it, and the goodbyes after a concern."""
 
     offer: str
-    choice: str  # the question: breathe, continue, pause or stop?
+    choice: str  # the question in full, the first time: breathe, continue, pause or stop?
+    choice_short: tuple[str, ...]  # its short forms, after that (in turn)
     choices: dict[str, str]  # normalized phrase -> choice
     continuing: str  # the person chose to go on with the questions
-    unclear: str
-    quiet: str
+    unclear: tuple[str, ...]  # variants, said in turn
+    quiet: tuple[str, ...]
     stopped: str
     closing: str
 
@@ -37,11 +38,12 @@ class Replies:
     fine_check: str
     taken_back_check: str
     ask_safe: str  # "Are you safe right now?"
+    safe_thanks: str  # a yes to it, right after a disclosure
     safe_replies: tuple[str, ...]  # whole replies to `ask_safe` that say yes
     fine_accepted: str
     unsafe_phrases: tuple[str, ...]  # anywhere in a reply: may still not be safe
     unsafe_replies: tuple[str, ...]  # as the whole reply ("no")
-    still_unsafe: str
+    still_unsafe: tuple[str, ...]  # variants, said in turn
 
     def fine_kind(self, text: str) -> str | None:
         """The kind of "I am fine": taken_back ("you misunderstood"), fine, or None."""
@@ -56,4 +58,9 @@ class Replies:
     def says_unsafe(self, text: str) -> bool:
         """A reply saying the person may still not be safe ("not ok", "no", "pills")."""
         unsafe = whole_phrase(self.unsafe_replies, text) is not None
-        return unsafe or contains_phrase(self.unsafe_phrases, text)
+        return unsafe or self.mentions_unsafe(text)
+
+    def mentions_unsafe(self, text: str) -> bool:
+        """A phrase anywhere in the reply saying the person may not be safe ("scared", "help"):
+        not the whole replies such as "no", which answer a question."""
+        return contains_phrase(self.unsafe_phrases, text)

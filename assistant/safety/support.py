@@ -11,11 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.safety.asking import AskTexts
 from assistant.safety.phrases import contains_phrase, phrase_pattern, words
 from assistant.safety.replies import ChoiceTexts, Replies
 from assistant.safety.resources import Resources
 
 CHOICES = ("breathe", "continue", "pause", "stop")
+#: How the person answers, by `answering` key: spoken, or typed (`--typed`).
+ANSWERING = ("spoken", "typed")
 VARIANTS = ("self", "reported")
 PLACEHOLDERS = ("emergency", "crisis", "abuse")
 _PLACEHOLDER = re.compile(r"\{(emergency|crisis|abuse)\}")
@@ -29,6 +32,8 @@ class HelpTexts:
     #: self, reported, default_emergency, crisis, default_crisis, abuse, default_abuse
     contacts: dict[str, str]
     abuse_note: dict[str, str]  # variant -> text
+    acknowledge: dict[str, tuple[str, ...]]  # variant -> short openers for a later disclosure
+    again: tuple[str, ...]  # what to do now, said again: instead of contacts["self"]
     device_note: str  # after the person's own abuse concern: `reflect lock` and `forget`
 
     def fill(self, text: str, resources: Resources) -> str:
@@ -46,9 +51,12 @@ class HelpTexts:
             return self.contacts[f"default_{kind}"]
         return self.contacts[kind].replace(f"{{{kind}}}", users.rstrip("."))  # no second dot
 
-    def what_to_do(self, resources: Resources, *, category: str, reported: bool) -> str:
-        """The emergency number, then the crisis line (the abuse line after abuse)."""
-        now = self.contacts["reported" if reported else "self"]
+    def what_to_do(
+        self, resources: Resources, *, category: str, reported: bool, again: str | None = None
+    ) -> str:
+        """The emergency number, then the crisis line (the abuse line after abuse). `again`:
+        one of `self.again`, said instead of the first sentence when it is said once more."""
+        now = self.contacts["reported" if reported else "self"] if again is None else again
         line = "{abuse}" if category == "abuse" else "{crisis}"
         return self.fill(f"{now} {line}", resources)
 
@@ -105,6 +113,8 @@ class Support:
     """All of dialogs/support.yaml, in the groups the safety flow and the notices use."""
 
     help: HelpTexts
+    asking: AskTexts
+    answering: dict[str, str]  # "spoken"/"typed" -> the word for answering: say, type
     choosing: ChoiceTexts
     replies: Replies
     skips: Skips

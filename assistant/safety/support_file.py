@@ -13,10 +13,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from assistant.dialog.yamlfile import Reader, load_yaml, unknown_keys
+from assistant.dialog.yamlfile import Lines, Reader, line_of, load_yaml, unknown_keys
+from assistant.safety.asking import ANSWERS, AskTexts, Question
 from assistant.safety.phrases import contains_phrase
 from assistant.safety.replies import ChoiceTexts, Replies
 from assistant.safety.support import (
+    ANSWERING,
     CHOICES,
     PLACEHOLDERS,
     VARIANTS,
@@ -30,22 +32,29 @@ from assistant.safety.support import (
 from assistant.speech.commands import CommandSet, normalize, phrase_key
 
 TOP_KEYS = {
-    "openers", "help", "abuse", "gentle", "offer", "choice", "choices", "continuing", "fine",
-    "still_unsafe", "unclear", "quiet", "stopped", "closing", "breathing", "notice", "counsellor",
-    "strong",
+    "answering", "ask_first", "openers", "acknowledge", "help", "abuse", "gentle", "offer",
+    "choice", "choice_short", "choices", "continuing", "fine", "still_unsafe", "unclear", "quiet",
+    "stopped", "closing", "breathing", "notice", "counsellor", "strong",
 }  # fmt: skip
 HELP_KEYS = {
-    "self", "reported", "default_emergency", "crisis", "default_crisis", "abuse", "default_abuse",
+    "self", "reported", "again", "default_emergency", "crisis", "default_crisis", "abuse",
+    "default_abuse",
 }  # fmt: skip
+ASK_KEYS = {"questions", *ANSWERS, "unsure", "cleared"}
+QUESTION_KEYS = {"ask", "again", "all_right"}
 ABUSE_KEYS = {"note", "note_reported", "device", "skip_prompts_with"}
 GENTLE_KEYS = {"categories", "skip_prompts_with"}
-FINE_KEYS = {"phrases", "taken_back", "check", "check_taken_back", "ask", "safe", "accepted"}
+FINE_KEYS = {
+    "phrases", "taken_back", "check", "check_taken_back", "ask", "thanks", "safe", "accepted",
+}  # fmt: skip
 UNSAFE_KEYS = {"say", "phrases", "replies"}
 BREATHING_KEYS = {"intro", "pattern", "rounds", "outro"}
 COUNSELLOR_KEYS = {"after_sessions", "say", "say_after_abuse"}
 STRONG_KEYS = {"min_signals", "signals"}
 #: A skip marker shorter than this (and of one word) would match ordinary questions.
 MIN_MARKER_CHARS = 8
+#: Texts that may name how the person answers: {say} ("say", or "type" when typed).
+SAY = ("say",)
 
 
 class _Reader(Reader):
@@ -94,6 +103,26 @@ class _Reader(Reader):
                 )
         return found
 
+    def variants(
+        self, container: dict, key: str, keypath: str, placeholders: tuple[str, ...] = ()
+    ) -> tuple[str, ...]:
+        """Texts said in turn: at least two, all different, so none is said twice in a row."""
+        value = container.get(key)
+        if not isinstance(value, list) or len(value) < 2:
+            raise self.error(
+                container, key, keypath,
+                "expected a list of at least two texts (said in turn, never twice in a row)",
+            )  # fmt: skip
+        items = Lines(enumerate(value))  # text() reads mappings: the same lines, by index
+        items.lines, items.line = dict(enumerate(getattr(value, "lines", []))), line_of(value, 0)
+        texts = tuple(
+            self.text(items, i, f"{keypath}[{i}]", placeholders) for i in range(len(value))
+        )
+        for i, text in enumerate(texts):
+            if text in texts[:i]:
+                raise self.error(value, i, f"{keypath}[{i}]", "said twice in the list; vary it")
+        return texts
+
 
 def reserved_phrases(commands: CommandSet) -> dict[str, str]:
     """The listener's own phrases, which a reply in the safety flow can never be read as."""
@@ -110,6 +139,50 @@ def _openers(r: _Reader, top: dict, categories: tuple[str, ...]) -> dict[str, di
         texts = r.mapping(raw, category, f"openers.{category}", set(VARIANTS))
         openers[category] = {v: r.text(texts, v, f"openers.{category}.{v}") for v in VARIANTS}
     return openers
+
+
+def _asking(r: _Reader, top: dict, categories: tuple[str, ...]) -> AskTexts:
+    raw = r.mapping(top, "ask_first", "ask_first", ASK_KEYS)
+    questions_raw = r.mapping(raw, "questions", "ask_first.questions", set(categories))
+    questions: dict[str, Question] = {}
+    for category in categories:
+        if category not in questions_raw:
+            raise r.error(
+                raw, "questions", "ask_first.questions", f"add a question for {category!r}"
+            )
+        keypath = f"ask_first.questions.{category}"
+        q = r.mapping(questions_raw, category, keypath, QUESTION_KEYS)
+        all_right = q.get("all_right")
+        if all_right not in ANSWERS:
+            raise r.error(
+                q, "all_right", f"{keypath}.all_right",
+                'expected "no" or "yes" (in quotes): the answer that means all is well',
+            )  # fmt: skip
+        questions[category] = Question(
+            r.text(q, "ask", f"{keypath}.ask"), r.text(q, "again", f"{keypath}.again"), all_right
+        )
+    answers = {answer: r.phrases(raw, answer, f"ask_first.{answer}") for answer in ANSWERS}
+    for i, phrase in enumerate(answers["yes"]):
+        if phrase_key(phrase) in {phrase_key(p) for p in answers["no"]}:
+            raise r.error(
+                raw["yes"], i, f"ask_first.yes[{i}]", f"{phrase!r} is in ask_first.no too"
+            )
+    return AskTexts(
+        questions=questions,
+        answers=answers,
+        unsure=r.phrases(raw, "unsure", "ask_first.unsure"),
+        cleared=r.text(raw, "cleared", "ask_first.cleared", SAY),
+    )
+
+
+def _answering(r: _Reader, top: dict) -> dict[str, str]:
+    raw = r.mapping(top, "answering", "answering", set(ANSWERING))
+    return {mode: r.text(raw, mode, f"answering.{mode}") for mode in ANSWERING}
+
+
+def _acknowledge(r: _Reader, top: dict) -> dict[str, tuple[str, ...]]:
+    raw = r.mapping(top, "acknowledge", "acknowledge", set(VARIANTS))
+    return {v: r.variants(raw, v, f"acknowledge.{v}") for v in VARIANTS}
 
 
 def _help(r: _Reader, top: dict) -> dict[str, str]:
@@ -233,14 +306,19 @@ def load_support(
                 "reported": r.text(abuse, "note_reported", "abuse.note_reported"),
             },
             device_note=r.text(abuse, "device", "abuse.device"),
+            acknowledge=_acknowledge(r, top),
+            again=r.variants(top["help"], "again", "help.again", emergency),
         ),
+        asking=_asking(r, top, categories),
+        answering=_answering(r, top),
         choosing=ChoiceTexts(
             offer=r.text(top, "offer", "offer"),
-            choice=r.text(top, "choice", "choice"),
+            choice=r.text(top, "choice", "choice", SAY),
+            choice_short=r.variants(top, "choice_short", "choice_short", SAY),
             choices=choices,
-            continuing=r.text(top, "continuing", "continuing"),
-            unclear=r.text(top, "unclear", "unclear"),
-            quiet=r.text(top, "quiet", "quiet"),
+            continuing=r.text(top, "continuing", "continuing", SAY),
+            unclear=r.variants(top, "unclear", "unclear"),
+            quiet=r.variants(top, "quiet", "quiet"),
             stopped=r.text(top, "stopped", "stopped", emergency),
             closing=r.text(top, "closing", "closing", emergency),
         ),
@@ -250,11 +328,12 @@ def load_support(
             fine_check=r.text(fine, "check", "fine.check"),
             taken_back_check=r.text(fine, "check_taken_back", "fine.check_taken_back"),
             ask_safe=r.text(fine, "ask", "fine.ask"),
+            safe_thanks=r.text(fine, "thanks", "fine.thanks"),
             safe_replies=safe_replies,
-            fine_accepted=r.text(fine, "accepted", "fine.accepted"),
+            fine_accepted=r.text(fine, "accepted", "fine.accepted", SAY),
             unsafe_phrases=unsafe_phrases,
             unsafe_replies=unsafe_replies,
-            still_unsafe=r.text(unsafe, "say", "still_unsafe.say"),
+            still_unsafe=r.variants(unsafe, "say", "still_unsafe.say"),
         ),
         skips=Skips(
             advice_markers=r.markers(abuse, "skip_prompts_with", "abuse.skip_prompts_with"),
