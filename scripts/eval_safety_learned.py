@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"encoder: loaded in {loaded_s * 1000:.0f} ms; RSS {before:.0f} -> {after:.0f} MB after "
         f"one sentence (+{after - before:.0f} MB); threshold {learned.weights.threshold}, "
-        f"l2 {learned.weights.l2}"
+        f"k {learned.weights.neighbours}"
     )
 
     def by_rules(text: str) -> str | None:

@@ -21,7 +21,7 @@ from assistant.safety.learned import (
     LearnedCheck,
     load_weights,
 )
-from assistant.safety.learned_encoder import SentenceEncoder
+from assistant.safety.learned_encoder import SentenceEncoder, limit_blas_threads
 from assistant.settings import DIALOGS_DIR
 
 from conftest import ROOT
@@ -109,6 +109,11 @@ def test_similar_sentences_are_closer_than_unrelated_ones(encoder) -> None:
     assert float(a @ b) > 0.5
     assert float(a @ b) > float(a @ c) + 0.3
     assert float(a @ b) > float(a @ d) + 0.3
+
+
+def test_blas_threads_can_be_limited_with_numpys_own_openblas() -> None:
+    bundled = list((Path(np.__file__).resolve().parent.parent / "numpy.libs").glob("*openblas*"))
+    assert limit_blas_threads(1) is bool(bundled)
 
 
 # --- the classifier -------------------------------------------------------------------------
