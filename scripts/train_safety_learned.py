@@ -10,7 +10,8 @@ validate on the tuning blind set, and the other way round, every validation sent
 written and as spoken; the best mean recall whose false alarms stay within FALSE_ALARMS_MAX on
 both folds wins. The held-out set and the probes are never read here. The bank of examples
 (the spoken form of every tuning sentence) goes to dialogs/safety_learned_bank.npz, the
-settings to dialogs/safety_learned.yaml. Deterministic.
+settings to dialogs/safety_learned.yaml. Deterministic up to float rounding (a rerun with
+another BLAS thread count moved 16 of 1,960 rows by one int8 step, same choices).
 
     train_safety_learned.py                  cross-validate, print the figures, write the layer
     train_safety_learned.py --cv-only        only print the cross-validation figures
