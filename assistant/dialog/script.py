@@ -15,7 +15,17 @@ from assistant.errors import BadInputError, BadScriptError
 from assistant.settings import ListenSettings
 
 #: Data files in dialogs/ that are not scripts.
-RESERVED = {"breathe", "coaching", "commands", "pause_rule", "safety", "support", "themes", "turn"}
+RESERVED = {
+    "breathe",
+    "coaching",
+    "commands",
+    "pause_rule",
+    "safety",
+    "safety_learned",  # the learned safety layer's settings (assistant/safety/learned.py)
+    "support",
+    "themes",
+    "turn",
+}
 #: The one trigger the session fires: after an answer, a skip, or a second silence.
 TRIGGERS = {"next"}
 NAME = re.compile(r"^[a-z][a-z0-9]*$")  # no underscores: transitions uses them to nest states
