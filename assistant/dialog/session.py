@@ -217,7 +217,10 @@ class Session:
         state, whole = answered
         self._journal.extend_turn(self.session_id, heard.text, heard.end_s or None)
         self._show_answer(heard.text)
-        choice = self._review(whole, state)
+        before = whole[: len(whole) - len(heard.text)]
+        # A concern in the first part was answered already: then only the new part is checked.
+        spans = not self._safeguards or self._safeguards.check.check(before) is None
+        choice = self._review(whole if spans else heard.text, state)
         return self._follow(choice, state) if choice is not None else None
 
     def _follow(self, choice: Choice | None, state: StateSpec) -> Step:

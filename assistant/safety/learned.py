@@ -23,9 +23,16 @@ import numpy as np
 import yaml
 
 from assistant.dialog.yamlfile import Where, load_yaml, unknown_keys
+from assistant.errors import ModelMissingError
 from assistant.safety.check import CATEGORIES, Concern, Level, SafetyCheck, _priority
-from assistant.safety.learned_encoder import MODEL_DIR, SentenceEncoder
+from assistant.safety.learned_encoder import (
+    MODEL_DIR,
+    TOKENIZER_FILE,
+    WEIGHTS_FILE,
+    SentenceEncoder,
+)
 from assistant.settings import DIALOGS_DIR
+from assistant.speech.onnx_models import INSTALL_HINT
 
 __all__ = [
     "WEIGHTS_PATH",
@@ -144,6 +151,11 @@ class LearnedCheck:
         self.weights = weights or load_weights()
         self._rows = self.weights.rows()  # 1,960 x 384 floats: 3 MB
         self._model_dir = model_dir
+        for name in (WEIGHTS_FILE, TOKENIZER_FILE):  # missing: said now, not at the first answer
+            if not (model_dir / name).is_file():
+                raise ModelMissingError(
+                    f"the sentence model {model_dir / name} is missing; {INSTALL_HINT}"
+                )
         self._encoder: SentenceEncoder | None = None
 
     @property

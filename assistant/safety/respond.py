@@ -41,6 +41,7 @@ from assistant.dialog.outcomes import Choice
 from assistant.events import Answer, Command, EndOfInput, Listener
 from assistant.safety.asking import Noticed, Outcome, Question, asks_first
 from assistant.safety.check import CATEGORIES, Concern, Level, SafetyCheck, load_safety
+from assistant.safety.learned import CombinedCheck, LearnedCheck
 from assistant.safety.resources import Resources
 from assistant.safety.support import Support
 from assistant.safety.support_file import load_support, reserved_phrases
@@ -103,7 +104,7 @@ class Speaker(Protocol):
 class Safeguards:
     """The check every answer passes, and what is said when it fires."""
 
-    check: SafetyCheck
+    check: SafetyCheck | CombinedCheck  # the rules, and with the learned layer, both
     support: Support
 
 
@@ -111,8 +112,9 @@ def load_safeguards(dialogs_dir: Path) -> Safeguards:
     """Both data files, validated: a broken one stops the program before the journal is used.
     The commands are read too, so an "I'm fine" phrase that is also a command is refused."""
     commands = load_commands(dialogs_dir / "commands.yaml")
+    rules = load_safety(dialogs_dir / "safety.yaml")
     return Safeguards(
-        load_safety(dialogs_dir / "safety.yaml"),
+        CombinedCheck(rules, LearnedCheck()),  # the sentence model loads on the first answer
         load_support(dialogs_dir / "support.yaml", CATEGORIES, reserved_phrases(commands)),
     )
 
