@@ -83,10 +83,16 @@ def test_stop_over_the_second_question_ends_the_session_there(tmp_path):
     answer_end = (len(before) + len(speak(FIRST))) / RATE
     second_q = next(s for s in spans(out) if s[0] > answer_end)
     assert f"» {EVENING.states['fear'].prompt}" in done.stdout
-    # A complete sentence: the answer ends after a short pause (the turn model judged it
-    # finished), well before the script's 3 s of quiet, and the question follows at once.
-    assert 0.7 <= second_q[0] - answer_end <= 1.5, (second_q, answer_end)
-    assert "turn: early after 0.7" in done.stderr and "turn model 0." in done.stderr
+    # The answer ends after a short pause when the turn model judges it finished, else after
+    # the script's 3 s of quiet (espeak-ng's ending here gets either, by a hair); the question
+    # follows at once, and --show-turns says which it was.
+    gap = second_q[0] - answer_end
+    if "turn: early after 0.7" in done.stderr:
+        assert 0.7 <= gap <= 1.5, (second_q, answer_end)
+    else:
+        assert "turn: silence after 3.0" in done.stderr, done.stderr
+        assert 3.0 <= gap <= 3.4, (second_q, answer_end)
+    assert "turn model 0." in done.stderr
 
     # 3. The same, with "stop" said 1 s into the second question.
     at = int((second_q[0] + 1.0) * RATE)

@@ -313,7 +313,9 @@ def test_a_reply_saying_it_is_not_over_repeats_what_to_do_now(data_dir, commands
     """Reproduced by the reviewer: these got "Thank you. I'm here, and there's no rush." and
     nothing more. A choice word with more after it is an answer, not the choice."""
     outcome, said, session = run(["I want to die.", reply, "stop"], data_dir, commands)
-    assert after(said, ASK_SAFE)[:4] == [REPLIES.still_unsafe[0], again(0), CHOOSING.offer, MENU]
+    # The pills are a new disclosure to the learned layer: acknowledged, rather than "I hear you".
+    lead = HELP.acknowledge["self"][0] if "pills" in reply else REPLIES.still_unsafe[0]
+    assert after(said, ASK_SAFE)[:4] == [lead, again(0), CHOOSING.offer, MENU]
     assert REPLIES.says_unsafe(reply) and CHOOSING.choice_of(reply) is None
     assert turns(session) == [("today", "I want to die."), (SAFETY_STATE, reply)]
     assert said[-1] == ("slow", HELP.fill(CHOOSING.stopped, Resources()))  # the later "stop"

@@ -296,6 +296,20 @@ class SpeechListener:
         if self._vad.speaking and not gated:
             heard.voice(now)
 
+    def _command_in_progress(self, heard: _Heard) -> Command | None:
+        """An early end can come before the grammar has closed its utterance (its result comes
+        up to a second after the words): close it now, and a command said alone is the
+        command ("skip" is often "cape" to the free text)."""
+        if not self._grammar.partial():
+            return None
+        alone = said_alone(self._grammar.final().get("result", []))
+        if not alone:
+            return None
+        name = self._commands.match(alone[0])
+        if name and not heard.text(before_s=alone[1] - OVERLAP_S):
+            return Command(name, alone[0])  # type: ignore[arg-type]
+        return None
+
     def _check_holding(self, heard: _Heard, now: float, settings: ListenSettings) -> None:
         """Once per pause, before an early end could be taken: the grammar's utterance still in
         progress may be "hold on, let me think" (its closed result comes up to a second later,
@@ -497,6 +511,10 @@ class SpeechListener:
             if end in (TurnEnd.SILENCE, TurnEnd.EARLY) and heard.busy:
                 # the utterance is still open: close it (noise in it is dropped as "words")
                 heard.add_final(self._text_result(self._text.FinalResult()))
+            if end is TurnEnd.EARLY:
+                command = self._command_in_progress(heard)
+                if command is not None:
+                    return command
             if end is not None:
                 # ended on a pause (early, or a thinking pause as long as the end silence)
                 self._may_go_on = end in (TurnEnd.EARLY, TurnEnd.SILENCE)
@@ -589,7 +607,8 @@ class SpeechListener:
             return EndOfInput()
         self._grammar.always = True  # while paused, any moment may be "continue"
         try:
-            return self._wait_for_command(names, settings)
+            # No question waits while paused: what is said ends on the end silence alone.
+            return self._wait_for_command(names, replace(settings, early_end=False))
         finally:
             self._grammar.always = False
 
