@@ -20,6 +20,7 @@ from assistant.audio.server_echo import ServerEchoCancel
 from assistant.audio.sinks import AudioSink, NullSink, SpeakerSink, WavSink
 from assistant.audio.sources import WavSource
 from assistant.audio.wav import Audio, read_wav, wav_bytes
+from assistant.background import Background
 from assistant.cli_activity import load_activity
 from assistant.coach.rehearsal import find_rehearsal
 from assistant.coach.rules import load_coaching
@@ -30,13 +31,39 @@ from assistant.dialog.session import Session
 from assistant.errors import AudioDeviceError, BadInputError
 from assistant.events import Listener
 from assistant.journal.store import Journal
-from assistant.safety.respond import load_safeguards
+from assistant.safety.check import CATEGORIES, Concern, SafetyCheck, load_safety
+from assistant.safety.respond import Safeguards
+from assistant.safety.support_file import load_support, reserved_phrases
 from assistant.settings import PARTNER_VOICE, ListenSettings, VoiceSettings
-from assistant.speech.commands import load_commands
+from assistant.speech.commands import CommandSet, load_commands
 from assistant.speech.listener import SpeechListener
-from assistant.speech.model import load_model
+from assistant.speech.model import load_model_in_background
 from assistant.speech.typed import TypedListener
 from assistant.speech.voice import EspeakCliSynth, Pyttsx3Synth, Voice
+
+
+class _SafetyCheckLoading:
+    """The safety check whose rules compile on a thread (0.4 s of Python) once `after` (the model
+    loading) is done, so neither holds up the first prompt; the first answer checked waits for
+    them (and a broken dialogs/safety.yaml stops us there)."""
+
+    def __init__(self, path: Path, after: Background | None) -> None:
+        def work() -> SafetyCheck:
+            if after is not None:
+                after.wait()
+            return load_safety(path)
+
+        self._check = Background(work, name="reflect-safety")
+
+    def check(self, text: str) -> Concern | None:
+        return self._check.result().check(text)
+
+
+def _safeguards(dialogs_dir: Path, commands: CommandSet, after: Background | None) -> Safeguards:
+    """What is said when the check fires, validated now; the check compiles on a thread."""
+    support = load_support(dialogs_dir / "support.yaml", CATEGORIES, reserved_phrases(commands))
+    check = _SafetyCheckLoading(dialogs_dir / "safety.yaml", after)
+    return Safeguards(check, support)  # type: ignore[arg-type]
 
 
 def _sink(args: argparse.Namespace, settings: VoiceSettings) -> tuple[AudioSink, str]:
@@ -104,11 +131,11 @@ def run_session(
     else:
         script = find_script(name, dialogs_dir)
     commands = load_commands(dialogs_dir / "commands.yaml")
-    safeguards = load_safeguards(dialogs_dir)  # the safety check, and what is said when it fires
     console = Console()
 
     transport: AudioTransport | None = None
     recorder: Recorded | None = None
+    model: Background | None = None
     listener: Listener
     if args.typed and args.keep_audio:
         raise BadInputError("--keep-audio keeps spoken answers; with --typed there are none")
@@ -123,7 +150,9 @@ def run_session(
         sink, note = _sink(args, voice_settings)  # an unwritable --audio-out stops us here
     else:
         audio = read_wav(args.audio_in, listen.sample_rate_hz) if args.audio_in else None
-        model = load_model(args.model)  # before the microphone opens: loading takes a moment
+        # Found now (a missing model stops us before anything is said), loaded on a thread while
+        # the first prompt is spoken: the listener waits for it when it first hears.
+        model = load_model_in_background(args.model)
         transport, note = _transport(args, audio, listen)
         if args.keep_audio:
             transport = recorder = Recorded(transport)
@@ -131,6 +160,8 @@ def run_session(
         sink = NullSink()
         if transport.player is None:  # half duplex: a sink plays each prompt whole
             sink, note = _sink(args, voice_settings)
+
+    safeguards = _safeguards(dialogs_dir, commands, model)  # the check; what is said when it fires
 
     # A damaged or locked journal (wrong passphrase) stops us here, before anything is said.
     journal = Journal(data_dir, passphrase=passphrase.ask, warn=console.note)
