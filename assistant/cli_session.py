@@ -19,7 +19,7 @@ from assistant.audio.duplex import Transport as AudioTransport
 from assistant.audio.server_echo import ServerEchoCancel
 from assistant.audio.sinks import AudioSink, NullSink, SpeakerSink, WavSink
 from assistant.audio.sources import WavSource
-from assistant.audio.wav import Audio, read_wav, wav_bytes
+from assistant.audio.wav import WavStream, wav_bytes
 from assistant.background import Background
 from assistant.cli_activity import load_activity
 from assistant.coach.rehearsal import find_rehearsal
@@ -81,7 +81,7 @@ def _sink(args: argparse.Namespace, settings: VoiceSettings) -> tuple[AudioSink,
 
 
 def _transport(
-    args: argparse.Namespace, audio: Audio | None, listen: ListenSettings
+    args: argparse.Namespace, audio: WavStream | None, listen: ListenSettings
 ) -> tuple[AudioTransport, str]:
     """Where the person's voice comes from (`audio`: the --audio-in file) and the assistant's
     goes, on one clock where they share one; and a note if the voice cannot be heard."""
@@ -149,7 +149,8 @@ def run_session(
         listener = TypedListener(sys.stdin, commands, prompt="> " if sys.stdin.isatty() else "")
         sink, note = _sink(args, voice_settings)  # an unwritable --audio-out stops us here
     else:
-        audio = read_wav(args.audio_in, listen.sample_rate_hz) if args.audio_in else None
+        # Its header is checked now; the samples are read as they are heard (an hour is 115 MB).
+        audio = WavStream(args.audio_in, listen.sample_rate_hz) if args.audio_in else None
         # Found now (a missing model stops us before anything is said), loaded on a thread while
         # the first prompt is spoken: the listener waits for it when it first hears.
         model = load_model_in_background(args.model)
