@@ -119,8 +119,10 @@ def run_session(
     listen: ListenSettings,
     voice_settings: VoiceSettings,
     rehearsal: str | None = None,
+    started: Background | None = None,
 ) -> int:
-    """Run the script `name`, or with `rehearsal` the rehearsal of that name."""
+    """Run the script `name`, or with `rehearsal` the rehearsal of that name. `started`: the
+    model's load, begun while this module was imported."""
     practice = find_rehearsal(rehearsal, dialogs_dir / "rehearsals") if rehearsal else None
     coaching = load_coaching(dialogs_dir / "coaching.yaml") if rehearsal else None
     activity = load_activity(name, args, dialogs_dir, listen)  # breathe, pause: else None
@@ -153,7 +155,7 @@ def run_session(
         audio = WavStream(args.audio_in, listen.sample_rate_hz) if args.audio_in else None
         # Found now (a missing model stops us before anything is said), loaded on a thread while
         # the first prompt is spoken: the listener waits for it when it first hears.
-        model = load_model_in_background(args.model)
+        model = load_model_in_background(args.model, started)
         transport, note = _transport(args, audio, listen)
         if args.keep_audio:
             transport = recorder = Recorded(transport)

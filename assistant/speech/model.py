@@ -41,10 +41,24 @@ def load_model(cli_path: str | Path | None = None):
     return _load(find_model(cli_path))
 
 
-def load_model_in_background(cli_path: str | Path | None = None) -> Background:
+def load_model_in_background(
+    cli_path: str | Path | None = None, started: Background | None = None
+) -> Background:
     """Find the model now (a missing one stops the program before anything is said), load it on
-    a thread while the first prompt is spoken; the listener waits for it when it first hears."""
+    a thread while the first prompt is spoken; the listener waits for it when it first hears.
+    `started`: the same load begun earlier (preload_model)."""
     path = find_model(cli_path)
+    return started or Background(lambda: _load(path), name="reflect-model")
+
+
+def preload_model(cli_path: str | Path | None = None) -> Background | None:
+    """Begin loading as soon as the command line is read, before the rest of the program is
+    imported. Nothing is reported here: a missing model is load_model_in_background's to say,
+    in its turn (after a bad --audio-in file, say)."""
+    try:
+        path = find_model(cli_path)
+    except ModelMissingError:
+        return None
     return Background(lambda: _load(path), name="reflect-model")
 
 
