@@ -58,6 +58,11 @@ class _SafetyCheckLoading:
     def check(self, text: str) -> Concern | None:
         return self._check.result().check(text)
 
+    def __getattr__(self, name: str):  # anything else the check offers, once it is there
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._check.result(), name)
+
 
 def _safeguards(dialogs_dir: Path, commands: CommandSet, after: Background | None) -> Safeguards:
     """What is said when the check fires, validated now; the check compiles on a thread."""
