@@ -20,6 +20,7 @@ from assistant.cli_tools import COMMANDS, Parser, command_parser, data_dir_optio
 from assistant.dialog.script import command_clash
 from assistant.errors import BadInputError, ReflectError
 from assistant.settings import DIALOGS_DIR, ListenSettings, VoiceSettings, default_data_dir
+from assistant.speech.model import preload_model
 
 #: Session options that only matter for spoken answers: with --typed they are not used.
 SPOKEN_ONLY = (("model", "--model"), ("device", "--device"))
@@ -116,8 +117,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             if hidden.exists():  # a script named like this command: say why it never runs
                 print(f"reflect: {command_clash(hidden, COMMANDS)}", file=sys.stderr)
             return run_tool(name, args, DIALOGS_DIR, _data_dir(args))
-        from assistant.cli_session import run_session
-
         rehearsal = None
         if name == "rehearse":  # reflect rehearse [NAME [options]]
             if not rest or rest[0].startswith("-"):
@@ -139,7 +138,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         voice = replace(VoiceSettings(), rate_wpm=args.rate)
         if not 80 <= args.rate <= 300:
             raise BadInputError(f"--rate {args.rate}: use 80 to 300 words per minute")
-        return run_session(name, args, DIALOGS_DIR, _data_dir(args), listen, voice, rehearsal)
+        # The model's load (0.7 s, in C++, off the GIL) overlaps importing the session's modules.
+        started = None if args.typed else preload_model(args.model)
+        from assistant.cli_session import run_session
+
+        return run_session(
+            name, args, DIALOGS_DIR, _data_dir(args), listen, voice, rehearsal, started
+        )
     except ReflectError as exc:
         print(f"reflect: {exc}", file=sys.stderr)
         return exc.exit_code

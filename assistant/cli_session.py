@@ -19,7 +19,8 @@ from assistant.audio.duplex import Transport as AudioTransport
 from assistant.audio.server_echo import ServerEchoCancel
 from assistant.audio.sinks import AudioSink, NullSink, SpeakerSink, WavSink
 from assistant.audio.sources import WavSource
-from assistant.audio.wav import Audio, read_wav, wav_bytes
+from assistant.audio.wav import WavStream, wav_bytes
+from assistant.background import Background
 from assistant.cli_activity import load_activity
 from assistant.coach.rehearsal import find_rehearsal
 from assistant.coach.rules import load_coaching
@@ -34,7 +35,7 @@ from assistant.safety.respond import load_safeguards
 from assistant.settings import PARTNER_VOICE, ListenSettings, VoiceSettings
 from assistant.speech.commands import load_commands
 from assistant.speech.listener import SpeechListener
-from assistant.speech.model import load_model
+from assistant.speech.model import load_model_in_background
 from assistant.speech.smart_turns import turn_taking
 from assistant.speech.typed import TypedListener
 from assistant.speech.voice import EspeakCliSynth, Pyttsx3Synth, Voice
@@ -55,7 +56,7 @@ def _sink(args: argparse.Namespace, settings: VoiceSettings) -> tuple[AudioSink,
 
 
 def _transport(
-    args: argparse.Namespace, audio: Audio | None, listen: ListenSettings
+    args: argparse.Namespace, audio: WavStream | None, listen: ListenSettings
 ) -> tuple[AudioTransport, str]:
     """Where the person's voice comes from (`audio`: the --audio-in file) and the assistant's
     goes, on one clock where they share one; and a note if the voice cannot be heard."""
@@ -93,8 +94,10 @@ def run_session(
     listen: ListenSettings,
     voice_settings: VoiceSettings,
     rehearsal: str | None = None,
+    started: Background | None = None,
 ) -> int:
-    """Run the script `name`, or with `rehearsal` the rehearsal of that name."""
+    """Run the script `name`, or with `rehearsal` the rehearsal of that name. `started`: the
+    model's load, begun while this module was imported."""
     practice = find_rehearsal(rehearsal, dialogs_dir / "rehearsals") if rehearsal else None
     coaching = load_coaching(dialogs_dir / "coaching.yaml") if rehearsal else None
     activity = load_activity(name, args, dialogs_dir, listen)  # breathe, pause: else None
@@ -105,11 +108,11 @@ def run_session(
     else:
         script = find_script(name, dialogs_dir)
     commands = load_commands(dialogs_dir / "commands.yaml")
-    safeguards = load_safeguards(dialogs_dir)  # the safety check, and what is said when it fires
     console = Console()
 
     transport: AudioTransport | None = None
     recorder: Recorded | None = None
+    model: Background | None = None
     listener: Listener
     if args.typed and args.keep_audio:
         raise BadInputError("--keep-audio keeps spoken answers; with --typed there are none")
@@ -123,8 +126,11 @@ def run_session(
         listener = TypedListener(sys.stdin, commands, prompt="> " if sys.stdin.isatty() else "")
         sink, note = _sink(args, voice_settings)  # an unwritable --audio-out stops us here
     else:
-        audio = read_wav(args.audio_in, listen.sample_rate_hz) if args.audio_in else None
-        model = load_model(args.model)  # before the microphone opens: loading takes a moment
+        # Its header is checked now; the samples are read as they are heard (an hour is 115 MB).
+        audio = WavStream(args.audio_in, listen.sample_rate_hz) if args.audio_in else None
+        # Found now (a missing model stops us before anything is said), loaded on a thread while
+        # the first prompt is spoken: the listener waits for it when it first hears.
+        model = load_model_in_background(args.model, started)
         transport, note = _transport(args, audio, listen)
         if args.keep_audio:
             transport = recorder = Recorded(transport)
@@ -135,6 +141,9 @@ def run_session(
         sink = NullSink()
         if transport.player is None:  # half duplex: a sink plays each prompt whole
             sink, note = _sink(args, voice_settings)
+
+    # What is said when the check fires is validated now; the check compiles on a thread.
+    safeguards = load_safeguards(dialogs_dir, after=model)
 
     # A damaged or locked journal (wrong passphrase) stops us here, before anything is said.
     journal = Journal(data_dir, passphrase=passphrase.ask, warn=console.note)

@@ -25,7 +25,7 @@ import numpy as np
 from assistant.audio.player import Player
 from assistant.audio.sinks import WavWriter
 from assistant.audio.sources import AudioSource
-from assistant.audio.wav import Audio
+from assistant.audio.wav import Audio, HeldAudio, WavStream, reader
 from assistant.errors import AudioDeviceError
 
 
@@ -72,18 +72,20 @@ class FileDuplex:
     live = False
     echo_delay_s = 0.0  # the file's echo, if any, was recorded with it: nothing to add
 
-    def __init__(self, audio: Audio, out: AlignedWav | None, frame_samples: int = 800) -> None:
-        self.rate_hz = audio.rate_hz
-        self.player: Player | None = Player(audio.rate_hz)
-        self._samples = audio.samples
+    def __init__(
+        self, audio: Audio | WavStream | HeldAudio, out: AlignedWav | None, frame_samples: int = 800
+    ) -> None:
+        self._audio = reader(audio)  # read as it is heard: an hour is not held
+        self.rate_hz = self._audio.rate_hz
+        self.player: Player | None = Player(self.rate_hz)
         self._out = out
         self._frame = frame_samples
         self._pos = 0
 
     def read(self) -> Frame | None:
-        if self._pos >= len(self._samples):
+        chunk = self._audio.read(self._frame)
+        if not len(chunk):
             return None
-        chunk = self._samples[self._pos : self._pos + self._frame]
         assert self.player is not None
         played = self.player.pull(len(chunk))
         if self._out is not None:
@@ -99,6 +101,7 @@ class FileDuplex:
         return []
 
     def close(self) -> None:
+        self._audio.close()
         if self._out is not None:
             self._out.close()
 

@@ -16,6 +16,10 @@ import numpy as np
 
 from assistant.audio.wav import Audio, resample, to_int16
 
+#: How long a segment stays in the log after it has played (s): the echo gate, which scans the
+#: log on every frame, looks back a few seconds at most; an hour's prompts need not stay.
+LOG_KEEP_S = 60.0
+
 
 @dataclass(frozen=True)
 class Played:
@@ -32,7 +36,8 @@ class Player:
         self._lock = threading.Lock()
         self._segments: list[tuple[int, np.ndarray]] = []  # (start, samples), sorted by start
         self._now = 0  # the clock: the sample the next pull begins at
-        self.log: list[Played] = []  # every segment, as scheduled or as cut
+        self.log: list[Played] = []  # every segment, as scheduled or as cut (the last minute)
+        self._log_keep = int(LOG_KEEP_S * rate_hz)
         #: Called after stop(): a transport drops output it has pulled but not played yet.
         self.on_stop: Callable[[], None] = lambda: None
 
@@ -118,6 +123,9 @@ class Player:
                     keep.append((start, samples))
             self._segments = keep
             self._now = t1
+            horizon = t1 - self._log_keep
+            if self.log and self.log[0].end < horizon:
+                self.log = [p for p in self.log if p.end >= horizon]
         return out
 
     def spans(self, since: int = 0) -> list[Played]:

@@ -11,7 +11,7 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.audio.wav import Audio
+from assistant.audio.wav import Audio, HeldAudio, WavStream, reader
 
 
 class AudioSource(Protocol):
@@ -29,26 +29,22 @@ class AudioSource(Protocol):
 
 
 class WavSource:
-    """Replays a file. The assistant's speaking time does not consume it (the file holds only the
-    user's side of the conversation)."""
+    """Replays a file (or audio in memory) as it is read. The assistant's speaking time does not
+    consume it (the file holds only the user's side of the conversation)."""
 
     live = False
 
-    def __init__(self, audio: Audio, chunk_frames: int = 4_000) -> None:
-        self.rate_hz = audio.rate_hz
-        self._samples = audio.samples
+    def __init__(self, audio: Audio | WavStream | HeldAudio, chunk_frames: int = 4_000) -> None:
+        self._audio = reader(audio)
+        self.rate_hz = self._audio.rate_hz
         self._chunk = chunk_frames
-        self._pos = 0
 
     def read(self) -> np.ndarray | None:
-        if self._pos >= len(self._samples):
-            return None
-        chunk = self._samples[self._pos : self._pos + self._chunk]
-        self._pos += len(chunk)
-        return chunk
+        chunk = self._audio.read(self._chunk)
+        return chunk if len(chunk) else None
 
     def discard_buffered(self) -> None:
         pass
 
     def close(self) -> None:
-        pass
+        self._audio.close()

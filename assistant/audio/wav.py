@@ -143,6 +143,67 @@ def _blocks(stream: BinaryIO, layout: _Layout, rate_hz: int) -> Iterator[np.ndar
         yield resampler.resample_chunk(np.zeros(0, np.float32), last=True)
 
 
+class WavStream:
+    """A WAV file read as it is heard (an hour at 16 kHz is 115 MB held whole): the header is
+    checked on opening, so a bad file fails before anything is said; the samples are decoded
+    and resampled block by block (_BLOCK_FRAMES) as `read` asks for them."""
+
+    def __init__(self, path: Path | str, rate_hz: int | None = 16_000) -> None:
+        self.path = Path(path)
+        try:
+            self._file = open(self.path, "rb")  # noqa: SIM115 (closed in close() or at the end)
+            layout = _layout(self._file, self.path.stat().st_size, self.path)
+        except OSError as exc:
+            raise _bad(self.path, exc.strerror or str(exc)) from None
+        except struct.error:
+            raise _bad(self.path, "a chunk header is cut off") from None
+        self.rate_hz = rate_hz or layout.rate_hz
+        self.duration_s = layout.data_bytes // layout.frame_bytes / layout.rate_hz
+        self._blocks = _blocks(self._file, layout, self.rate_hz)
+        self._held = np.zeros(0, np.int16)
+
+    def read(self, frames: int) -> np.ndarray:
+        """The next `frames` samples (int16); fewer at the end, none after it."""
+        while len(self._held) < frames and self._blocks is not None:
+            try:
+                block = next(self._blocks)
+            except StopIteration:
+                self.close()
+                break
+            except OSError as exc:  # the file went away mid-session: what was read counts
+                self.close()
+                raise _bad(self.path, exc.strerror or str(exc)) from None
+            self._held = np.concatenate([self._held, to_int16(block)])
+        out, self._held = self._held[:frames], self._held[frames:]
+        return out
+
+    def close(self) -> None:
+        self._blocks = None
+        self._file.close()
+
+
+class HeldAudio:
+    """Audio already in memory, read like a WavStream."""
+
+    def __init__(self, audio: Audio) -> None:
+        self.rate_hz = audio.rate_hz
+        self.duration_s = audio.duration_s
+        self._samples = audio.samples
+        self._pos = 0
+
+    def read(self, frames: int) -> np.ndarray:
+        out = self._samples[self._pos : self._pos + frames]
+        self._pos += len(out)
+        return out
+
+    def close(self) -> None:
+        pass
+
+
+def reader(audio: Audio | WavStream | HeldAudio) -> WavStream | HeldAudio:
+    return HeldAudio(audio) if isinstance(audio, Audio) else audio
+
+
 def resample(x: np.ndarray, src_hz: int, dst_hz: int) -> np.ndarray:
     """Band-limited resampling of float samples (soxr, high quality)."""
     if src_hz == dst_hz or len(x) == 0:

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from assistant.background import Background
 from assistant.dialog.outcomes import Choice
 from assistant.events import Answer, Command, EndOfInput, Listener
 from assistant.safety.asking import Noticed, Outcome, Question, asks_first
@@ -108,15 +109,37 @@ class Safeguards:
     support: Support
 
 
-def load_safeguards(dialogs_dir: Path) -> Safeguards:
-    """Both data files, validated: a broken one stops the program before the journal is used.
-    The commands are read too, so an "I'm fine" phrase that is also a command is refused."""
+class _CheckLoading:
+    """The check whose rules compile on a thread (0.4 s of Python) once `after` (the speech
+    model's load) is done, so neither holds up the first prompt; the first answer checked
+    waits for them (and a broken dialogs/safety.yaml stops us there)."""
+
+    def __init__(self, path: Path, after: Background | None) -> None:
+        def work() -> CombinedCheck:
+            if after is not None:
+                after.wait()
+            return CombinedCheck(load_safety(path), LearnedCheck())
+
+        self._check = Background(work, name="reflect-safety")
+
+    def __getattr__(self, name: str):  # check, check_all, rules...: once it is there
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._check.result(), name)
+
+
+def load_safeguards(dialogs_dir: Path, *, after: Background | None = None) -> Safeguards:
+    """The check every answer passes (the rules and the learned layer; its sentence model loads
+    on the first answer) and what is said when it fires. The commands are read too, so an
+    "I'm fine" phrase that is also a command is refused. `after` (spoken sessions: the speech
+    model's load): the rules compile on a thread after it; else now, so a broken file stops
+    the program before the journal is used."""
     commands = load_commands(dialogs_dir / "commands.yaml")
-    rules = load_safety(dialogs_dir / "safety.yaml")
-    return Safeguards(
-        CombinedCheck(rules, LearnedCheck()),  # the sentence model loads on the first answer
-        load_support(dialogs_dir / "support.yaml", CATEGORIES, reserved_phrases(commands)),
-    )
+    support = load_support(dialogs_dir / "support.yaml", CATEGORIES, reserved_phrases(commands))
+    path = dialogs_dir / "safety.yaml"
+    if after is None:
+        return Safeguards(CombinedCheck(load_safety(path), LearnedCheck()), support)
+    return Safeguards(_CheckLoading(path, after), support)  # type: ignore[arg-type]
 
 
 class SafetyFlow:

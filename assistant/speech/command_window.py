@@ -33,7 +33,9 @@ class _State(Enum):
 
 
 class CommandWindow:
-    """Owns the grammar recogniser; `hear` takes every frame and feeds the ones that matter."""
+    """Owns the grammar recogniser; `hear` takes every frame and feeds the ones that matter.
+    The recogniser may come later (`attach`, once the model has loaded); until then nothing is
+    in progress."""
 
     def __init__(self, recognizer, rate_hz: int) -> None:
         self._rec = recognizer
@@ -115,7 +117,12 @@ class CommandWindow:
                 result = self.final()
         return result
 
+    def attach(self, recognizer) -> None:
+        self._rec = recognizer
+
     def partial(self) -> str:
+        if self._rec is None:
+            return ""
         return json.loads(self._rec.PartialResult()).get("partial", "")
 
     def final(self) -> dict:

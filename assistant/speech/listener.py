@@ -33,12 +33,14 @@ thing `listen` returns. Its partial result shows the phrase before Vosk closes t
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 import numpy as np
 
-from assistant.audio.duplex import HalfDuplex, Transport
+from assistant.audio.duplex import Frame, HalfDuplex, Transport
 from assistant.audio.echo import EchoGate, EchoSettings
 from assistant.audio.sources import AudioSource
 from assistant.events import Answer, Command, EndOfInput, Heard, NoAnswer
@@ -68,6 +70,8 @@ CONTINUE_AFTER_S = 0.25
 #: What is heard again of a continuation before its speech began (s): Silero marks the start
 #: a window late, and the recogniser needs the onset.
 CONTINUE_PREROLL_S = 0.2
+#: Live audio kept while the model loads (s); beyond it the listener waits for the model.
+MAX_BACKLOG_S = 30.0
 
 
 @dataclass
@@ -185,8 +189,6 @@ class SpeechListener:
         echo: EchoSettings | None = None,
         vad: VoiceActivity | None = None,
     ) -> None:
-        import vosk
-
         if not hasattr(transport, "player"):  # a first-version source: half duplex
             transport = HalfDuplex(transport)
         self._source = transport
@@ -194,13 +196,12 @@ class SpeechListener:
         self._on_partial = on_partial or (lambda text: None)
         self._turns = turns or SilenceTurns()
         self._rate = transport.rate_hz
-        self._text = vosk.KaldiRecognizer(model, self._rate)
-        self._text.SetWords(True)
         self._turn_words = default_turn_words()
-        holding = [" ".join(p) for p in self._turn_words.holding]
-        grammar = vosk.KaldiRecognizer(model, self._rate, commands.grammar(holding))
-        grammar.SetWords(True)
-        self._grammar = CommandWindow(grammar, self._rate)  # fed only what may be a command
+        self._model = model  # a vosk Model, or one still loading (a Background)
+        self._text: Any = None  # both recognisers are made when the first frame is heard
+        self._grammar = CommandWindow(None, self._rate)  # fed only what may be a command
+        self._backlog: deque[tuple[Frame, bool]] = deque()  # live frames read while it loads
+        self._input_over = False
         self._echo = EchoGate(
             transport.player, self._rate, transport.echo_delay_s, echo or EchoSettings()
         )
@@ -256,12 +257,14 @@ class SpeechListener:
     def _feed(self, heard: _Heard) -> tuple[bool, dict | None]:
         """Hear one frame with both recognisers. Returns (input continues, grammar result).
         At the end of the input both are flushed, so a last word or command is not lost."""
-        frame = self._source.read()
-        if frame is None:
+        got = self._next_frame()
+        if got is False:
+            return True, None  # the model is still loading; the frame is kept for then
+        if got is None:
             self._ended = True
             self._segment(heard, self._text_result(self._text.FinalResult()))
             return False, self._grammar.final()
-        gated = self._echo.observe(frame)
+        frame, gated = got
         if gated and self._continuing is not None:
             gated = False  # the tail of a question cut by a continuation: the person's words
         self._heard_samples = frame.end
@@ -283,6 +286,44 @@ class SpeechListener:
         if grammar and not self._own_voice_free(grammar):
             grammar = None  # a command word in the assistant's own voice (its echo)
         return True, grammar
+
+    def _next_frame(self) -> tuple[Frame, bool] | Literal[False] | None:
+        """The next frame to hear and whether it is gated (the assistant's voice may be in it);
+        None at the end of the input. While the model loads, a live transport's frames are read
+        on time (the prompt goes on playing, the echo gate follows it) and kept in order, and
+        False is returned; a file, or a full backlog, waits for the model instead."""
+        if self._text is None:
+            kept = self._backlog[-1][0].end - self._backlog[0][0].start if self._backlog else 0
+            bounded = kept < MAX_BACKLOG_S * self._rate
+            if self._source.live and bounded and not self._model_ready():
+                frame = self._source.read()
+                if frame is not None:
+                    self._backlog.append((frame, self._echo.observe(frame)))
+                    return False
+                self._input_over = True
+            self._make_recognisers()
+        if self._backlog:
+            return self._backlog.popleft()
+        frame = None if self._input_over else self._source.read()
+        if frame is None:
+            return None
+        return frame, self._echo.observe(frame)
+
+    def _model_ready(self) -> bool:
+        return getattr(self._model, "ready", True)
+
+    def _make_recognisers(self) -> None:
+        """Both recognisers live for the session; made once the model is there (waiting for it
+        if it is still loading). The grammar also knows the requests for time."""
+        import vosk
+
+        model = self._model.result() if hasattr(self._model, "result") else self._model
+        self._text = vosk.KaldiRecognizer(model, self._rate)
+        self._text.SetWords(True)
+        holding = [" ".join(p) for p in self._turn_words.holding]
+        grammar = vosk.KaldiRecognizer(model, self._rate, self._commands.grammar(holding))
+        grammar.SetWords(True)
+        self._grammar.attach(grammar)
 
     def _hear_voice(self, samples: np.ndarray, gated: bool, heard: _Heard, now: float) -> None:
         """The voice activity detector's view of one frame: the person speaking now marks the

@@ -7,6 +7,7 @@ import sys
 import types
 from pathlib import Path
 
+from assistant.background import Background
 from assistant.errors import ModelMissingError
 from assistant.settings import DEFAULT_MODEL_DIR
 
@@ -37,7 +38,31 @@ def find_model(cli_path: str | Path | None = None) -> Path:
 
 def load_model(cli_path: str | Path | None = None):
     """Load the model once per process (0.5 s, 160 MB); recognisers made from it are cheap."""
+    return _load(find_model(cli_path))
+
+
+def load_model_in_background(
+    cli_path: str | Path | None = None, started: Background | None = None
+) -> Background:
+    """Find the model now (a missing one stops the program before anything is said), load it on
+    a thread while the first prompt is spoken; the listener waits for it when it first hears.
+    `started`: the same load begun earlier (preload_model)."""
     path = find_model(cli_path)
+    return started or Background(lambda: _load(path), name="reflect-model")
+
+
+def preload_model(cli_path: str | Path | None = None) -> Background | None:
+    """Begin loading as soon as the command line is read, before the rest of the program is
+    imported. Nothing is reported here: a missing model is load_model_in_background's to say,
+    in its turn (after a bad --audio-in file, say)."""
+    try:
+        path = find_model(cli_path)
+    except ModelMissingError:
+        return None
+    return Background(lambda: _load(path), name="reflect-model")
+
+
+def _load(path: Path):
     vosk = _import_vosk()
     vosk.SetLogLevel(-1)  # Kaldi's log lines would drown the terminal
     try:
