@@ -3,9 +3,10 @@
 with the answers of the turn-taking test set (tests/turn_set.py: thinking pauses of 1.5-3 s inside
 them; espeak-ng speech and, where ../shared/speech exists, human recordings), each as soon as the
 question has been spoken. Prints, per turn and as median / 95th percentile, the time from the end
-of the person's speech to the next question's first sound, split into the quiet the turn rule
-waited, the turn model's time (both from --show-turns) and the rest (VAD edge, safety check,
-journal, synthesis, output latency); and how many answers were stored whole.
+of the person's speech to the next question's first sound; the quiet the turn rule waited and
+the turn model's time (from --show-turns lines), and the decision to the first sound (from when
+that line appears: saving, the safety check, synthesis of the first sentence, output latency);
+and how many answers were stored whole.
 
     .venv/bin/python scripts/bench_duplex.py [--turns 20] [--echo] [--smart-off]
 """
@@ -19,6 +20,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -35,6 +37,37 @@ from conftest import reflect  # noqa: E402
 from pulse import MIC, Child, PulseServer  # noqa: E402
 
 TURN_LINE = re.compile(r"turn: (\w[\w ]*) after ([\d.]+) s of quiet(?:.*? in (\d+) ms)?")
+
+
+class StderrTail:
+    """The child's --show-turns lines, each with the time it appeared (polled every 5 ms): the
+    moment an answer was decided to have ended."""
+
+    def __init__(self, path: Path) -> None:
+        self.lines: list[tuple[float, str]] = []
+        self._path = path
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        seen = 0
+        while not self._stop.is_set():
+            text = self._path.read_text(errors="replace") if self._path.exists() else ""
+            if len(text) > seen:
+                now = time.monotonic()
+                complete = text[seen:].rsplit("\n", 1)[0] if "\n" in text[seen:] else ""
+                for line in complete.splitlines():
+                    if "turn:" in line:
+                        self.lines.append((now, line))
+                seen += len(complete) + (1 if complete else 0)
+            time.sleep(0.005)
+
+    def since(self, at: float) -> list[tuple[float, str]]:
+        return [(t, line) for t, line in self.lines if t >= at]
+
+    def stop(self) -> None:
+        self._stop.set()
 
 
 def pct(values: list[float], q: float) -> float:
@@ -70,6 +103,7 @@ def main() -> int:
         mic = pulse.record(tmp / "mic.wav", device=f"{MIC}.monitor")
         err = tmp / "err"
         child = Child(["bench", "--data-dir", str(data), "--rate", "200", "--show-turns"], env, err)
+        tail = StderrTail(err)
         try:
             while True:  # the first question
                 at, line = child.next_line(40)
@@ -79,7 +113,6 @@ def main() -> int:
                     break
             for turn in range(args.turns):
                 speaker.wait_for_quiet(since=at, quiet_s=0.6, min_loud_s=1.0, timeout_s=25)
-                seen = len(err.read_text(errors="replace"))
                 sent = time.monotonic()
                 pulse.play(wavs[turn % len(wavs)])  # returns once played to the end
                 said = mic.loud_runs(since=sent - 0.05)
@@ -93,20 +126,25 @@ def main() -> int:
                 if nxt is None:
                     raise SystemExit(f"no next prompt after turn {turn + 1}\n{child.stderr()}")
                 at = nxt
-                time.sleep(0.3)  # the --show-turns line is written just before speaking
-                lines = TURN_LINE.findall(err.read_text(errors="replace")[seen:])
-                how, quiet, model_ms = lines[-1] if lines else ("?", "nan", "")
+                time.sleep(0.1)
+                decided = [(t, line) for t, line in tail.since(sent) if t <= nxt + 0.05]
+                if not decided:
+                    raise SystemExit(f"no --show-turns line for turn {turn + 1}")
+                decided_at, line = decided[-1]
+                how, quiet, model_ms = TURN_LINE.search(line).groups()  # type: ignore[union-attr]
                 quiet_s = float(quiet)
                 # only an early end waits for the model; otherwise it was asked long before
                 model_s = int(model_ms) / 1000 if model_ms and how == "early" else 0.0
                 total = nxt - end
-                rows.append((total, quiet_s, model_s, total - quiet_s - model_s, how))
+                start_s = nxt - decided_at  # the decision to the first sound
+                rows.append((total, quiet_s, model_s, start_s, how))
                 print(
-                    f"turn {turn + 1:2d}: {total:.2f} s = quiet {quiet_s:.2f} ({how}) + model "
-                    f"{model_s:.3f} + the rest {total - quiet_s - model_s:.2f}",
+                    f"turn {turn + 1:2d}: {total:.2f} s; quiet waited {quiet_s:.2f} ({how}), "
+                    f"model {model_s:.3f}, decision to first sound {start_s:.3f}",
                     flush=True,
                 )
         finally:
+            tail.stop()
             child.stop()
             speaker.stop()
             mic.stop()
@@ -118,7 +156,7 @@ def main() -> int:
     print(f"{room}, {rule}, {len(rows)} turns, end of speech to the next question's first sound:")
     cols = list(zip(*rows, strict=True))
     for name, col in (("total", cols[0]), ("quiet waited", cols[1]), ("turn model", cols[2]),
-                      ("the rest", cols[3])):  # fmt: skip
+                      ("decision to sound", cols[3])):  # fmt: skip
         print(
             f"  {name:13s} median {statistics.median(col):.3f} s, p95 {pct(list(col), 0.95):.3f} s"
         )
