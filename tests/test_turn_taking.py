@@ -57,7 +57,7 @@ def test_a_finished_answer_is_followed_quickly_and_a_cut_answer_joined(tmp_path,
     assert last.cut_in, "the question did not start in the 3.4 s pause"
     assert [t["state"] for t in run.turns] == ["q0", "q1", "q2", "q3"]
     words = run.turns[2]["answer"].split()
-    assert "know" in words and "tired" in words, run.turns[2]
+    assert "know" in words and {"maybe", "scared"} <= set(words), run.turns[2]
     assert run.turns[2]["end_s"] >= last.end / RATE - 0.6  # on the clock, though heard twice
     assert sum("Question 4." in line for line in run.shown) == 2  # stopped, then asked again
     assert run.shown[-1] == "Thank you."

@@ -24,7 +24,18 @@ from assistant.journal.store import Journal
 from assistant.safety.notices import first_run_notice, strong_session, suggest_counsellor
 from assistant.safety.resources import Resources
 from assistant.safety.respond import Safeguards, SafetyFlow, Speaker
-from assistant.speech.commands import CommandSet
+from assistant.speech.commands import CommandSet, normalize
+
+#: Words that are only a reply to the goodbye, not more of an answer ("thank you, bye").
+COURTESY_WORDS = frozenset(
+    ["thank", "thanks", "you", "bye", "goodbye", "good", "night", "ok", "okay", "cheers"]
+)
+
+
+def only_courtesy(text: str) -> bool:
+    words = normalize(text).split()
+    return bool(words) and all(w in COURTESY_WORDS for w in words)
+
 
 #: The state name of turns said in the safety flow.
 SAFETY_STATE = "safety"
@@ -131,6 +142,10 @@ class Session:
         dialog = Dialog(self._script)
         asked: list[str] = []  # questions moved on from, for "go back"
         self._say(self._script.intro)
+        # The questions are rendered ahead while the first is asked and answered, so each
+        # next one starts as soon as an answer has ended.
+        states = self._script.states.values()
+        self._voice.prepare([s.prompt for s in states if s.prompt] + [self._script.outro])
         ask = True
         reprompted = ""  # the question that was already offered once more after a silence
         answered: tuple[StateSpec, str] | None = None  # the answer just saved, if it may go on
@@ -150,11 +165,13 @@ class Session:
                 return Status.INTERRUPTED
             if isinstance(heard, Answer) and heard.continues:
                 # The answer before had not ended: the question was stopped; join, ask again.
-                if answered and heard.text.strip():
+                if answered and heard.text.strip() and not only_courtesy(heard.text):
                     answered = (answered[0], f"{answered[1]} {heard.text}")
                     step = self._join(answered, heard)
                     if isinstance(step, Status):
                         return step
+                    if step is not None:
+                        answered = None  # the safety flow ran: what follows is not this answer
                 continue
             answered = None
             if isinstance(heard, Answer) and heard.text.strip():
@@ -192,15 +209,16 @@ class Session:
             self._safety.farewell(stopped=False)  # not the script's usual goodbye
             return Status.COMPLETED
         while True:
-            if answered:
+            if answered and self._script.outro:
                 self._listener.arm_join(last=True)
             self._say(self._script.outro)
-            if not (answered and self._listener.interrupted):
+            if not (answered and self._script.outro and self._listener.interrupted):
                 return Status.COMPLETED
             # The last answer went on over the goodbye: hear the rest, then say goodbye again.
             heard = self._listener.listen(answered[0].listen)
-            if not (isinstance(heard, Answer) and heard.continues and heard.text.strip()):
-                answered = None  # a command, or only a sound: the goodbye is said once more
+            joins = isinstance(heard, Answer) and heard.continues and heard.text.strip()
+            if not joins or only_courtesy(heard.text):
+                answered = None  # a command, a sound or a "thank you": goodbye once more
                 continue
             answered = (answered[0], f"{answered[1]} {heard.text}")
             step = self._join(answered, heard)
@@ -217,6 +235,8 @@ class Session:
         state, whole = answered
         self._journal.extend_turn(self.session_id, heard.text, heard.end_s or None)
         self._show_answer(heard.text)
+        if self._safeguards:
+            self._signals |= self._safeguards.support.strong.in_answer(whole)
         before = whole[: len(whole) - len(heard.text)]
         # A concern in the first part was answered already: then only the new part is checked.
         spans = not self._safeguards or self._safeguards.check.check(before) is None

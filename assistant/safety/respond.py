@@ -100,6 +100,9 @@ class Speaker(Protocol):
     def steps(self, steps: Sequence[TimedStep], *, slow: bool = False) -> None:
         """Cues at their planned times on the audio clock, listening meanwhile."""
 
+    def prepare(self, texts: Sequence[str], *, slow: bool = False) -> None:
+        """Render prompts that will be said later, ahead."""
+
 
 @dataclass(frozen=True)
 class Safeguards:

@@ -50,7 +50,7 @@ from assistant.speech.commands import CommandSet
 from assistant.speech.recent import RecentAudio
 from assistant.speech.turn_text import default_turn_words
 from assistant.speech.turns import SilenceTurns, TurnDetector, TurnEnd, TurnView
-from assistant.speech.vad import Edge, VoiceActivity
+from assistant.speech.vad import WINDOW_MS, Edge, VoiceActivity
 
 #: A command phrase is at most this many words; a longer free-text reading of the same stretch
 #: means the person was saying a sentence that merely contains the word.
@@ -218,6 +218,7 @@ class SpeechListener:
         self._raw = RecentAudio(int(RECENT_S * self._rate))  # as heard (for a continuation)
         self._speech_since: int | None = None  # where the detector's current speech began
         self._may_go_on = False  # the last answer ended on a pause: the person may go on
+        self._ended_early = False  # on the turn model's word
         self._join_armed = False  # the prompt now playing may be cut by a continuation
         self._linger = False  # and after it, for the join window: it is the goodbye
         self._continuing: int | None = None  # a continuation began here; for the next listen
@@ -242,7 +243,10 @@ class SpeechListener:
         the person goes on speaking over the question's start, the question stops and what they
         say is the same answer (listen's next result, with `continues`). `last`: it is the
         goodbye, so listen on for the whole join window even after it (no answer is due)."""
-        self._join_armed = self._may_go_on and self._vad is not None
+        # The goodbye only after an early end: after the end silence a reply to it ("thank
+        # you") is far more likely than more of the answer.
+        may = self._ended_early if last else self._may_go_on
+        self._join_armed = may and self._vad is not None
         self._linger = last and self._join_armed
 
     def _text_result(self, raw: str) -> dict:
@@ -332,6 +336,8 @@ class SpeechListener:
         for edge in self._vad.feed(samples):
             started = edge.kind is Edge.SPEECH_STARTED
             self._speech_since = edge.at_sample if started else None
+            if started and gated and not self._echo.near_end(edge.at_s, now):
+                self._speech_since = None  # the assistant's own voice coming back (an echo)
             if not started and not gated:
                 heard.voice_ended(edge.at_s)
         if self._vad.speaking and not gated:
@@ -346,6 +352,7 @@ class SpeechListener:
         alone = said_alone(self._grammar.final().get("result", []))
         if not alone:
             return None
+        heard.grammar = alone[0]  # a rating's number, read from the answer
         name = self._commands.match(alone[0])
         if name and not heard.text(before_s=alone[1] - OVERLAP_S):
             return Command(name, alone[0])  # type: ignore[arg-type]
@@ -435,8 +442,8 @@ class SpeechListener:
         since = self._speech_since
         if since is None or since > join_until or not self._vad or not self._vad.speaking:
             return False
-        if self._heard_samples - since < CONTINUE_AFTER_S * self._rate:
-            return False
+        if self._vad.voiced_windows * WINDOW_MS / 1000 < CONTINUE_AFTER_S:
+            return False  # voiced windows, not the time since: an "mm" stays "speaking" longer
         return self._echo.near_end(since / self._rate, self._heard_samples / self._rate)
 
     def _resume_continuation(self) -> None:
@@ -490,7 +497,7 @@ class SpeechListener:
         continues = self._continuing is not None
         if continues:
             self._resume_continuation()
-        self._may_go_on = False
+        self._may_go_on = self._ended_early = False
         try:
             return self._listen(settings, continues)
         finally:
@@ -511,6 +518,8 @@ class SpeechListener:
                 and not self._echo.gated(self._heard_samples, self._heard_samples + 1)
             ):
                 self._continuing = None  # the question's tail is over: gate as usual again
+            if continues and not heard.started and now - start >= settings.end_silence_s:
+                return heard.answer(continues=True)  # only a sound: the question is asked again
 
             alone = said_alone(grammar.get("result", [])) if grammar else None
             if alone:
@@ -531,7 +540,7 @@ class SpeechListener:
                 begin, end = heard.closing[0] - OVERLAP_S, heard.closing[1] + OVERLAP_S
                 if heard.segment_start_s >= begin and heard.words[-1]["end"] <= end:
                     heard.words = [w for w in heard.words if w["start"] < begin]
-                    return heard.answer(closed=True)
+                    return heard.answer(closed=True, continues=continues)
                 heard.closing = None
 
             if heard.pending and not heard.busy:
@@ -559,6 +568,7 @@ class SpeechListener:
             if end is not None:
                 # ended on a pause (early, or a thinking pause as long as the end silence)
                 self._may_go_on = end in (TurnEnd.EARLY, TurnEnd.SILENCE)
+                self._ended_early = end is TurnEnd.EARLY
                 answer = heard.answer(continues=continues)
                 # Where the command recogniser missed it (not fed, or outvoted by an echo), the
                 # free text holding nothing but a command phrase is that command, as typed.
@@ -577,6 +587,7 @@ class SpeechListener:
         if self._ended:
             return EndOfInput()
         self._grammar.always = True  # "stop" may come at any moment
+        self._may_go_on = self._ended_early = False
         try:
             return self._attend(pump)
         finally:
@@ -647,6 +658,7 @@ class SpeechListener:
         if self._ended:
             return EndOfInput()
         self._grammar.always = True  # while paused, any moment may be "continue"
+        self._may_go_on = self._ended_early = False
         try:
             # No question waits while paused: what is said ends on the end silence alone.
             return self._wait_for_command(names, replace(settings, early_end=False))

@@ -121,7 +121,7 @@ class SpeechTracker:
 
     def __init__(self, settings: VadSettings = VadSettings()) -> None:
         self.settings = settings
-        self._speech_windows = max(1, round(settings.min_speech_ms / WINDOW_MS))
+        self.speech_windows = max(1, round(settings.min_speech_ms / WINDOW_MS))
         self._silence_windows = max(1, round(settings.min_silence_ms / WINDOW_MS))
         self.speaking = False
         self._window = 0  # index of the next window
@@ -141,7 +141,7 @@ class SpeechTracker:
         if self._run == 0:
             self._run_start = index
         self._run += 1
-        needed = self._silence_windows if self.speaking else self._speech_windows
+        needed = self._silence_windows if self.speaking else self.speech_windows
         if self._run < needed:
             return None
         self.speaking = not self.speaking
@@ -158,6 +158,10 @@ class VoiceActivity:
         self.vad.reset()
         self.tracker = SpeechTracker(settings)
         self.last_probability = 0.0
+        #: Windows at or above the threshold since the current speech began (the state itself
+        #: stays "speaking" for min_silence_ms after a short sound, so it cannot say how long
+        #: someone has really spoken).
+        self.voiced_windows = 0
 
     @property
     def speaking(self) -> bool:
@@ -165,11 +169,16 @@ class VoiceActivity:
 
     def feed(self, samples: np.ndarray) -> list[SpeechEdge]:
         edges = []
+        threshold = self.tracker.settings.threshold
         for p in self.vad.feed(samples):
             self.last_probability = float(p)
             edge = self.tracker.update(float(p))
             if edge is not None:
                 edges.append(edge)
+                if edge.kind is Edge.SPEECH_STARTED:
+                    self.voiced_windows = self.tracker.speech_windows  # those that started it
+            elif self.tracker.speaking and p >= threshold:
+                self.voiced_windows += 1
         return edges
 
 

@@ -226,6 +226,7 @@ class Voice:
         self._ears: Ears | None = None
         self._owns_sink = True
         self._cues: dict[tuple[str, bool], Audio | None] = {}  # rendered cues of timed steps
+        self._ahead: dict[tuple[str, bool], Future] = {}  # sentences rendered ahead (prepare)
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reflect-render")
 
     def attach(self, ears: Ears) -> None:
@@ -248,10 +249,24 @@ class Voice:
         if audio is not None:
             self._play(audio)
 
+    def prepare(self, texts: Sequence[str], *, slow: bool = False) -> None:
+        """Render the sentences of prompts that will be said later, ahead, one after the other
+        on the render thread, so that when one is said its first sound comes at once (full
+        duplex: there the time from an answer's end to the next question counts)."""
+        if not self._duplex:
+            return
+        for text in texts:
+            for part in sentences(text):
+                key = (spoken(part), slow)
+                if key not in self._ahead:
+                    self._ahead[key] = self._worker.submit(self._render, *key)
+
     def _speak_over(self, parts: list[str], slow: bool) -> None:
         """Queue each sentence as soon as it is rendered, while the ears listen."""
         assert self._player is not None and self._ears is not None
-        futures: list[Future] = [self._worker.submit(self._render, p, slow) for p in parts]
+        futures: list[Future] = [
+            self._ahead.get((p, slow)) or self._worker.submit(self._render, p, slow) for p in parts
+        ]
         player = self._player
         gap = round(self._gap_s * player.rate_hz)  # between prompts, as a person pauses
         queued = 0
@@ -268,8 +283,10 @@ class Voice:
             return queued < len(futures)
 
         if self._ears.hear_out(pump):
+            ahead = set(self._ahead.values())
             for future in futures[queued:]:
-                future.cancel()
+                if future not in ahead:  # what was rendered ahead may be said again later
+                    future.cancel()
 
     def pause(self, seconds: float) -> None:
         """Quiet for `seconds` on the audio clock: listened through in full duplex, written into a
