@@ -11,7 +11,9 @@ from typing import Protocol
 
 import numpy as np
 
+from assistant.errors import ModelMissingError
 from assistant.settings import ListenSettings
+from assistant.speech.onnx_models import INSTALL_HINT, TURN_MODEL_PATH
 from assistant.speech.turn_model import TurnModel, TurnVerdict
 from assistant.speech.turn_text import TurnWords
 from assistant.speech.turns import SilenceTurns, TurnEnd, TurnView
@@ -72,7 +74,24 @@ class Judgement:
 def turn_taking(report: Callable[[str], None] | None = None) -> tuple[VoiceActivity, SmartTurns]:
     """The listener's voice activity detector and turn detector, models loaded (a missing model
     is a ModelMissingError with the fix). `report` gets a line on how each answer ended."""
-    return VoiceActivity(), SmartTurns(TurnModel(), report=report)
+    return VoiceActivity(), SmartTurns(_LazyModel(), report=report)
+
+
+class _LazyModel:
+    """Smart Turn, loaded when first asked: a session that never ends early (half duplex, a
+    journal entry) never pays for it (0.2-0.4 s and its memory). Its file is checked now."""
+
+    def __init__(self) -> None:
+        if not TURN_MODEL_PATH.is_file():
+            raise ModelMissingError(
+                f"the Smart Turn model {TURN_MODEL_PATH} is missing; {INSTALL_HINT}"
+            )
+        self._model: TurnModel | None = None
+
+    def verdict(self, samples: np.ndarray) -> TurnVerdict:
+        if self._model is None:
+            self._model = TurnModel()
+        return self._model.verdict(samples)
 
 
 class SmartTurns:
