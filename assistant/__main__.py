@@ -2,7 +2,7 @@ import contextlib
 import os
 import sys
 
-from assistant.cli import main
+from assistant.cli.main import main
 
 code = main()
 if "vosk" in sys.modules:

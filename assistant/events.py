@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from assistant.settings import ListenSettings
+from assistant.base.settings import ListenSettings
 
 
 @dataclass(frozen=True)

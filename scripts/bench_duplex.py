@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Through a private virtual sound card (tests/pulse.py), a simulated person answers N questions
-with the answers of the turn-taking test set (tests/turn_set.py: thinking pauses of 1.5-3 s inside
-them; espeak-ng speech and, where ../shared/speech exists, human recordings), each as soon as the
-question has been spoken. Prints, per turn and as median / 95th percentile, the time from the end
-of the person's speech to the next question's first sound; the quiet the turn rule waited and
-the turn model's time (from --show-turns lines), and the decision to the first sound (from when
-that line appears: saving, the safety check, synthesis of the first sentence, output latency);
-and how many answers were stored whole.
+"""Through a private virtual sound card (tests/support/pulse.py), a simulated person answers N
+questions with the answers of the turn-taking test set (tests/support/turn_set.py: thinking
+pauses of 1.5-3 s inside them; espeak-ng speech and, where ../shared/speech exists, human
+recordings), each as soon as the question has been spoken. Prints, per turn and as median / 95th
+percentile, the time from the end of the person's speech to the next question's first sound; the
+quiet the turn rule waited and the turn model's time (from --show-turns lines), and the decision
+to the first sound (from when that line appears: saving, the safety check, synthesis of the
+first sentence, output latency); and how many answers were stored whole.
 
     .venv/bin/python scripts/bench_duplex.py [--turns 20] [--echo] [--smart-off]
 """
@@ -25,16 +25,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support")]
 
-from person import question_script  # noqa: E402
-from turn_set import generated, human  # noqa: E402
-
-from assistant.settings import DIALOGS_DIR  # noqa: E402
+from assistant.base.settings import DIALOGS_DIR  # noqa: E402
 
 from audio_helpers import write  # noqa: E402
 from conftest import reflect  # noqa: E402
+from person import question_script  # noqa: E402
 from pulse import MIC, Child, PulseServer  # noqa: E402
+from turn_set import generated, human  # noqa: E402
 
 TURN_LINE = re.compile(r"turn: (\w[\w ]*) after ([\d.]+) s of quiet(?:.*? in (\d+) ms)?")
 

@@ -32,10 +32,10 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support")]
 
 from assistant.audio.wav import read_wav  # noqa: E402
-from assistant.settings import VoiceSettings  # noqa: E402
+from assistant.base.settings import VoiceSettings  # noqa: E402
 from assistant.speech.voice import EspeakCliSynth, Pyttsx3Synth  # noqa: E402
 
 from audio_helpers import conversation, write  # noqa: E402
@@ -100,7 +100,7 @@ def _journal(wav: Path, data: Path) -> tuple[float, int, str]:
 
 
 def _plain(wav: Path) -> tuple[float, int, str]:
-    code = PLAIN.format(root=str(ROOT), tests=str(ROOT / "tests"))
+    code = PLAIN.format(root=str(ROOT), tests=str(ROOT / "tests" / "support"))
     return _run([sys.executable, "-c", code, str(wav)])
 
 

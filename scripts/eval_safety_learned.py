@@ -20,9 +20,9 @@ from pathlib import Path
 
 from safety_learned_data import HELDOUT, PROBES, Labelled, labelled, spoken
 
+from assistant.base.settings import DIALOGS_DIR
 from assistant.safety.check import CATEGORIES, load_safety
 from assistant.safety.learned import LEARNED_FAMILY, CombinedCheck, LearnedCheck
-from assistant.settings import DIALOGS_DIR
 
 Judge = Callable[[str], str | None]  # the category raised for a sentence, or None
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Turn-taking on the project's test set of answers with thinking pauses (tests/turn_set.py:
+"""Turn-taking on the project's test set of answers with thinking pauses (tests/support/turn_set.py:
 espeak-ng speech made now, and excerpts of ../shared/speech with their pauses lengthened).
-Prints figures; not a test (tests/test_turn_taking.py holds the assertions).
+Prints figures; not a test (tests/flows/test_turn_taking.py holds the assertions).
 
     .venv/bin/python scripts/eval_turn_taking.py [--repeats 3]
 
@@ -9,7 +9,7 @@ Prints figures; not a test (tests/test_turn_taking.py holds the assertions).
    quiet, as the listener feeds it), how often it says "complete" at the listener's threshold,
    which would cut in if nothing else held it back; and at the true ends, how often it lets an
    answer end early. Per source and per kind of pause.
-2. A whole session of these answers on the shared clock (tests/turn_run.py, the simulated
+2. A whole session of these answers on the shared clock (tests/support/turn_run.py, the simulated
    person): answers stored split (must be 0), answers cut in on and joined, how each ended,
    and in audio time the end of speech to the next question's first sound.
 3. The cost: the listener's CPU real-time factor with the VAD and the turn model against the
@@ -30,15 +30,12 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-
-from turn_run import run_turns  # noqa: E402
-from turn_set import generated, human  # noqa: E402
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support")]
 
 from assistant.audio.duplex import FileDuplex  # noqa: E402
 from assistant.audio.wav import Audio  # noqa: E402
+from assistant.base.settings import DIALOGS_DIR, ListenSettings  # noqa: E402
 from assistant.events import EndOfInput  # noqa: E402
-from assistant.settings import DIALOGS_DIR, ListenSettings  # noqa: E402
 from assistant.speech.commands import load_commands  # noqa: E402
 from assistant.speech.listener import SpeechListener  # noqa: E402
 from assistant.speech.model import load_model  # noqa: E402
@@ -47,6 +44,8 @@ from assistant.speech.turn_model import TurnModel  # noqa: E402
 from assistant.speech.turns import SilenceTurns  # noqa: E402
 
 from audio_helpers import RATE, silence  # noqa: E402
+from turn_run import run_turns  # noqa: E402
+from turn_set import generated, human  # noqa: E402
 
 THRESHOLD = ListenSettings().early_end_probability
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from assistant.base.text import normalize
 from assistant.safety.check import CATEGORIES
-from assistant.speech.commands import normalize
 
-TESTS = Path(__file__).resolve().parent.parent / "tests"
+TESTS = Path(__file__).resolve().parent.parent / "tests" / "data"
 CORPUS = TESTS / "safety_corpus.yaml"
 TUNING_BLIND1 = TESTS / "safety_tuning_blind1.yaml"
 HELDOUT = TESTS / "safety_heldout.yaml"

@@ -11,10 +11,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from assistant.base.errors import ReflectError
+from assistant.base.settings import DIALOGS_DIR
 from assistant.coach.rules import load_coaching
 from assistant.coach.score import load_labelled, score
-from assistant.errors import ReflectError
-from assistant.settings import DIALOGS_DIR
 
 
 def main(argv: list[str]) -> int:

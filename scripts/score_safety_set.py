@@ -6,7 +6,7 @@ caught when a concern of its category is raised: at the ASK level the flow then 
 question (an own concern) or gives the help (someone else's), at the HELP level it gives the
 help. An ordinary item with any concern is a false alarm.
 
-    .venv/bin/python scripts/score_safety_set.py tests/safety_blind2.yaml [--misses]
+    .venv/bin/python scripts/score_safety_set.py tests/data/safety_blind2.yaml [--misses]
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from assistant.base.settings import DIALOGS_DIR  # noqa: E402
 from assistant.safety.check import load_safety  # noqa: E402
 from assistant.safety.learned import CombinedCheck, LearnedCheck  # noqa: E402
-from assistant.settings import DIALOGS_DIR  # noqa: E402
 
 NAMES = {"self_harm": "self-harm", "abuse": "abuse", "eating": "eating"}
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Train the learned safety layer on the MiniLM sentence embeddings of the two tuning sets
-(tests/safety_corpus.yaml and tests/safety_tuning_blind1.yaml).
+(tests/data/safety_corpus.yaml and tests/data/safety_tuning_blind1.yaml).
 
 Two methods are cross-validated: an L2-regularised logistic regression per category, and the
 nearest-example margin that the runtime uses (assistant/safety/learned.py: similarity to the k

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.settings import DIALOGS_DIR
+from assistant.base.settings import DIALOGS_DIR
 from assistant.speech.commands import load_commands
 from assistant.speech.model import load_model
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED_SPEECH = ROOT.parent / "shared" / "speech"
+from paths import ROOT
 
 
 @pytest.fixture(scope="session")
@@ -73,3 +72,12 @@ def typed_session_until_saved(data_dir: Path, answers: list[str]) -> subprocess.
     while f"you: {answers[-1]}" not in child.stdout.readline():
         assert time.monotonic() < deadline and child.poll() is None
     return child
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/e2e/ is end to end (a child process, the sound card, real time):
+    marked e2e in this one place, so `-m "not e2e"` is the fast tier of units and flows."""
+    e2e = Path(__file__).resolve().parent / "e2e"
+    for item in items:
+        if e2e in Path(item.fspath).resolve().parents:
+            item.add_marker(pytest.mark.e2e)

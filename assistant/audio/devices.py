@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from assistant.errors import AudioDeviceError
+from assistant.base.errors import AudioDeviceError
 
 
 def sounddevice() -> ModuleType:

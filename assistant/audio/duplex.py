@@ -26,7 +26,7 @@ from assistant.audio.player import Player
 from assistant.audio.sinks import WavWriter
 from assistant.audio.sources import AudioSource
 from assistant.audio.wav import Audio, HeldAudio, WavStream, reader
-from assistant.errors import AudioDeviceError
+from assistant.base.errors import AudioDeviceError
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from assistant.audio.wav import Audio, resample, to_int16
-from assistant.errors import AudioDeviceError, BadInputError
+from assistant.base.errors import AudioDeviceError, BadInputError
 
 
 class AudioSink(Protocol):

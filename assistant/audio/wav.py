@@ -19,7 +19,7 @@ from typing import BinaryIO
 import numpy as np
 import soxr
 
-from assistant.errors import BadInputError
+from assistant.base.errors import BadInputError
 
 _PCM = 1
 _FLOAT = 3

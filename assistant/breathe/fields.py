@@ -1,4 +1,4 @@
-"""Typed values out of a loaded YAML mapping (assistant/dialog/yamlfile.py), each mistake one
+"""Typed values out of a loaded YAML mapping (assistant/base/datafile.py), each mistake one
 line naming the file, the line, the key and the fix."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import re
 from fractions import Fraction
 from typing import Any
 
-from assistant.dialog.yamlfile import Where
-from assistant.speech.commands import normalize
+from assistant.base.datafile import Where
+from assistant.base.text import normalize
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 

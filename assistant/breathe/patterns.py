@@ -18,10 +18,10 @@ from enum import Enum
 from fractions import Fraction
 from pathlib import Path
 
+from assistant.base.datafile import Where, load_yaml, unknown_keys
+from assistant.base.errors import BadInputError
+from assistant.base.settings import DIALOGS_DIR
 from assistant.breathe import fields
-from assistant.dialog.yamlfile import Where, load_yaml, unknown_keys
-from assistant.errors import BadInputError
-from assistant.settings import DIALOGS_DIR
 
 PATTERNS_DIR = DIALOGS_DIR / "breathing"
 DEFAULT_PATTERN = "cyclic-sighing"

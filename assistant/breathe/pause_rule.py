@@ -17,11 +17,11 @@ from enum import Enum
 from pathlib import Path
 from typing import Protocol
 
+from assistant.base.datafile import Where, load_yaml, unknown_keys
+from assistant.base.errors import BadInputError
+from assistant.base.phrases import contains_phrase
+from assistant.base.settings import DIALOGS_DIR
 from assistant.breathe import fields
-from assistant.dialog.yamlfile import Where, load_yaml, unknown_keys
-from assistant.errors import BadInputError
-from assistant.safety.phrases import contains_phrase
-from assistant.settings import DIALOGS_DIR
 
 PAUSE_FILE = DIALOGS_DIR / "pause_rule.yaml"
 MIN_MINUTES, MAX_MINUTES = 1, 24 * 60  # a break comes back within a day

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from assistant.base.datafile import Where, load_yaml, unknown_keys
+from assistant.base.settings import DIALOGS_DIR
+from assistant.base.text import normalize
 from assistant.breathe import fields
 from assistant.breathe.patterns import Breath
-from assistant.dialog.yamlfile import Where, load_yaml, unknown_keys
-from assistant.settings import DIALOGS_DIR
-from assistant.speech.commands import normalize
 
 BREATHE_FILE = DIALOGS_DIR / "breathe.yaml"
 TOP_KEYS = {

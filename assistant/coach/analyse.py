@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from assistant.base.text import to_words
 from assistant.coach.findings import Assessment, Finding, Kind, StartUp
 from assistant.coach.phrases import overlaps, sentences
 from assistant.coach.rules import BlameGroup, CoachRules
 from assistant.coach.timing import WordTime, hesitation, pace_wpm, sentence_breaks, word_times
-from assistant.safety.rules import to_words
 
 #: The rest of a blamed clause, quoted and reused in the rewording, ends at these words.
 CLAUSE_ENDS = frozenset(

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.dialog.yamlfile import Where
-from assistant.errors import BadScriptError
-from assistant.safety.rules import to_words
+from assistant.base.datafile import Where
+from assistant.base.errors import BadScriptError
+from assistant.base.text import to_words
 
 GAP = "..."
 SLOT = re.compile(r"^\{([a-z][a-z_]*)\}$")

@@ -9,9 +9,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.base.datafile import Where, load_yaml, unknown_keys
+from assistant.base.errors import BadInputError
 from assistant.coach.findings import ReplyKind
-from assistant.dialog.yamlfile import Where, load_yaml, unknown_keys
-from assistant.errors import BadInputError
 
 TEXT_KEYS = ("description", "scene", "partner_opening", "ask", "another_try", "closing")
 KEYS = {*TEXT_KEYS, "replies"}

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.base.datafile import Lines, Where, load_yaml, unknown_keys
 from assistant.coach.phrases import EDGE_AFTER, EDGE_BEFORE, Matcher, PhraseCompiler
-from assistant.dialog.yamlfile import Lines, Where, load_yaml, unknown_keys
 
 TOP_KEYS = {
     "spellings", "gaps", "slots", "i_statement", "subjects", "feelings", "faux_feelings",

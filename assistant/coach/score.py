@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.base.datafile import Where, load_list
 from assistant.coach.analyse import assess
 from assistant.coach.findings import Kind
 from assistant.coach.rules import CoachRules
-from assistant.dialog.yamlfile import Where, load_list
 
 #: The labels of a corpus entry and the finding kind each one is scored by.
 LABELS = {

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.base.datafile import Where, line_of, load_yaml, unknown_keys
+from assistant.base.errors import BadInputError, BadScriptError
+from assistant.base.settings import ListenSettings
 from assistant.dialog.callbacks import REGISTRY
-from assistant.dialog.yamlfile import Where, line_of, load_yaml, unknown_keys
-from assistant.errors import BadInputError, BadScriptError
-from assistant.settings import ListenSettings
 
 #: Data files in dialogs/ that are not scripts.
 RESERVED = {

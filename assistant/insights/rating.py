@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import re
 
-NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-}  # fmt: skip
+from assistant.base.numbers import NUMBERS
+
 #: Words a rating reply may hold besides its number.
 FILLER = frozenset(
     [

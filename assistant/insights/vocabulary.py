@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from assistant.dialog.yamlfile import Where, load_yaml, unknown_keys
+from assistant.base.datafile import Where, load_yaml, unknown_keys
 from assistant.insights.words import lemma, tokens
 
 #: How many other words may stand between two words of a term.

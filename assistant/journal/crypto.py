@@ -21,7 +21,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from assistant.errors import JournalError, PassphraseError
+from assistant.base.errors import JournalError, PassphraseError
 
 MAGIC = b"reflect-sealed-1\n"
 LOCK_FILE = "lock.json"

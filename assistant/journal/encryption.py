@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from assistant.errors import BadInputError, PassphraseError
+from assistant.base.errors import BadInputError, PassphraseError
 from assistant.journal import crypto, records
 from assistant.journal.crypto import PLAIN, Codec
 from assistant.journal.files import atomic_write, sync_dir

@@ -8,7 +8,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from assistant.errors import JournalError
+from assistant.base.errors import JournalError
 
 TEMP_SUFFIX = ".tmp"
 

@@ -25,7 +25,7 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.table import Table
 
-from assistant.errors import JournalError
+from assistant.base.errors import JournalError
 from assistant.journal import crypto
 from assistant.journal.crypto import PLAIN, Codec
 from assistant.journal.files import atomic_write, is_temporary, private_subdir

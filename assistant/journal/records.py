@@ -6,7 +6,7 @@ from typing import Any
 
 from tinydb.table import Document, Table
 
-from assistant.errors import JournalError
+from assistant.base.errors import JournalError
 from assistant.journal.folder import JournalFolder
 from assistant.journal.owner import owner_alive
 from assistant.journal.schema import RUNNING, with_defaults

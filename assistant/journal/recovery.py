@@ -14,7 +14,7 @@ from typing import Any
 from tinydb import Query
 from tinydb.table import Table
 
-from assistant.errors import JournalError
+from assistant.base.errors import JournalError
 from assistant.journal import records
 from assistant.journal.files import is_temporary, private_subdir, sync_dir
 from assistant.journal.folder import (

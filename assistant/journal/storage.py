@@ -13,7 +13,7 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-from assistant.errors import JournalError
+from assistant.base.errors import JournalError
 from assistant.journal.crypto import PLAIN, Codec, Undecryptable
 from assistant.journal.files import atomic_write
 

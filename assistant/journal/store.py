@@ -18,7 +18,7 @@ from typing import Any
 from tinydb import Query
 from tinydb.table import Table
 
-from assistant.errors import BadInputError, JournalError
+from assistant.base.errors import BadInputError, JournalError
 from assistant.journal import encryption, recovery
 from assistant.journal.files import atomic_write, private_dir, private_subdir, sync_dir
 from assistant.journal.folder import (

@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.base.phrases import contains_phrase, words
 from assistant.safety.check import Concern, Level
-from assistant.safety.phrases import contains_phrase, words
 
 ANSWERS = ("no", "yes")
 

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.safety.rules import CATEGORIES, Level, Rule, Rules, load_rules, to_words
+from assistant.base.text import to_words
+from assistant.safety.rules import CATEGORIES, Level, Rule, Rules, load_rules
 
 __all__ = ["CATEGORIES", "Concern", "Hit", "Level", "SafetyCheck", "load_safety"]
 

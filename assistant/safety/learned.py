@@ -22,8 +22,9 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from assistant.dialog.yamlfile import Where, load_yaml, unknown_keys
-from assistant.errors import ModelMissingError
+from assistant.base.datafile import Where, load_yaml, unknown_keys
+from assistant.base.errors import ModelMissingError
+from assistant.base.settings import DIALOGS_DIR
 from assistant.safety.check import CATEGORIES, Concern, Level, SafetyCheck, _priority
 from assistant.safety.learned_encoder import (
     MODEL_DIR,
@@ -31,7 +32,6 @@ from assistant.safety.learned_encoder import (
     WEIGHTS_FILE,
     SentenceEncoder,
 )
-from assistant.settings import DIALOGS_DIR
 from assistant.speech.onnx_models import INSTALL_HINT
 
 __all__ = [

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.errors import ModelMissingError
+from assistant.base.errors import ModelMissingError
 from assistant.speech.onnx_models import INSTALL_HINT, MODELS_DIR
 
 MODEL_DIR = MODELS_DIR / "all-MiniLM-L6-v2"

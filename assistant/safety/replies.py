@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.safety.phrases import contains_phrase, whole_phrase
+from assistant.base.phrases import contains_phrase, whole_phrase
 
 
 @dataclass(frozen=True)

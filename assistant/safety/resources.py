@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.errors import BadInputError
+from assistant.base.errors import BadInputError
 
 #: Keys of the user's settings in the journal (`Journal.config()`).
 EMERGENCY_KEY, CRISIS_KEY, ABUSE_KEY = "emergency_number", "crisis_line", "abuse_line"

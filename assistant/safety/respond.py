@@ -37,7 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from assistant.background import Background
+from assistant.base.background import Background
+from assistant.base.settings import ListenSettings
 from assistant.dialog.outcomes import Choice
 from assistant.events import Answer, Command, EndOfInput, Listener
 from assistant.safety.asking import Noticed, Outcome, Question, asks_first
@@ -46,7 +47,6 @@ from assistant.safety.learned import CombinedCheck, LearnedCheck
 from assistant.safety.resources import Resources
 from assistant.safety.support import Support
 from assistant.safety.support_file import load_support, reserved_phrases
-from assistant.settings import ListenSettings
 from assistant.speech.commands import load_commands
 from assistant.speech.typed import TypedListener
 from assistant.speech.voice import TimedStep

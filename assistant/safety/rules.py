@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.dialog.yamlfile import Lines, Reader, line_of, load_yaml, unknown_keys
-from assistant.errors import BadScriptError
-from assistant.speech.commands import normalize
+from assistant.base.datafile import Lines, Reader, line_of, load_yaml, unknown_keys
+from assistant.base.errors import BadScriptError
+from assistant.base.text import normalize, to_words
 
 CATEGORIES = ("self-harm", "abuse", "eating")
 TOP_KEYS = {
@@ -56,55 +56,6 @@ know think thought time one all what when if about out up there here then now ve
 any never always go went off back"""
 #: Words too common in everyday talk to be worth indexing a rule by.
 COMMON = frozenset(_COMMON_WORDS.split())
-#: Contractions after apostrophes are kept by the normaliser: "don't" -> "do not".
-NOT_STEMS = {"wo": "will", "ca": "can", "sha": "shall", "ai": "is"}
-SUFFIXES = (("'m", "am"), ("'re", "are"), ("'ve", "have"), ("'ll", "will"), ("'d", "would"))
-#: Only these take 's as "is"; on other words it is a possessive ("my sister's husband").
-IS_AFTER = frozenset(
-    {"he", "she", "it", "that", "there", "what", "who", "where", "here", "how", "everyone"}
-    | {"everything", "nothing", "someone"}
-)
-
-
-# --- words ------------------------------------------------------------------------------------
-
-
-def expand_word(word: str, spellings: dict[str, str]) -> list[str]:
-    """One normalised word as the words rules are written in: "i'm" -> ["i", "am"]."""
-    if word in spellings:
-        return spellings[word].split()
-    if "'" not in word:  # most words: nothing to do
-        return [word]
-    word = word.strip("'")
-    if not word:
-        return []
-    if word in spellings:
-        return spellings[word].split()
-    if word.endswith("n't") and len(word) > 3:
-        stem = word[:-3]
-        return [NOT_STEMS.get(stem, stem), "not"]
-    for suffix, full in SUFFIXES:
-        if word.endswith(suffix) and len(word) > len(suffix):
-            return [word[: -len(suffix)], full]
-    if word.endswith("'s") and word[:-2] in IS_AFTER:
-        return [word[:-2], "is"]
-    if word == "let's":
-        return ["let", "us"]
-    return [word]
-
-
-def to_words(text: str, spellings: dict[str, str]) -> list[str]:
-    """Lower case, no punctuation, contractions spelled out: what every rule is matched on."""
-    text = text.replace("\u2018", "'").replace("\u02bc", "'")
-    words = []
-    for raw in normalize(text).split():
-        if "'" in raw or raw in spellings:
-            words.extend(expand_word(raw, spellings))
-        else:
-            words.append(raw)
-    return words
-
-
 # --- compiled rules ---------------------------------------------------------------------------
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.base.phrases import contains_phrase, phrase_pattern, words
 from assistant.safety.asking import AskTexts
-from assistant.safety.phrases import contains_phrase, phrase_pattern, words
 from assistant.safety.replies import ChoiceTexts, Replies
 from assistant.safety.resources import Resources
 

@@ -13,9 +13,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from assistant.dialog.yamlfile import Lines, Reader, line_of, load_yaml, unknown_keys
+from assistant.base.datafile import Lines, Reader, line_of, load_yaml, unknown_keys
+from assistant.base.phrases import contains_phrase
+from assistant.base.text import normalize, phrase_key
 from assistant.safety.asking import ANSWERS, AskTexts, Question
-from assistant.safety.phrases import contains_phrase
 from assistant.safety.replies import ChoiceTexts, Replies
 from assistant.safety.support import (
     ANSWERING,
@@ -29,7 +30,7 @@ from assistant.safety.support import (
     StrongSignals,
     Support,
 )
-from assistant.speech.commands import CommandSet, normalize, phrase_key
+from assistant.speech.commands import CommandSet
 
 TOP_KEYS = {
     "answering", "ask_first", "openers", "acknowledge", "help", "abuse", "gentle", "offer",

@@ -3,32 +3,18 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.dialog.yamlfile import Reader, load_yaml, unknown_keys
-from assistant.insights.rating import NUMBERS
+from assistant.base.datafile import Reader, load_yaml, unknown_keys
+from assistant.base.numbers import NUMBERS
+from assistant.base.text import normalize, phrase_key
 
 COMMANDS = ("repeat", "skip", "back", "pause", "continue", "stop", "breathe")
 REPLIES = ("paused", "go_on", "resumed", "stopped", "first", "movingon", "typed_long")
 TOP_KEYS = {"commands", "closing", "courtesy", "replies"}
 RATING_PHRASES = (*NUMBERS, *(f"{n} out of ten" for n in NUMBERS))
-
-
-def normalize(text: str) -> str:
-    """Lower case, apostrophes kept, other punctuation and extra spaces dropped. The safety
-    rules need the apostrophes ("don't" -> "do not"); phrases are compared by phrase_key."""
-    text = text.lower().replace("\u2019", "'")
-    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text).split())
-
-
-def phrase_key(text: str) -> str:
-    """The one form in which whole phrases (commands, closing phrases, replies in the safety
-    flow) are compared, when loaded and when heard: normalized, without apostrophes, since
-    people type "im done" as often as "I'm done"."""
-    return normalize(text).replace("'", "")
 
 
 @dataclass(frozen=True)

@@ -43,8 +43,8 @@ import numpy as np
 from assistant.audio.duplex import Frame, HalfDuplex, Transport
 from assistant.audio.echo import EchoGate, EchoSettings
 from assistant.audio.sources import AudioSource
+from assistant.base.settings import ListenSettings
 from assistant.events import Answer, Command, EndOfInput, Heard, NoAnswer
-from assistant.settings import ListenSettings
 from assistant.speech.command_window import CommandWindow
 from assistant.speech.commands import CommandSet
 from assistant.speech.recent import RecentAudio

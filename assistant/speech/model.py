@@ -7,9 +7,9 @@ import sys
 import types
 from pathlib import Path
 
-from assistant.background import Background
-from assistant.errors import ModelMissingError
-from assistant.settings import DEFAULT_MODEL_DIR
+from assistant.base.background import Background
+from assistant.base.errors import ModelMissingError
+from assistant.base.settings import DEFAULT_MODEL_DIR
 
 #: Files a usable small Kaldi model must have (the set-up also checks their sizes).
 REQUIRED_FILES = ("am/final.mdl", "conf/model.conf", "graph/HCLr.fst", "graph/Gr.fst")

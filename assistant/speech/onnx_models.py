@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.errors import ModelMissingError
-from assistant.settings import PROJECT_ROOT
+from assistant.base.errors import ModelMissingError
+from assistant.base.settings import PROJECT_ROOT
 
 MODELS_DIR = PROJECT_ROOT / "models"
 VAD_MODEL_PATH = MODELS_DIR / "silero_vad.onnx"

@@ -11,8 +11,8 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.errors import ModelMissingError
-from assistant.settings import ListenSettings
+from assistant.base.errors import ModelMissingError
+from assistant.base.settings import ListenSettings
 from assistant.speech.onnx_models import INSTALL_HINT, TURN_MODEL_PATH
 from assistant.speech.turn_model import TurnModel, TurnVerdict
 from assistant.speech.turn_text import TurnWords

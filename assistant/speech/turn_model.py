@@ -6,7 +6,7 @@ padded with zeros at the front when shorter (as pipecat's LocalSmartTurnAnalyzer
 the waveform scaled to zero mean and unit variance, a centred STFT (periodic Hann, n_fft 400,
 hop 160), the power spectrum on 80 Slaney mel filters, log10, floored at 8 below the peak,
 then (x + 4) / 4. That gives 80 x 800 features. The code below is our own numpy version,
-checked against WhisperFeatureExtractor values in tests/test_turn_model.py.
+checked against WhisperFeatureExtractor values in tests/unit/speech/test_turn_model.py.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.errors import ModelMissingError
+from assistant.base.errors import ModelMissingError
 from assistant.speech.onnx_models import INSTALL_HINT, TURN_MODEL_PATH, open_session
 
 SAMPLE_RATE_HZ = 16_000

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from assistant.dialog.yamlfile import Where, load_yaml, unknown_keys
-from assistant.settings import DIALOGS_DIR
-from assistant.speech.commands import normalize
+from assistant.base.datafile import Where, load_yaml, unknown_keys
+from assistant.base.settings import DIALOGS_DIR
+from assistant.base.text import normalize
 
 TOP_KEYS = {"mid_clause_endings", "complete_endings", "holding_phrases"}
 

@@ -11,7 +11,7 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.settings import ListenSettings
+from assistant.base.settings import ListenSettings
 from assistant.speech.turn_text import TurnWords, default_turn_words
 
 

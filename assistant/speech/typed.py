@@ -10,8 +10,8 @@ import threading
 from collections.abc import Callable
 from typing import TextIO
 
+from assistant.base.settings import ListenSettings
 from assistant.events import Answer, Command, EndOfInput, Heard, NoAnswer
-from assistant.settings import ListenSettings
 from assistant.speech.commands import CommandSet
 
 

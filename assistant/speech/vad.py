@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.errors import ModelMissingError
+from assistant.base.errors import ModelMissingError
 from assistant.speech.onnx_models import INSTALL_HINT, VAD_MODEL_PATH, open_session
 
 SAMPLE_RATE_HZ = 16_000

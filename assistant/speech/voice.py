@@ -33,8 +33,8 @@ import numpy as np
 from assistant.audio.player import Player
 from assistant.audio.sinks import AudioSink, NullSink
 from assistant.audio.wav import Audio, parse_wav, read_wav, resample, to_int16
-from assistant.errors import AudioDeviceError, BadInputError
-from assistant.settings import VoiceSettings
+from assistant.base.errors import AudioDeviceError, BadInputError
+from assistant.base.settings import VoiceSettings
 from assistant.speech.timeline import ClockStage, SinkStage, Stage, TypedStage
 
 #: Sample rate of the quiet that `Voice.pause` plays (the WAV sink's own, so it is not resampled).

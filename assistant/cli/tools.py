@@ -1,0 +1,470 @@
+"""The commands around sessions (scripts, devices, history, show, edit, export, forget, lock,
+unlock, repair, setup): one table, TOOLS, from which the usage text, each command's parser and
+its runner all come."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.audio import devices
+from assistant.base.errors import AudioDeviceError, BadInputError, ReflectError
+from assistant.cli import insights as reading
+from assistant.cli import passphrase
+from assistant.cli.console import Console
+from assistant.dialog.script import command_clash, load_script, script_paths
+from assistant.journal.crypto import LOCK_FILE
+from assistant.journal.export import to_json, to_markdown
+from assistant.journal.store import Journal
+from assistant.safety.check import CATEGORIES
+from assistant.safety.resources import (
+    Resources,
+    check_abuse_line,
+    check_crisis_line,
+    check_emergency_number,
+)
+from assistant.safety.support_file import load_support, reserved_phrases
+from assistant.speech.commands import load_commands
+
+
+class Parser(argparse.ArgumentParser):
+    """Usage mistakes are one line too, like every other failure."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def data_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="journal folder (default: REFLECT_DATA_DIR or the user data folder)",
+    )
+
+
+def _scripts(dialogs_dir: Path) -> int:
+    for name, path in script_paths(dialogs_dir).items():
+        try:
+            clash = command_clash(path, COMMANDS)
+            if clash:
+                raise clash
+            about = load_script(path).description
+        except ReflectError as exc:
+            about = f"(cannot be used: {exc})"
+        print(f"{name:12s} {about}")
+    return 0
+
+
+def _devices(args: argparse.Namespace) -> int:
+    if args.check_input:
+        try:
+            return 0 if devices.has_device("input") else AudioDeviceError.exit_code
+        except AudioDeviceError:
+            return AudioDeviceError.exit_code
+    print(devices.describe())
+    return 0
+
+
+def _repair(journal: Journal) -> int:
+    count = len(journal.summaries())
+    damaged = journal.damaged()
+    journal.warn(f"the index lists {count} session{'' if count == 1 else 's'}")
+    for problem in damaged.values():
+        journal.warn(problem)
+    if damaged:
+        journal.warn(
+            f"damaged: {', '.join(damaged)}; each was left as it was, with a copy in backups/; "
+            "`reflect forget ID` removes one for good"
+        )
+    return 0
+
+
+def _forget(journal: Journal, args: argparse.Namespace) -> int:
+    if args.all:
+        what = f"all {len(journal.summaries())} sessions"
+    else:
+        sid = journal.resolve(args.id)  # a damaged session can be deleted too
+        listed = {s["id"]: s for s in journal.summaries()}.get(sid)
+        about = f" ({listed['started_at'][:10]}, {listed['script']})" if listed else ""
+        what = f"session {sid}{about}"
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise BadInputError(f"refusing to delete {what} without confirmation; add --yes")
+        try:
+            reply = input(f"Delete {what} for good? Type yes to confirm: ")
+        except (EOFError, KeyboardInterrupt):
+            reply = ""
+            print(file=sys.stderr)
+        if reply.strip().lower() != "yes":
+            print("nothing deleted", file=sys.stderr)
+            return 1
+    if args.all:
+        deleted, running = journal.forget_all()
+        kept = f"; kept {running} still running" if running else ""
+        print(f"deleted {deleted} session{'' if deleted == 1 else 's'}{kept}", file=sys.stderr)
+    else:
+        journal.forget(sid)
+        print(f"deleted {what}", file=sys.stderr)
+    return 0
+
+
+def _setup(journal: Journal, args: argparse.Namespace, dialogs_dir: Path) -> int:
+    """Where help is: set with flags, asked for on a terminal, shown otherwise."""
+    reserved = reserved_phrases(load_commands(dialogs_dir / "commands.yaml"))
+    support = load_support(dialogs_dir / "support.yaml", CATEGORIES, reserved)
+    config = journal.config()
+    current = Resources.from_config(config)
+    flags = (args.emergency_number, args.crisis_line, args.abuse_line)
+    given = any(flag is not None for flag in flags)
+    if args.reset and given:
+        raise BadInputError("--reset goes back to the default text; use it on its own")
+    if args.reset:
+        chosen = Resources()
+    elif given:  # already checked by the parser
+        now = (current.emergency_number, current.crisis_line, current.abuse_line)
+        chosen = Resources(*(n if f is None else f for n, f in zip(now, flags, strict=True)))
+    elif sys.stdin.isatty():
+        chosen = _ask_resources(current)
+    else:
+        chosen = current
+    if chosen != current:
+        journal.set_config({**config, **chosen.to_config()})
+    default = "(not set: the default text is said)"
+    print(f"emergency number: {chosen.emergency_number or default}")
+    print(f"crisis line:      {chosen.crisis_line or default}")
+    print(f"abuse line:       {chosen.abuse_line or default}")
+    print("said when an answer suggests you may not be safe:")
+    print(f"  {support.help.what_to_do(chosen, category='self-harm', reported=False)}")
+    print("said when an answer is about a partner's violence, threats or control:")
+    print(f"  {support.help.what_to_do(chosen, category='abuse', reported=False)}")
+    return 0
+
+
+def _ask_resources(current: Resources) -> Resources:
+    """Ask on the terminal; Enter keeps what is set, a single - goes back to the default."""
+    print(
+        "Where help is, said if an answer suggests you may not be safe. "
+        "Press Enter to keep what is set, or type - for the default.",
+        file=sys.stderr,
+    )
+
+    def ask(question: str, now: str, check: Callable[[str], str]) -> str:
+        try:
+            reply = input(f"{question} [{now or 'default'}]: ").strip()
+        except EOFError:
+            reply = ""
+        return now if not reply else "" if reply == "-" else check(reply)
+
+    number = ask(
+        "Emergency number (e.g. 112, 911)", current.emergency_number, check_emergency_number
+    )
+    line = ask("Crisis line (name and how to reach it)", current.crisis_line, check_crisis_line)
+    abuse = ask(
+        "Line for abuse by a partner (name and how to reach it)",
+        current.abuse_line,
+        check_abuse_line,
+    )
+    return Resources(number, line, abuse)
+
+
+def _lock(args: argparse.Namespace, dialogs_dir: Path, data_dir: Path) -> int:
+    if (data_dir / LOCK_FILE).exists():
+        raise BadInputError("the journal is already locked; `reflect unlock` opens it")
+    note = Console().note
+    # a damaged journal is refused here, before any change
+    journal = Journal(data_dir, create=False, warn=note)
+    sealed = journal.lock(passphrase.ask_new())
+    note(
+        f"locked: {sealed} files encrypted; every command now asks for the passphrase (or "
+        f"{passphrase.ENV}). Without it nothing can be read back, so keep it safe."
+    )
+    return 0
+
+
+def _unlock(journal: Journal, args: argparse.Namespace, dialogs_dir: Path) -> int:
+    if journal.finished == "unlocking":
+        journal.warn("unlocked: an unlock that had been cut short is now finished")
+        return 0
+    changed = journal.unlock()
+    journal.warn(f"unlocked: {changed} files are stored in plain text again")
+    return 0
+
+
+def _export(journal: Journal, args: argparse.Namespace) -> int:
+    sessions = journal.sessions()
+    print(to_json(sessions) if args.format == "json" else to_markdown(sessions), end="\n")
+    return 0
+
+
+# -- reflect edit --------------------------------------------------------------------------
+
+EDIT_HEADER = """\
+# Correct what was heard in session {sid} ({script}, {when}).
+# Change the text under each "== answer N ==" line and save; close the editor without saving
+# to change nothing. Lines starting with # are left out. The transcript as first heard is kept
+# beside each corrected answer (export shows both).
+"""
+ANSWER_LINE = "== answer "
+
+
+def _edit_text(session: dict) -> str:
+    when = (session.get("started_at") or "")[:16].replace("T", " ")
+    parts = [EDIT_HEADER.format(sid=session["id"], script=session["script"], when=when)]
+    for number, turn in enumerate(session["turns"], 1):
+        prompt = " ".join(turn["prompt"].split())
+        parts.append(f"\n{ANSWER_LINE}{number} ==\n# {prompt}\n{turn['answer']}\n")
+    return "".join(parts)
+
+
+def parse_edited(text: str, count: int) -> dict[int, str]:
+    """The answers in an edited file, by number; BadInputError if its shape was changed."""
+    answers: dict[int, list[str]] = {}
+    current: list[str] | None = None
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith(ANSWER_LINE):
+            label = line[len(ANSWER_LINE) :].rstrip(" =")
+            if not label.isdigit() or int(label) in answers:
+                raise BadInputError(f"line {number}: {line!r} is not an answer line; keep them")
+            current = answers.setdefault(int(label), [])
+        elif line.startswith("#"):
+            continue
+        elif current is not None:
+            current.append(line)
+        elif line.strip():
+            raise BadInputError(f"line {number}: text before the first answer line; move it")
+    if sorted(answers) != list(range(1, count + 1)):
+        raise BadInputError(
+            f"the edited file has answers {sorted(answers)}, not 1 to {count}; nothing was saved"
+        )
+    return {n: "\n".join(lines).strip() for n, lines in answers.items()}
+
+
+def _editor() -> list[str]:
+    command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or ""
+    if not command.strip():
+        raise BadInputError(
+            'no editor: set EDITOR (e.g. EDITOR=nano), or use --turn N --text "..."'
+        )
+    return shlex.split(command)
+
+
+def _private_scratch(locked: bool) -> str | None:
+    """Where the answers may be written for the editor: memory (/dev/shm) when it exists; a
+    locked journal never puts them on disk in plain text."""
+    if Path("/dev/shm").is_dir() and os.access("/dev/shm", os.W_OK):
+        return "/dev/shm"
+    if locked:
+        raise BadInputError(
+            "the journal is locked and there is no memory-only folder for the editor's file; "
+            'use --turn N --text "..." instead'
+        )
+    return None
+
+
+def _edit(journal: Journal, args: argparse.Namespace) -> int:
+    session = journal.find(args.id)
+    sid, count = session["id"], len(session["turns"])
+    if not count:
+        raise BadInputError(f"session {sid} has no answers to correct")
+    if args.text is not None or args.turn is not None:
+        if args.text is None or args.turn is None:
+            raise BadInputError("--turn N and --text go together")
+        changed = journal.correct(sid, {args.turn: args.text})
+    else:
+        editor = _editor()
+        with tempfile.TemporaryDirectory(
+            prefix="reflect-", dir=_private_scratch(journal.codec.locked)
+        ) as scratch:  # 0700, removed with everything in it
+            path = Path(scratch) / f"{sid}.txt"
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(_edit_text(session))
+            before = path.stat().st_mtime_ns, path.read_bytes()
+            try:
+                done = subprocess.run([*editor, str(path)], check=False)
+            except OSError as exc:
+                raise BadInputError(
+                    f"cannot start the editor {editor[0]!r}: {exc.strerror}"
+                ) from None
+            if done.returncode != 0:
+                raise BadInputError(f"the editor ended with code {done.returncode}; nothing saved")
+            if (path.stat().st_mtime_ns, path.read_bytes()) == before:
+                journal.warn("nothing changed")
+                return 0
+            edited = parse_edited(path.read_text(encoding="utf-8", errors="replace"), count)
+        changed = journal.correct(sid, edited)
+    journal.warn(
+        f"session {sid}: {changed} answer{'' if changed == 1 else 's'} corrected"
+        if changed
+        else "nothing changed"
+    )
+    return 0
+
+
+# -- the table -----------------------------------------------------------------------------
+
+Run = Callable[[argparse.Namespace, Path, Path], int]
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str
+    usage: str  # what follows `reflect NAME` in the usage text
+    about: str  # one line for --help
+    options: Callable[[argparse.ArgumentParser], None]
+    run: Run
+
+
+def _none(p: argparse.ArgumentParser) -> None:
+    pass
+
+
+def _journal(
+    act: Callable[..., int], *, create: bool = False, repair: bool = False, extra: bool = False
+) -> Run:
+    """A runner that opens the journal (asking for the passphrase if locked) around `act`."""
+
+    def run(args: argparse.Namespace, dialogs_dir: Path, data_dir: Path) -> int:
+        journal = Journal(
+            data_dir,
+            create=create,  # settings can come before the first session
+            passphrase=passphrase.ask,
+            warn=Console().note,
+            repair=repair,
+        )
+        try:
+            if extra:
+                return act(journal, args, dialogs_dir)
+            return act(journal, args)
+        finally:
+            journal.close()
+
+    return run
+
+
+def _with_data_dir(more: Callable[[argparse.ArgumentParser], None]) -> Callable:
+    def options(p: argparse.ArgumentParser) -> None:
+        data_dir_option(p)
+        more(p)
+
+    return options
+
+
+def _devices_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--check-input",
+        action="store_true",
+        help="exit 0 if a microphone exists, 3 if not; print nothing",
+    )
+
+
+def _edit_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("id", help="session id (or its first characters)")
+    p.add_argument("--turn", type=int, metavar="N", help="the answer to correct, from 1")
+    p.add_argument("--text", metavar="TEXT", help="its corrected text")
+
+
+def _export_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("json", "markdown"), default="json")
+
+
+def _forget_options(p: argparse.ArgumentParser) -> None:
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("id", nargs="?", help="session id to delete")
+    target.add_argument("--all", action="store_true", help="delete every session")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+
+def _setup_options(p: argparse.ArgumentParser) -> None:
+    # Checked while parsing, so a mistake is one line before the journal is opened.
+    p.description = "Where help is, said when an answer suggests you may not be safe."
+    p.add_argument(
+        "--emergency-number", metavar="N", type=check_emergency_number, help="e.g. 112 or 911"
+    )
+    p.add_argument(
+        "--crisis-line",
+        metavar="TEXT",
+        type=check_crisis_line,
+        help='e.g. "Samaritans, call 116 123, any time"',
+    )
+    p.add_argument(
+        "--abuse-line",
+        metavar="TEXT",
+        type=check_abuse_line,
+        help="said after an answer about a partner's violence, threats or control, e.g. "
+        '"National Domestic Abuse Helpline, call 0808 2000 247"',
+    )
+    p.add_argument("--reset", action="store_true", help="back to the default text")
+
+
+TOOLS: tuple[Tool, ...] = (
+    Tool("scripts", "", "list the scripts", _none, lambda a, d, j: _scripts(d)),
+    Tool("devices", "", "list microphones and speakers", _devices_options,
+         lambda a, d, j: _devices(a)),
+    Tool("history", "[--since YYYY-MM-DD] [--limit N]", "list saved sessions",
+         reading.options("history"), reading.runner("history")),
+    Tool("show", "ID | last", "print one session", reading.options("show"),
+         reading.runner("show")),
+    Tool("search", "WORDS", "answers holding all of these words", reading.options("search"),
+         reading.runner("search")),
+    Tool("insights", "[--weeks N]", "what keeps coming back, over the last weeks",
+         reading.options("insights"), reading.runner("insights")),
+    Tool("report", "--html FILE", "the same as one web page (plain text: keep it private)",
+         reading.options("report"), reading.runner("report")),
+    Tool("remind", "[--at HH:MM | --off]", "an evening notification (shows it without either)",
+         reading.options("remind"), reading.runner("remind")),
+    Tool("edit", "ID [--turn N --text TEXT]",
+         "correct a transcript ($EDITOR, or one answer)", _with_data_dir(_edit_options),
+         _journal(_edit)),
+    Tool("export", "--format json|markdown", "everything, on stdout",
+         _with_data_dir(_export_options), _journal(_export)),
+    Tool("forget", "ID | --all [--yes]", "delete one session, or all",
+         _with_data_dir(_forget_options), _journal(_forget)),
+    Tool("lock", "", "encrypt the journal with a passphrase", _with_data_dir(_none), _lock),
+    Tool("unlock", "", "decrypt it again", _with_data_dir(_none),
+         _journal(_unlock, extra=True)),
+    Tool("repair", "", "rebuild a damaged index; name damaged sessions", _with_data_dir(_none),
+         _journal(lambda journal, args: _repair(journal), repair=True)),
+    Tool("setup", "[--emergency-number N --crisis-line TEXT --abuse-line TEXT]",
+         "where help is", _with_data_dir(_setup_options),
+         _journal(_setup, create=True, extra=True)),
+)  # fmt: skip
+BY_NAME = {tool.name: tool for tool in TOOLS}
+COMMANDS = tuple(BY_NAME)
+
+
+def usage() -> str:
+    rows = [
+        ("SCRIPT [options]", "run a reflection script (e.g. evening, journal)"),
+        ("rehearse [NAME [options]]", "say a hard sentence aloud and be coached (no NAME: list)"),
+        ("breathe [PATTERN] [--minutes N] [--list]", "a guided breathing exercise"),
+        ("pause [--minutes 20]", "a break in a heated talk, with a time to go back"),
+    ]
+    rows += [(f"{t.name} {t.usage}".strip(), t.about) for t in TOOLS]
+    width = 22  # a longer left side puts its line of help under it
+    lines = []
+    for left, about in rows:
+        if len(left) < width:
+            lines.append(f"reflect {left:{width}s}{about}")
+        else:
+            lines += [f"reflect {left}", f"        {'':{width}s}{about}"]
+    lines.append("reflect --version")
+    return "\n       ".join(lines)
+
+
+def command_parser(name: str) -> argparse.ArgumentParser:
+    parser = Parser(prog=f"reflect {name}", description=BY_NAME[name].about)
+    BY_NAME[name].options(parser)
+    return parser
+
+
+def run_tool(name: str, args: argparse.Namespace, dialogs_dir: Path, data_dir: Path) -> int:
+    return BY_NAME[name].run(args, dialogs_dir, data_dir)

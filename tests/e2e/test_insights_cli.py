@@ -1,0 +1,174 @@
+"""insights, report, search, history --since/--limit, show last and remind through the real CLI,
+on a generated journal ending today."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from assistant.cli.reminder import At, Reminder, crontab_line, units
+from assistant.journal.store import Journal
+
+from conftest import reflect
+from insights_journal import planted_sessions
+
+PASS = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def journal_dir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("cli") / "journal"
+    Journal(folder).import_sessions(planted_sessions(date.today()))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def locked_dir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("locked") / "journal"
+    journal = Journal(folder)
+    journal.import_sessions(planted_sessions(date.today())[55:60])  # the last five evenings
+    journal.lock(PASS)
+    return folder
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "REFLECT_PASSPHRASE"}
+    return {**env, "COLUMNS": "100", **extra}
+
+
+def test_insights_in_the_terminal(journal_dir):
+    result = reflect("insights", "--data-dir", str(journal_dir), env=_env())
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Feeling more secure over these weeks" in out
+    assert "late or missing replies" in out and "30 of 60 sessions" in out
+    assert "The fear of being left came back on 20 evenings" in out and "not-wanted" in out
+    assert "social media" not in out
+    assert out.count("how:") == 6  # rating, days, themes, worries, two language measures
+    assert "\x1b[" not in out  # no colour codes when the output is not a terminal
+
+
+def test_insights_over_fewer_weeks(journal_dir):
+    out = reflect("insights", "--weeks", "2", "--data-dir", str(journal_dir), env=_env()).stdout
+    assert "The last 2 weeks" in out and ": 13 sessions" in out  # one evening was missed
+    bad = reflect("insights", "--weeks", "0", "--data-dir", str(journal_dir), env=_env())
+    assert bad.returncode == 2 and "from 1 to 520" in bad.stderr
+
+
+def test_history_since_and_limit(journal_dir):
+    since = (date.today() - timedelta(days=5)).isoformat()
+    out = reflect("history", "--since", since, "--data-dir", str(journal_dir), env=_env()).stdout
+    assert len(out.splitlines()) == 6 and all(line[10:20] >= since for line in out.splitlines())
+    out = reflect("history", "--limit", "3", "--data-dir", str(journal_dir), env=_env()).stdout
+    assert [line[:8] for line in out.splitlines()] == ["00000039", "0000003a", "0000003b"]
+    bad = reflect("history", "--since", "yesterday", "--data-dir", str(journal_dir), env=_env())
+    assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
+
+
+def test_show_last(journal_dir):
+    result = reflect("show", "last", "--data-dir", str(journal_dir), env=_env())
+    assert result.returncode == 0 and "Session `0000003b`" in result.stdout
+    assert "out of ten" in result.stdout.lower()
+
+
+def test_search_finds_answers_by_any_form_of_the_words(journal_dir):
+    out = reflect("search", "walked", "away", "--data-dir", str(journal_dir), env=_env()).stdout
+    assert out.count("that she might walk away from us") == 4
+    none = reflect("search", "instagram", "--data-dir", str(journal_dir), env=_env())
+    assert none.returncode == 0 and none.stdout == "" and "no answer holds" in none.stderr
+
+
+def test_search_in_a_locked_journal(locked_dir):
+    out = reflect("search", "ten", "--data-dir", str(locked_dir), env=_env(REFLECT_PASSPHRASE=PASS))
+    assert out.returncode == 0 and out.stdout.count("out of ten") == 5
+    wrong = reflect(
+        "search", "need", "--data-dir", str(locked_dir), env=_env(REFLECT_PASSPHRASE="x")
+    )
+    assert wrong.returncode == 5
+
+
+def test_report_is_written_private_where_asked(journal_dir, tmp_path):
+    target = tmp_path / "report.html"
+    result = reflect("report", "--html", str(target), "--data-dir", str(journal_dir), env=_env())
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    html = target.read_text(encoding="utf-8")
+    assert "late or missing replies" in html and "not encrypted" not in html
+    inside = reflect("report", "--html", str(journal_dir / "r.html"), "--data-dir",
+                     str(journal_dir), env=_env())  # fmt: skip
+    assert inside.returncode == 2 and "not inside the journal folder" in inside.stderr
+    assert not (journal_dir / "r.html").exists()
+
+
+def test_report_of_a_locked_journal_warns_it_is_plain_text(locked_dir, tmp_path):
+    target = tmp_path / "report.html"
+    result = reflect("report", "--html", str(target), "--data-dir", str(locked_dir),
+                     env=_env(REFLECT_PASSPHRASE=PASS))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "plain text, not encrypted" in result.stderr
+    assert "This file is not encrypted" in target.read_text(encoding="utf-8")
+    missing = reflect("report", "--data-dir", str(locked_dir), env=_env(REFLECT_PASSPHRASE=PASS))
+    assert missing.returncode == 2 and "--html" in missing.stderr
+
+
+# -- the reminder -------------------------------------------------------------------------------
+class FakeSystemctl:
+    def __init__(self, session: bool = True) -> None:
+        self.session = session
+        self.calls: list[list[str]] = []
+
+    def __call__(self, args):
+        self.calls.append(list(args))
+        return self.session
+
+
+@pytest.mark.skipif(not shutil.which("notify-send"), reason="notify-send (libnotify-bin) absent")
+def test_reminder_installs_a_timer_and_removes_it(tmp_path):
+    systemctl = FakeSystemctl()
+    reminder = Reminder(tmp_path / "systemd" / "user", systemctl)
+    assert "reminder set for 21:30" in reminder.install(At.parse("21:30"))
+    assert "OnCalendar=*-*-* 21:30:00" in reminder.timer.read_text()
+    assert "notify-send" in reminder.service.read_text()
+    assert ["enable", "--now", "reflect-reminder.timer"] in systemctl.calls
+    assert "every evening at 21:30" in reminder.describe()
+    assert reminder.remove() == "reminder removed"
+    assert not reminder.timer.exists() and not reminder.service.exists()
+    assert "no reminder set;" in reminder.describe()
+
+
+@pytest.mark.skipif(not shutil.which("notify-send"), reason="notify-send (libnotify-bin) absent")
+def test_without_a_user_session_the_crontab_line_is_printed(tmp_path):
+    reminder = Reminder(tmp_path / "units", FakeSystemctl(session=False))
+    said = reminder.install(At.parse("7:05"))
+    assert "crontab -e" in said and said.splitlines()[-1].startswith("5 7 * * * DBUS_SESSION")
+    assert not (tmp_path / "units").exists()
+
+
+def test_remind_through_the_cli(tmp_path):
+    env = _env(XDG_CONFIG_HOME=str(tmp_path))
+    bad = reflect("remind", "--at", "25:00", env=env)
+    assert bad.returncode == 2 and "HH:MM" in bad.stderr
+    shown = reflect("remind", env=env)
+    assert shown.returncode == 0 and "no reminder set" in shown.stdout
+
+
+def test_reminder_units_pass_systemd_analyze_verify(tmp_path):
+    if not shutil.which("systemd-analyze"):
+        pytest.skip("systemd-analyze is not installed")
+    program = shutil.which("notify-send") or pytest.skip("notify-send (libnotify-bin) absent")
+    made = units(At.parse("21:30"), program)
+    (tmp_path / "reflect-reminder.service").write_text(made.service)
+    (tmp_path / "reflect-reminder.timer").write_text(made.timer)
+    done = subprocess.run(
+        ["systemd-analyze", "verify", str(tmp_path / "reflect-reminder.timer"),
+         str(tmp_path / "reflect-reminder.service")],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "notify-send" in crontab_line(At.parse("21:30"), program)
