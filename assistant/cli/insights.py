@@ -1,6 +1,6 @@
 """The reading-back commands: insights, report, search, history, show, and the evening reminder.
 
-Their rows are in cli_tools.TOOLS (the one table of commands), which takes each one's options and
+Their rows are in cli/commands.py (the one table of commands), which takes each one's options and
 runner from here. The heavy imports (rich, simplemma) happen only when one of them runs.
 """
 
@@ -37,17 +37,17 @@ def _limit(value: str) -> int:
 
 
 def options(name: str) -> Callable[[argparse.ArgumentParser], None]:
-    """The options of one reading command, for its row in cli_tools.TOOLS."""
+    """The options of one reading command, for its row in cli/commands.py."""
     return lambda p: _options(name, p)
 
 
 def runner(name: str) -> Callable[[argparse.Namespace, Path, Path], int]:
-    """What runs one reading command, for its row in cli_tools.TOOLS."""
+    """What runs one reading command, for its row in cli/commands.py."""
     return lambda args, dialogs_dir, data_dir: _run(name, args, dialogs_dir, data_dir)
 
 
 def _options(name: str, p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    from assistant.cli.tools import data_dir_option as _data_dir_option
+    from assistant.cli.options import data_dir_option as _data_dir_option
     from assistant.insights.settings import InsightSettings
 
     if name == "remind":

@@ -11,12 +11,10 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.audio import devices
 from assistant.base.errors import AudioDeviceError, BadInputError, ReflectError
-from assistant.cli import insights as reading
 from assistant.cli import passphrase
 from assistant.cli.console import Console
 from assistant.dialog.script import command_clash, load_script, script_paths
@@ -34,26 +32,11 @@ from assistant.safety.support_file import load_support, reserved_phrases
 from assistant.speech.commands import load_commands
 
 
-class Parser(argparse.ArgumentParser):
-    """Usage mistakes are one line too, like every other failure."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
-
-
-def data_dir_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        default=None,
-        help="journal folder (default: REFLECT_DATA_DIR or the user data folder)",
-    )
-
-
-def _scripts(dialogs_dir: Path) -> int:
+def list_scripts(dialogs_dir: Path, commands: tuple[str, ...]) -> int:
+    """The scripts, each with its description (or why it cannot run)."""
     for name, path in script_paths(dialogs_dir).items():
         try:
-            clash = command_clash(path, COMMANDS)
+            clash = command_clash(path, commands)
             if clash:
                 raise clash
             about = load_script(path).description
@@ -63,7 +46,7 @@ def _scripts(dialogs_dir: Path) -> int:
     return 0
 
 
-def _devices(args: argparse.Namespace) -> int:
+def list_devices(args: argparse.Namespace) -> int:
     if args.check_input:
         try:
             return 0 if devices.has_device("input") else AudioDeviceError.exit_code
@@ -73,7 +56,7 @@ def _devices(args: argparse.Namespace) -> int:
     return 0
 
 
-def _repair(journal: Journal) -> int:
+def repair(journal: Journal) -> int:
     count = len(journal.summaries())
     damaged = journal.damaged()
     journal.warn(f"the index lists {count} session{'' if count == 1 else 's'}")
@@ -87,7 +70,7 @@ def _repair(journal: Journal) -> int:
     return 0
 
 
-def _forget(journal: Journal, args: argparse.Namespace) -> int:
+def forget(journal: Journal, args: argparse.Namespace) -> int:
     if args.all:
         what = f"all {len(journal.summaries())} sessions"
     else:
@@ -116,7 +99,7 @@ def _forget(journal: Journal, args: argparse.Namespace) -> int:
     return 0
 
 
-def _setup(journal: Journal, args: argparse.Namespace, dialogs_dir: Path) -> int:
+def setup(journal: Journal, args: argparse.Namespace, dialogs_dir: Path) -> int:
     """Where help is: set with flags, asked for on a terminal, shown otherwise."""
     reserved = reserved_phrases(load_commands(dialogs_dir / "commands.yaml"))
     support = load_support(dialogs_dir / "support.yaml", CATEGORIES, reserved)
@@ -175,7 +158,7 @@ def _ask_resources(current: Resources) -> Resources:
     return Resources(number, line, abuse)
 
 
-def _lock(args: argparse.Namespace, dialogs_dir: Path, data_dir: Path) -> int:
+def lock(args: argparse.Namespace, dialogs_dir: Path, data_dir: Path) -> int:
     if (data_dir / LOCK_FILE).exists():
         raise BadInputError("the journal is already locked; `reflect unlock` opens it")
     note = Console().note
@@ -189,7 +172,7 @@ def _lock(args: argparse.Namespace, dialogs_dir: Path, data_dir: Path) -> int:
     return 0
 
 
-def _unlock(journal: Journal, args: argparse.Namespace, dialogs_dir: Path) -> int:
+def unlock(journal: Journal, args: argparse.Namespace, dialogs_dir: Path) -> int:
     if journal.finished == "unlocking":
         journal.warn("unlocked: an unlock that had been cut short is now finished")
         return 0
@@ -198,7 +181,7 @@ def _unlock(journal: Journal, args: argparse.Namespace, dialogs_dir: Path) -> in
     return 0
 
 
-def _export(journal: Journal, args: argparse.Namespace) -> int:
+def export(journal: Journal, args: argparse.Namespace) -> int:
     sessions = journal.sessions()
     print(to_json(sessions) if args.format == "json" else to_markdown(sessions), end="\n")
     return 0
@@ -269,7 +252,7 @@ def _private_scratch(locked: bool) -> str | None:
     return None
 
 
-def _edit(journal: Journal, args: argparse.Namespace) -> int:
+def edit(journal: Journal, args: argparse.Namespace) -> int:
     session = journal.find(args.id)
     sid, count = session["id"], len(session["turns"])
     if not count:
@@ -311,54 +294,11 @@ def _edit(journal: Journal, args: argparse.Namespace) -> int:
 
 # -- the table -----------------------------------------------------------------------------
 
-Run = Callable[[argparse.Namespace, Path, Path], int]
+
+# -- the options of each tool (their rows are in cli/commands.py) --------------------------
 
 
-@dataclass(frozen=True)
-class Tool:
-    name: str
-    usage: str  # what follows `reflect NAME` in the usage text
-    about: str  # one line for --help
-    options: Callable[[argparse.ArgumentParser], None]
-    run: Run
-
-
-def _none(p: argparse.ArgumentParser) -> None:
-    pass
-
-
-def _journal(
-    act: Callable[..., int], *, create: bool = False, repair: bool = False, extra: bool = False
-) -> Run:
-    """A runner that opens the journal (asking for the passphrase if locked) around `act`."""
-
-    def run(args: argparse.Namespace, dialogs_dir: Path, data_dir: Path) -> int:
-        journal = Journal(
-            data_dir,
-            create=create,  # settings can come before the first session
-            passphrase=passphrase.ask,
-            warn=Console().note,
-            repair=repair,
-        )
-        try:
-            if extra:
-                return act(journal, args, dialogs_dir)
-            return act(journal, args)
-        finally:
-            journal.close()
-
-    return run
-
-
-def _with_data_dir(more: Callable[[argparse.ArgumentParser], None]) -> Callable:
-    def options(p: argparse.ArgumentParser) -> None:
-        data_dir_option(p)
-        more(p)
-
-    return options
-
-
-def _devices_options(p: argparse.ArgumentParser) -> None:
+def devices_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--check-input",
         action="store_true",
@@ -366,24 +306,24 @@ def _devices_options(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _edit_options(p: argparse.ArgumentParser) -> None:
+def edit_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("id", help="session id (or its first characters)")
     p.add_argument("--turn", type=int, metavar="N", help="the answer to correct, from 1")
     p.add_argument("--text", metavar="TEXT", help="its corrected text")
 
 
-def _export_options(p: argparse.ArgumentParser) -> None:
+def export_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("json", "markdown"), default="json")
 
 
-def _forget_options(p: argparse.ArgumentParser) -> None:
+def forget_options(p: argparse.ArgumentParser) -> None:
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("id", nargs="?", help="session id to delete")
     target.add_argument("--all", action="store_true", help="delete every session")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
 
-def _setup_options(p: argparse.ArgumentParser) -> None:
+def setup_options(p: argparse.ArgumentParser) -> None:
     # Checked while parsing, so a mistake is one line before the journal is opened.
     p.description = "Where help is, said when an answer suggests you may not be safe."
     p.add_argument(
@@ -403,68 +343,3 @@ def _setup_options(p: argparse.ArgumentParser) -> None:
         '"National Domestic Abuse Helpline, call 0808 2000 247"',
     )
     p.add_argument("--reset", action="store_true", help="back to the default text")
-
-
-TOOLS: tuple[Tool, ...] = (
-    Tool("scripts", "", "list the scripts", _none, lambda a, d, j: _scripts(d)),
-    Tool("devices", "", "list microphones and speakers", _devices_options,
-         lambda a, d, j: _devices(a)),
-    Tool("history", "[--since YYYY-MM-DD] [--limit N]", "list saved sessions",
-         reading.options("history"), reading.runner("history")),
-    Tool("show", "ID | last", "print one session", reading.options("show"),
-         reading.runner("show")),
-    Tool("search", "WORDS", "answers holding all of these words", reading.options("search"),
-         reading.runner("search")),
-    Tool("insights", "[--weeks N]", "what keeps coming back, over the last weeks",
-         reading.options("insights"), reading.runner("insights")),
-    Tool("report", "--html FILE", "the same as one web page (plain text: keep it private)",
-         reading.options("report"), reading.runner("report")),
-    Tool("remind", "[--at HH:MM | --off]", "an evening notification (shows it without either)",
-         reading.options("remind"), reading.runner("remind")),
-    Tool("edit", "ID [--turn N --text TEXT]",
-         "correct a transcript ($EDITOR, or one answer)", _with_data_dir(_edit_options),
-         _journal(_edit)),
-    Tool("export", "--format json|markdown", "everything, on stdout",
-         _with_data_dir(_export_options), _journal(_export)),
-    Tool("forget", "ID | --all [--yes]", "delete one session, or all",
-         _with_data_dir(_forget_options), _journal(_forget)),
-    Tool("lock", "", "encrypt the journal with a passphrase", _with_data_dir(_none), _lock),
-    Tool("unlock", "", "decrypt it again", _with_data_dir(_none),
-         _journal(_unlock, extra=True)),
-    Tool("repair", "", "rebuild a damaged index; name damaged sessions", _with_data_dir(_none),
-         _journal(lambda journal, args: _repair(journal), repair=True)),
-    Tool("setup", "[--emergency-number N --crisis-line TEXT --abuse-line TEXT]",
-         "where help is", _with_data_dir(_setup_options),
-         _journal(_setup, create=True, extra=True)),
-)  # fmt: skip
-BY_NAME = {tool.name: tool for tool in TOOLS}
-COMMANDS = tuple(BY_NAME)
-
-
-def usage() -> str:
-    rows = [
-        ("SCRIPT [options]", "run a reflection script (e.g. evening, journal)"),
-        ("rehearse [NAME [options]]", "say a hard sentence aloud and be coached (no NAME: list)"),
-        ("breathe [PATTERN] [--minutes N] [--list]", "a guided breathing exercise"),
-        ("pause [--minutes 20]", "a break in a heated talk, with a time to go back"),
-    ]
-    rows += [(f"{t.name} {t.usage}".strip(), t.about) for t in TOOLS]
-    width = 22  # a longer left side puts its line of help under it
-    lines = []
-    for left, about in rows:
-        if len(left) < width:
-            lines.append(f"reflect {left:{width}s}{about}")
-        else:
-            lines += [f"reflect {left}", f"        {'':{width}s}{about}"]
-    lines.append("reflect --version")
-    return "\n       ".join(lines)
-
-
-def command_parser(name: str) -> argparse.ArgumentParser:
-    parser = Parser(prog=f"reflect {name}", description=BY_NAME[name].about)
-    BY_NAME[name].options(parser)
-    return parser
-
-
-def run_tool(name: str, args: argparse.Namespace, dialogs_dir: Path, data_dir: Path) -> int:
-    return BY_NAME[name].run(args, dialogs_dir, data_dir)

@@ -21,7 +21,8 @@ from assistant import __version__
 from assistant.audio.sinks import NullSink
 from assistant.base.errors import BadInputError, BadScriptError
 from assistant.base.settings import DIALOGS_DIR
-from assistant.cli.tools import COMMANDS, TOOLS, command_parser, parse_edited, usage
+from assistant.cli.commands import COMMANDS, NAMES, SCRIPT, parser_for, usage
+from assistant.cli.tools import parse_edited
 from assistant.conversation.session import Session
 from assistant.dialog.script import find_script
 from assistant.journal.export import to_json, to_markdown
@@ -60,12 +61,24 @@ def test_version_is_the_package_version():
 
 
 def test_every_command_comes_from_one_table():
+    """Sessions (a script, rehearse, breathe, pause) and tools alike: one row each, from which
+    the usage text and the parser come."""
     text = usage()
-    assert tuple(t.name for t in TOOLS) == COMMANDS
-    for tool in TOOLS:
-        assert f"reflect {tool.name}" in text and tool.about in text
-        assert command_parser(tool.name).prog == f"reflect {tool.name}"
+    assert tuple(c.name for c in COMMANDS if c.name != SCRIPT) == NAMES
+    assert {"rehearse", "breathe", "pause", "history", "setup"} <= set(NAMES)
+    for command in COMMANDS:
+        name = "evening" if command.name == SCRIPT else command.name
+        assert command.about in text
+        assert parser_for(name, command).prog == f"reflect {name}"
+        assert (f"reflect {command.name}" in text) or command.name == SCRIPT
     assert reflect("--help").stdout == f"usage: {text}\n"
+
+
+def test_each_session_kind_says_what_it_is_in_its_help():
+    assert "Run a reflection script." in reflect("evening", "--help").stdout
+    assert "A guided breathing exercise." in reflect("breathe", "--help").stdout
+    rehearse = reflect("rehearse", "--help")
+    assert rehearse.returncode == 0 and "usage: reflect rehearse" in rehearse.stdout
 
 
 def test_options_for_spoken_answers_are_said_to_be_unused_with_typed(tmp_path):

@@ -1,0 +1,59 @@
+"""Starting a session of any kind (a script, a rehearsal, breathing, a break) from its parsed
+options: the checks every kind shares, then the model's load, begun before the heavy imports."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from assistant.base.errors import BadInputError
+from assistant.base.settings import ListenSettings, VoiceSettings
+from assistant.speech.model import preload_model
+
+#: Session options that only matter for spoken answers: with --typed they are not used.
+SPOKEN_ONLY = (("model", "--model"), ("device", "--device"))
+
+
+def start_session(kind: str, args: argparse.Namespace, dialogs_dir: Path, data_dir: Path) -> int:
+    """`kind`: script (args.script names it), rehearse, breathe or pause."""
+    if kind == "rehearse" and args.rehearsal is None:
+        return list_rehearsals(dialogs_dir)
+    if kind == "breathe" and args.list:
+        return list_patterns(dialogs_dir)
+    if args.typed:
+        for attr, option in SPOKEN_ONLY:
+            if getattr(args, attr) is not None:
+                print(f"reflect: {option} is for spoken answers; with --typed it is not used",
+                      file=sys.stderr)  # fmt: skip
+    if not 80 <= args.rate <= 300:
+        raise BadInputError(f"--rate {args.rate}: use 80 to 300 words per minute")
+    voice = replace(VoiceSettings(), rate_wpm=args.rate)
+    # The model's load (0.7 s, in C++, off the GIL) overlaps importing the session's modules.
+    started = None if args.typed else preload_model(args.model)
+    from assistant.cli.session import run_session
+
+    name = args.script if kind == "script" else kind
+    rehearsal = args.rehearsal if kind == "rehearse" else None
+    return run_session(
+        name, args, dialogs_dir, data_dir, ListenSettings(), voice, rehearsal, started
+    )
+
+
+def list_patterns(dialogs_dir: Path) -> int:
+    from assistant.breathe.patterns import DEFAULT_PATTERN, load_patterns
+
+    for name, pattern in load_patterns(dialogs_dir / "breathing").items():
+        default = " (default)" if name == DEFAULT_PATTERN else ""
+        rate = f"{pattern.breaths_per_minute:.1f} breaths a minute"
+        print(f"{name:16s} {pattern.description} {rate}{default}")
+    return 0
+
+
+def list_rehearsals(dialogs_dir: Path) -> int:
+    from assistant.coach.rehearsal import load_rehearsals
+
+    for name, rehearsal in load_rehearsals(dialogs_dir / "rehearsals").items():
+        print(f"{name:12s} {rehearsal.description}")
+    return 0
