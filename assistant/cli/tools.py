@@ -1,6 +1,5 @@
-"""The commands around sessions (scripts, devices, history, show, edit, export, forget, lock,
-unlock, repair, setup): one table, TOOLS, from which the usage text, each command's parser and
-its runner all come."""
+"""What the commands around sessions do (scripts, devices, edit, export, forget, lock, unlock,
+repair, setup), and their options; their rows are in cli/commands.py, the one table."""
 
 from __future__ import annotations
 
