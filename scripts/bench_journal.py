@@ -28,6 +28,7 @@ from tinydb import Query, TinyDB
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from assistant.journal.records import Turn  # noqa: E402
 from assistant.journal.store import Journal  # noqa: E402
 
 SAMPLE = (
@@ -72,7 +73,7 @@ def ours_save_turn(journal: Journal, turns: int, rng: random.Random) -> float:
     sid = journal.start("evening")
     times = []
     for t in range(turns):
-        turn = {"state": f"q{t}", "prompt": "A question?", "answer": answer(rng)}
+        turn = Turn(state=f"q{t}", prompt="A question?", answer=answer(rng))
         began = time.perf_counter()
         journal.add_turn(sid, turn)
         times.append(time.perf_counter() - began)
@@ -101,7 +102,7 @@ def plain_save_turn(db: TinyDB, sid: str, turns: int, rng: random.Random, most: 
     table.insert({"id": sid, "script": "evening", "turns": []})
     times = []
     for t in range(min(turns, most)):
-        turn = {"state": f"q{t}", "prompt": "A question?", "answer": answer(rng)}
+        turn = Turn(state=f"q{t}", prompt="A question?", answer=answer(rng))
 
         def append(doc: dict, turn: dict = turn) -> None:
             doc["turns"] = [*doc["turns"], turn]
@@ -122,7 +123,7 @@ def in_process_s(run, runs: int = 3) -> float:
 
 
 def history_lines(journal: Journal) -> list[str]:
-    return [f"{s['id']}  {s['script']} {s['answers']} answers" for s in journal.summaries()]
+    return [f"{s.id}  {s.script} {s.answers} answers" for s in journal.summaries()]
 
 
 def plain_history_s(path: Path) -> float:

@@ -12,8 +12,6 @@ breathing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from enum import Enum
 from typing import Any, Protocol
 
 import numpy as np
@@ -23,52 +21,8 @@ from assistant.breathe.patterns import Pattern
 from assistant.breathe.schedule import Adjusted, Schedule, Step, place_cues
 from assistant.breathe.texts import BreatheTexts, Request
 from assistant.events import Answer, Command, EndOfInput
+from assistant.journal.records import Breathing, Status
 from assistant.speech.timeline import Stage
-
-#: The state of a breathing turn in the journal (and of what was said during one).
-BREATHING_STATE = "breathing"
-
-
-class Ended(str, Enum):
-    COMPLETED = "completed"
-    STOPPED = "stopped"  # "stop", or a concern that needed the floor
-    INTERRUPTED = "interrupted"  # the input ended
-
-
-@dataclass(frozen=True)
-class ExerciseRecord:
-    """What the journal keeps of one exercise."""
-
-    pattern: str
-    planned_s: float
-    actual_s: float
-    rounds: int  # as planned at the end (a slower tempo fits fewer into the same minutes)
-    rounds_done: int
-    ended: Ended
-    said: tuple[str, ...]
-
-    def fields(self) -> dict[str, Any]:
-        return {
-            "pattern": self.pattern,
-            "planned_s": round(self.planned_s, 2),
-            "actual_s": round(self.actual_s, 2),
-            "rounds": self.rounds,
-            "rounds_done": self.rounds_done,
-            "ended": self.ended.value,
-            "said": list(self.said),
-        }
-
-    def summary(self) -> str:
-        """'box, 4 of 4 rounds, 4:00 of 4:00, completed'"""
-        return (
-            f"{self.pattern}, {self.rounds_done} of {self.rounds} rounds, "
-            f"{_mmss(self.actual_s)} of {_mmss(self.planned_s)}, {self.ended.value}"
-        )
-
-
-def _mmss(seconds: float) -> str:
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 class Cues(Protocol):
@@ -116,7 +70,9 @@ class Exercise:
         self._shown = 0
         self._tones_noted = False
 
-    def run(self) -> ExerciseRecord:
+    def run(self) -> Breathing:
+        """Run it; returns what the journal keeps of it. It ends completed, stopped ("stop", or
+        a concern that needed the floor) or interrupted (the input ended)."""
         texts, voice, schedule = self._texts, self._voice, self.schedule
         if self._intro:
             voice.say(texts.note)
@@ -127,17 +83,17 @@ class Exercise:
         stage = voice.stage()
         self._place(stage, schedule.steps, rendered)
         said: list[str] = []
-        ended = Ended.COMPLETED
+        ended = Status.COMPLETED
         while True:
             heard = stage.attend(schedule.end_sample, self._tick)
             if heard is None:
                 break
             if isinstance(heard, EndOfInput):
-                ended = Ended.INTERRUPTED
+                ended = Status.INTERRUPTED
                 break
             if isinstance(heard, Command):
                 if heard.name in ("stop", "pause", "skip"):
-                    ended = Ended.STOPPED
+                    ended = Status.STOPPED
                     break
                 continue
             request = texts.request(heard.text)
@@ -148,26 +104,26 @@ class Exercise:
                 continue
             said.append(heard.text)
             if self._on_said(heard):
-                ended = Ended.STOPPED
+                ended = Status.STOPPED
                 break
         now = min(stage.now(), schedule.end_sample)
-        if ended is not Ended.COMPLETED:
+        if ended is not Status.COMPLETED:
             stage.stop()
         if self._bar is not None:
             self._bar.show(None)
-        if self._closing and ended is Ended.COMPLETED:
+        if self._closing and ended is Status.COMPLETED:
             voice.say(texts.done)
-        elif self._closing and ended is Ended.STOPPED:
+        elif self._closing and ended is Status.STOPPED:
             voice.say(texts.stopped)
         done = sum(1 for s in schedule.steps if s.end_sample <= now and self._last_phase(s))
-        return ExerciseRecord(
-            self.pattern.name,
-            schedule.end_sample / schedule.rate_hz,
-            now / schedule.rate_hz,
-            schedule.rounds,
-            done,
-            ended,
-            tuple(said),
+        return Breathing(
+            pattern=self.pattern.name,
+            planned_s=schedule.end_sample / schedule.rate_hz,
+            actual_s=now / schedule.rate_hz,
+            rounds=schedule.rounds,  # as planned at the end
+            rounds_done=done,
+            ended=ended,
+            said=tuple(said),
         )
 
     def _last_phase(self, step: Step) -> bool:

@@ -103,7 +103,7 @@ def _history(journal: Any, args: argparse.Namespace) -> int:
 
     sessions = journal.summaries()
     if args.since:
-        sessions = [s for s in sessions if s["started_at"][:10] >= args.since.isoformat()]
+        sessions = [s for s in sessions if s.started_at[:10] >= args.since.isoformat()]
     if args.limit:
         sessions = sessions[-args.limit :]
     if not sessions:
@@ -113,18 +113,18 @@ def _history(journal: Any, args: argparse.Namespace) -> int:
         journal.warn(problem)
     lines = []
     for s in sessions:
-        answers = f"{s['answers']} answer{'' if s['answers'] == 1 else 's'}"
-        when = s["started_at"][:16].replace("T", " ")
+        answers = f"{s.answers} answer{'' if s.answers == 1 else 's'}"
+        when = s.started_at[:16].replace("T", " ")
         # The category of a safety concern, never the words that raised it.
-        status = f"{s['status']} ({', '.join(s['safety'])})" if s["safety"] else s["status"]
-        asked = [c["category"] for c in s.get("concerns") or () if c.get("outcome") == "all-right"]
-        if asked and not s["safety"]:  # asked about, and all was well
+        status = f"{s.status.value} ({', '.join(s.safety)})" if s.safety else s.status.value
+        asked = [c.category for c in s.concerns if c.outcome == "all-right"]
+        if asked and not s.safety:  # asked about, and all was well
             status = f"{status} (asked: {', '.join(dict.fromkeys(asked))})"
-        if s["id"] in damaged:  # what the index remembers, but the answers cannot be read
+        if s.id in damaged:  # what the index remembers, but the answers cannot be read
             status, answers = "damaged", "(see `reflect repair`)"
-        if s.get("summary") and s["id"] not in damaged:
-            answers = s["summary"]  # a breathing exercise or a break: what it was, not a count
-        lines.append(f"{s['id']}  {when}  {s['script']:10s} {status:11s} {answers}\n")
+        if s.summary and s.id not in damaged:
+            answers = s.summary  # a breathing exercise or a break: what it was, not a count
+        lines.append(f"{s.id}  {when}  {s.script:10s} {status:11s} {answers}\n")
     show("".join(lines))
     return 0
 
@@ -138,7 +138,7 @@ def _show(journal: Any, which: str) -> int:
         summaries = journal.summaries()
         if not summaries:
             raise BadInputError("no sessions yet; `reflect evening` starts one")
-        which = summaries[-1]["id"]
+        which = summaries[-1].id
     show(to_markdown([journal.find(which)]))
     return 0
 
@@ -157,15 +157,15 @@ def _search(journal: Any, words: Sequence[str]) -> int:
     console, buffer = _console()
     found = 0
     for session in journal.sessions():
-        for turn in session.get("turns", []):
-            said = turn.get("answer", "")
+        for turn in session.turns:
+            said = turn.answer
             have = set(tokens(said)) | set(lemmas(tokens(said)))
             pairs = zip(wanted, lemmas(wanted), strict=True)
             if not all(word in have or lemma in have for word, lemma in pairs):
                 continue
             found += 1
-            when = session["started_at"][:16].replace("T", " ")
-            console.print(f"{session['id']}  {when}  {turn['prompt']}", style="bold")
+            when = session.started_at[:16].replace("T", " ")
+            console.print(f"{session.id}  {when}  {turn.prompt}", style="bold")
             text = Text(f"  {said}")
             text.highlight_words(words, style="reverse", case_sensitive=False)
             console.print(text)

@@ -19,6 +19,7 @@ from assistant.cli.console import Console
 from assistant.dialog.script import command_clash, load_script, script_paths
 from assistant.journal.crypto import LOCK_FILE
 from assistant.journal.export import to_json, to_markdown
+from assistant.journal.records import SessionRecord
 from assistant.journal.store import Journal
 from assistant.safety.check import CATEGORIES
 from assistant.safety.resources import (
@@ -74,8 +75,8 @@ def forget(journal: Journal, args: argparse.Namespace) -> int:
         what = f"all {len(journal.summaries())} sessions"
     else:
         sid = journal.resolve(args.id)  # a damaged session can be deleted too
-        listed = {s["id"]: s for s in journal.summaries()}.get(sid)
-        about = f" ({listed['started_at'][:10]}, {listed['script']})" if listed else ""
+        listed = {s.id: s for s in journal.summaries()}.get(sid)
+        about = f" ({listed.started_at[:10]}, {listed.script})" if listed else ""
         what = f"session {sid}{about}"
     if not args.yes:
         if not sys.stdin.isatty():
@@ -197,12 +198,12 @@ EDIT_HEADER = """\
 ANSWER_LINE = "== answer "
 
 
-def _edit_text(session: dict) -> str:
-    when = (session.get("started_at") or "")[:16].replace("T", " ")
-    parts = [EDIT_HEADER.format(sid=session["id"], script=session["script"], when=when)]
-    for number, turn in enumerate(session["turns"], 1):
-        prompt = " ".join(turn["prompt"].split())
-        parts.append(f"\n{ANSWER_LINE}{number} ==\n# {prompt}\n{turn['answer']}\n")
+def _edit_text(session: SessionRecord) -> str:
+    when = session.started_at[:16].replace("T", " ")
+    parts = [EDIT_HEADER.format(sid=session.id, script=session.script, when=when)]
+    for number, turn in enumerate(session.turns, 1):
+        prompt = " ".join(turn.prompt.split())
+        parts.append(f"\n{ANSWER_LINE}{number} ==\n# {prompt}\n{turn.answer}\n")
     return "".join(parts)
 
 
@@ -253,7 +254,7 @@ def _private_scratch(locked: bool) -> str | None:
 
 def edit(journal: Journal, args: argparse.Namespace) -> int:
     session = journal.find(args.id)
-    sid, count = session["id"], len(session["turns"])
+    sid, count = session.id, len(session.turns)
     if not count:
         raise BadInputError(f"session {sid} has no answers to correct")
     if args.text is not None or args.turn is not None:

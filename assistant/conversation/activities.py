@@ -13,17 +13,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from assistant.base.settings import ListenSettings
-from assistant.breathe.exercise import Ended
 from assistant.breathe.patterns import Pattern
 from assistant.breathe.pause_rule import CheckIn, Done, PauseRule, PauseTexts
 from assistant.conversation.session import Session
 from assistant.dialog.outcomes import Choice, Status
 from assistant.dialog.script import Script, StateSpec
 from assistant.events import Answer, Command, EndOfInput
+from assistant.journal.records import PAUSE_STATE, Pause, Turn
 from assistant.speech.timeline import Stage
 
-#: The state of a break's turn, and of what was said during it.
-PAUSE_STATE = "pause"
 #: A break listens in stretches of at most this long, so the clock is looked at often enough.
 LISTEN_STRETCH_S = 30.0
 
@@ -56,9 +54,7 @@ class BreatheSession(Session):
         self._summary = record.summary() if record else None
         if choice is not None:
             return Status.INTERRUPTED if choice is Choice.INTERRUPTED else Status.STOPPED
-        if record is None or record.ended is Ended.INTERRUPTED:
-            return Status.INTERRUPTED
-        return Status.COMPLETED if record.ended is Ended.COMPLETED else Status.STOPPED
+        return record.ended if record is not None else Status.INTERRUPTED
 
 
 class PauseSession(Session):
@@ -103,7 +99,7 @@ class PauseSession(Session):
         finally:
             record["ended"] = status.value
             self._summary += f", {status.value}"
-            turn = {"state": PAUSE_STATE, "prompt": "Break", "answer": "", "pause": record}
+            turn = Turn(state=PAUSE_STATE, prompt="Break", answer="", pause=Pause.from_dict(record))
             self._journal.add_turn(self.session_id, turn)
         return status
 

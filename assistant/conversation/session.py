@@ -9,11 +9,11 @@ safety flow (assistant/safety/respond.py).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 from assistant.base.text import normalize
-from assistant.breathe.exercise import BREATHING_STATE, Exercise, ExerciseRecord
+from assistant.breathe.exercise import Exercise
 from assistant.breathe.patterns import DEFAULT_PATTERN, Pattern, find_pattern
 from assistant.breathe.texts import BreatheTexts, load_breathe_texts
 from assistant.conversation.rating import read_rating
@@ -21,6 +21,7 @@ from assistant.dialog.machine import Dialog
 from assistant.dialog.outcomes import Choice, Next, Status, Step
 from assistant.dialog.script import Script, StateSpec
 from assistant.events import Answer, Command, EndOfInput, Listener, NoAnswer
+from assistant.journal.records import BREATHING_STATE, PAUSED_STATE, SAFETY_STATE, Breathing, Turn
 from assistant.journal.store import Journal
 from assistant.safety.notices import first_run_notice, strong_session, suggest_counsellor
 from assistant.safety.resources import Resources
@@ -38,10 +39,6 @@ def only_courtesy(text: str) -> bool:
     return bool(words) and all(w in COURTESY_WORDS for w in words)
 
 
-#: The state name of turns said in the safety flow.
-SAFETY_STATE = "safety"
-#: The state name of what was said while paused: saved and checked like any answer.
-PAUSED_STATE = "paused"
 #: While paused, only these commands end the pause (or, breathe, fill it).
 RESUME = ("continue", "stop", "breathe")
 #: A break's breathing: this many rounds of the default pattern (cyclic sighing: 44 s).
@@ -81,7 +78,7 @@ class Session:
         self._signals: set[str] = set()  # strong-insecurity signals heard in the answers
         self._summary: str | None = None  # history's line, where answers are not the point
         self._breathing: tuple[Pattern, BreatheTexts] | None = None
-        self._last_exercise: ExerciseRecord | None = None
+        self._last_exercise: Breathing | None = None
 
     def run(self) -> Outcome:
         guards = self._safeguards
@@ -103,7 +100,7 @@ class Session:
             concerns = [c.record() for c in self._safety.concerns] if self._safety else []
             strong = bool(guards) and strong_session(self._signals, guards.support)
             self._journal.finish(
-                sid, status.value, safety=noticed, concerns=concerns, strong=strong,
+                sid, status, safety=noticed, concerns=concerns, strong=strong,
                 summary=self._summary,
             )  # fmt: skip
         if guards and status is not Status.INTERRUPTED:  # nobody to say it to after the input ended
@@ -116,12 +113,15 @@ class Session:
         return self._summary
 
     def _record(self, state: str, prompt: str, heard: Answer, extra: dict | None = None) -> None:
-        """Save an answer as a turn (with `extra` fields, such as a rehearsal's feedback), then
-        show it."""
-        turn = {"state": state, "prompt": prompt, "answer": heard.text, **(extra or {})}
-        if heard.end_s:
-            turn |= {"start_s": round(heard.start_s, 2), "end_s": round(heard.end_s, 2)}
-        self._journal.add_turn(self.session_id, turn)
+        """Save an answer as a turn (with `extra` fields of a Turn, such as a rehearsal's
+        feedback), then show it."""
+        spoken = bool(heard.end_s)
+        turn = Turn(
+            state=state, prompt=prompt, answer=heard.text,
+            start_s=round(heard.start_s, 2) if spoken else None,
+            end_s=round(heard.end_s, 2) if spoken else None,
+        )  # fmt: skip
+        self._journal.add_turn(self.session_id, replace(turn, **(extra or {})))
         self._show_answer(heard.text)  # shown once it is safely saved
         self._answers += 1
         if self._safeguards:
@@ -365,11 +365,11 @@ class Session:
         )  # fmt: skip
         self._record_exercise(exercise.run())
 
-    def _record_exercise(self, record: ExerciseRecord) -> None:
-        turn = {
-            "state": BREATHING_STATE,
-            "prompt": f"Breathing: {record.pattern}",
-            "answer": "",
-            "breathing": record.fields(),
-        }
+    def _record_exercise(self, record: Breathing) -> None:
+        turn = Turn(
+            state=BREATHING_STATE,
+            prompt=f"Breathing: {record.pattern}",
+            answer="",
+            breathing=record,
+        )
         self._journal.add_turn(self.session_id, turn)

@@ -1,18 +1,12 @@
 """The typed vocabulary that the session, its commands, the pause and the safety flow pass
-between each other (instead of bare strings compared in several places)."""
+between each other (instead of bare strings compared in several places). How a session ends is
+the journal's `Status` (journal/records.py): one definition, stored as it is passed."""
 
 from __future__ import annotations
 
 from enum import Enum
 
-
-class Status(str, Enum):
-    """How a session ended, as stored in the journal (the values are the stored words)."""
-
-    COMPLETED = "completed"
-    STOPPED = "stopped"
-    INTERRUPTED = "interrupted"  # the input ended, Ctrl-C, a device gone
-    SAFETY = "safety"  # a concern came up, however the session ended
+from assistant.journal.records import Status
 
 
 class Next(Enum):

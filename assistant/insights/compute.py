@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
-from typing import Any
 
 from assistant.insights.settings import InsightSettings
 from assistant.insights.vocabulary import Kind, Topic, Vocabulary
 from assistant.insights.words import lemmas, tokens
+from assistant.journal.records import SessionRecord, Status, Turn
 
 #: Al-Mosaiwi & Johnstone (2018), "In an absolute state", Clinical Psychological Science 6(4):
 #: the 19 absolutist words, a better marker of anxiety and depression than negative emotion words.
@@ -61,7 +61,7 @@ class Entry:
     id: str
     script: str
     started: datetime
-    status: str
+    status: Status
     answers: tuple[Answer, ...]  # what was said, rating replies left out
     rating: int | None  # the last rating given in the session
 
@@ -70,28 +70,27 @@ class Entry:
         return self.started.date()  # the day where and when it was, not in UTC
 
 
-def rating_of(turn: dict[str, Any]) -> int | None:
-    value = turn.get("rating")
+def rating_of(turn: Turn) -> int | None:
+    value = turn.rating
     ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 10
     return value if ok else None
 
 
-def entries(sessions: Sequence[dict[str, Any]]) -> list[Entry]:
+def entries(sessions: Sequence[SessionRecord]) -> list[Entry]:
     out = []
     for s in sessions:
         answers, rating = [], None
-        for turn in s.get("turns", []):
+        for turn in s.turns:
             if rating_of(turn) is not None:
                 rating = rating_of(turn)
                 continue
-            words = tokens(turn.get("answer", ""))
+            words = tokens(turn.answer)
             if words:
                 answers.append(
-                    Answer(turn.get("state", ""), turn["prompt"], turn["answer"],
-                           tuple(words), tuple(lemmas(words)))
-                )  # fmt: skip
-        started = datetime.fromisoformat(s["started_at"])
-        out.append(Entry(s["id"], s["script"], started, s["status"], tuple(answers), rating))
+                    Answer(turn.state, turn.prompt, turn.answer, tuple(words), tuple(lemmas(words)))
+                )
+        started = datetime.fromisoformat(s.started_at)
+        out.append(Entry(s.id, s.script, started, s.status, tuple(answers), rating))
     return sorted(out, key=lambda e: e.started)
 
 
@@ -194,7 +193,7 @@ class Insights:
 
 
 def compute(
-    sessions: Sequence[dict[str, Any]],
+    sessions: Sequence[SessionRecord],
     vocabulary: Vocabulary,
     today: date,
     settings: InsightSettings | None = None,

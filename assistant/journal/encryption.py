@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from assistant.base.errors import BadInputError, PassphraseError
-from assistant.journal import crypto, records
+from assistant.journal import crypto, session_file
 from assistant.journal.crypto import PLAIN, Codec
 from assistant.journal.files import atomic_write, sync_dir
 from assistant.journal.folder import BACKUPS, JournalFolder
@@ -100,7 +100,7 @@ def convert(folder: JournalFolder, target: Codec, record: dict[str, Any] | None 
 
 def _refuse_if_running(folder: JournalFolder, what: str) -> None:
     """A running session holds the old key (or none): it must end first."""
-    live = [doc["id"] for doc in folder.index.all() if records.live(doc)]
+    live = [doc["id"] for doc in folder.index.all() if session_file.live(doc)]
     if live:
         raise BadInputError(
             f"session {live[0]} is still running; end it first (say stop), then {what}"

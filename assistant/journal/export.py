@@ -3,42 +3,40 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from assistant.journal.schema import EXPORTED_SESSION, EXPORTED_TURN, PAUSED_STATE, SAFETY_STATE
-
-
-def public(session: dict[str, Any]) -> dict[str, Any]:
-    """A session as exported: the contract's fields, turns in spoken order. A turn keeps every
-    key it has, the contract's first: keys added later (by newer scripts) are never dropped."""
-    out = {key: session.get(key) for key in EXPORTED_SESSION}
-    out["turns"] = [
-        {
-            **{key: turn[key] for key in EXPORTED_TURN if key in turn},
-            **{key: value for key, value in turn.items() if key not in EXPORTED_TURN},
-        }
-        for turn in session.get("turns", [])
-    ]
-    return out
+from assistant.journal.records import (
+    BREATHING_STATE,
+    PAUSE_STATE,
+    PAUSED_STATE,
+    SAFETY_STATE,
+    SessionRecord,
+    Status,
+    Turn,
+)
 
 
-def to_json(sessions: list[dict[str, Any]]) -> str:
-    return json.dumps({"sessions": [public(s) for s in sessions]}, indent=2, ensure_ascii=False)
+def to_json(sessions: Sequence[SessionRecord]) -> str:
+    """The export contract (README "Export format"): each session's exported fields in their
+    declared order, its turns in spoken order, each with every key it has (keys a newer version
+    added last, never dropped)."""
+    public = [s.to_dict(exported=True) for s in sessions]
+    return json.dumps({"sessions": public}, indent=2, ensure_ascii=False)
 
 
 STATUS_NOTES = {
-    "stopped": "Stopped before the end.",
-    "interrupted": "Interrupted before the end.",
-    "running": "Still going when this was written.",
-    "safety": "A moment of concern came up in this session.",
+    Status.STOPPED: "Stopped before the end.",
+    Status.INTERRUPTED: "Interrupted before the end.",
+    Status.RUNNING: "Still going when this was written.",
+    Status.SAFETY: "A moment of concern came up in this session.",
 }
 #: Turns that are replies rather than answers to a question: shown as said, under no heading.
 ASIDES = {
     SAFETY_STATE: "During the check-in",
     PAUSED_STATE: "While paused",
-    "breathing": "While breathing",
-    "pause": "During the break",
+    BREATHING_STATE: "While breathing",
+    PAUSE_STATE: "During the break",
 }
 
 
@@ -53,15 +51,12 @@ OUTCOMES = {
 }
 
 
-def _concerns(session: dict[str, Any]) -> list[str]:
+def _concerns(session: SessionRecord) -> list[str]:
     """What came up in the safety check, by category and what became of it."""
     said = []
-    for c in session.get("concerns") or []:
-        if not isinstance(c, dict):
-            continue
-        whose = " (about someone else)" if c.get("reported") else ""
-        outcome = OUTCOMES.get(c.get("outcome", ""), c.get("outcome", ""))
-        said.append(f"{c.get('category')}{whose}: {outcome}")
+    for c in session.concerns:
+        whose = " (about someone else)" if c.reported else ""
+        said.append(f"{c.category}{whose}: {OUTCOMES.get(c.outcome, c.outcome)}")
     return [f"*Safety check: {'; '.join(said)}.*", ""] if said else []
 
 
@@ -80,55 +75,55 @@ def _sentence(text: str) -> str:
     return "\n\n".join(line[:1].upper() + line[1:] for line in text.split("\n"))
 
 
-def _activity(turn: dict[str, Any]) -> list[str] | None:
+def _activity(turn: Turn) -> list[str] | None:
     """A breathing exercise or a break, as one line of the diary."""
-    b, p = turn.get("breathing"), turn.get("pause")
-    if isinstance(b, dict):
-        minutes = f"{(b.get('actual_s') or 0) / 60:.1f}"
+    b, p = turn.breathing, turn.pause
+    if b is not None:
         return [
-            f"*Breathing ({b.get('pattern')}): {b.get('rounds_done')} of {b.get('rounds')} "
-            f"rounds, {minutes} minutes, {b.get('ended')}.*", "",
+            f"*Breathing ({b.pattern}): {b.rounds_done} of {b.rounds} rounds, "
+            f"{b.actual_s / 60:.1f} minutes, {b.ended.value}.*", "",
         ]  # fmt: skip
-    if isinstance(p, dict):
-        opener = f' Suggested opener: "{p["opener"]}"' if p.get("opener") else ""
-        return [f"*A {p.get('minutes')}-minute break, {p.get('ended')}.{opener}*", ""]
+    if p is not None:
+        opener = f' Suggested opener: "{p.opener}"' if p.opener else ""
+        return [f"*A {p.minutes}-minute break, {p.ended.value}.{opener}*", ""]
     return None
 
 
-def _turn(turn: dict[str, Any]) -> list[str]:
+def _turn(turn: Turn) -> list[str]:
     activity = _activity(turn)
     if activity is not None:
         return activity
-    aside = ASIDES.get(turn.get("state", ""))
+    aside = ASIDES.get(turn.state)
     if aside:  # "I'm fine", "yes": a reply, not an answer; the menu is no question heading
-        return [f"*{aside}:* {_sentence(turn['answer'])}", ""]
-    lines = [f"**{turn['prompt']}**", "", _sentence(turn["answer"]) or "*(no answer)*", ""]
-    if "heard" in turn:
-        lines += [f"*(corrected; first heard as: {turn['heard']})*", ""]
+        return [f"*{aside}:* {_sentence(turn.answer)}", ""]
+    lines = [f"**{turn.prompt}**", "", _sentence(turn.answer) or "*(no answer)*", ""]
+    if turn.heard is not None:
+        lines += [f"*(corrected; first heard as: {turn.heard})*", ""]
     return lines + _coaching(turn)
 
 
-def _coaching(turn: dict[str, Any]) -> list[str]:
+def _coaching(turn: Turn) -> list[str]:
     """A rehearsed attempt's feedback, pace and the partner's reply, as the diary shows them."""
-    lines = [f"- {f['suggestion']}" for f in (turn.get("feedback") or {}).get("findings", [])]
-    if isinstance(turn.get("pace_wpm"), (int, float)):
-        lines.append(f"- Pace: {turn['pace_wpm']:.0f} words a minute.")
-    if turn.get("partner"):
-        lines.append(f"- Your partner: *{turn['partner']}*")
+    found = turn.feedback.get("findings", []) if isinstance(turn.feedback, dict) else []
+    lines = [f"- {f['suggestion']}" for f in found]
+    if isinstance(turn.pace_wpm, (int, float)):
+        lines.append(f"- Pace: {turn.pace_wpm:.0f} words a minute.")
+    if turn.partner:
+        lines.append(f"- Your partner: *{turn.partner}*")
     return [*lines, ""] if lines else []
 
 
-def to_markdown(sessions: list[dict[str, Any]]) -> str:
+def to_markdown(sessions: Sequence[SessionRecord]) -> str:
     lines = ["# Reflection journal", ""]
     for session in sessions:
-        lines += [f"## {_when(session.get('started_at') or '')} · {session['script']}", ""]
-        for turn in session.get("turns", []):
+        lines += [f"## {_when(session.started_at)} · {session.script}", ""]
+        for turn in session.turns:
             lines += _turn(turn)
-        if session.get("script") not in ("breathe", "pause") and not any(
-            t.get("state") not in ASIDES for t in session.get("turns", [])
+        if session.script not in ("breathe", "pause") and not any(
+            t.state not in ASIDES for t in session.turns
         ):
             lines += ["*(no question was answered)*", ""]
         lines += _concerns(session)
-        note = STATUS_NOTES.get(session["status"], "")
-        lines += [f"*{note + ' ' if note else ''}Session `{session['id']}`.*", ""]
+        note = STATUS_NOTES.get(session.status, "")
+        lines += [f"*{note + ' ' if note else ''}Session `{session.id}`.*", ""]
     return "\n".join(lines).rstrip() + "\n"

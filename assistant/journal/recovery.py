@@ -9,13 +9,14 @@ repaired from the session files alone.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from tinydb import Query
 from tinydb.table import Table
 
 from assistant.base.errors import JournalError
-from assistant.journal import records
+from assistant.journal import session_file
 from assistant.journal.files import is_temporary, private_subdir, sync_dir
 from assistant.journal.folder import (
     AUDIO,
@@ -26,7 +27,7 @@ from assistant.journal.folder import (
     JournalFolder,
     session_name,
 )
-from assistant.journal.records import RUNNING
+from assistant.journal.records import SessionRecord, Status
 from assistant.journal.storage import DamagedFile
 from assistant.journal.validate import check_legacy
 
@@ -45,8 +46,8 @@ def tidy(folder: JournalFolder) -> None:
     listed = {doc["id"] for doc in index.all()}
     for sid in sorted(on_disk - listed):  # start() killed after the session file
         try:
-            doc = records.meta(folder, sid)
-            records.insert_summary(index, {**doc, "answers": len(records.turns(folder, sid))})
+            found = session_file.meta(folder, sid).listed(len(session_file.turns(folder, sid)))
+            session_file.insert_summary(index, found)
         except DamagedFile as exc:
             folder.warn(f"{folder.damaged(exc)}; it is not listed")
     stale = listed - on_disk  # forget() killed after deleting the session file
@@ -55,8 +56,8 @@ def tidy(folder: JournalFolder) -> None:
     for audio in (folder.dir / AUDIO).glob("*.wav"):  # forget() killed before the session file
         if audio.stem not in on_disk:
             audio.unlink()
-    for doc in index.search(Query().status == RUNNING):
-        if not records.live(doc):
+    for doc in index.search(Query().status == Status.RUNNING.value):
+        if not session_file.live(doc):
             try:
                 settle(folder, index, doc["id"])
             except DamagedFile as exc:
@@ -68,19 +69,18 @@ def settle(folder: JournalFolder, index: Table, sid: str) -> None:
     ended (killed between the two writes of finish()), the index follows it; if not, the
     process died mid-session (crash, SIGKILL) and the session is `interrupted`, or dropped when
     nothing had been said yet (as finish() drops an empty session)."""
-    meta, turns = records.meta(folder, sid), records.turns(folder, sid)
-    if meta["status"] == RUNNING and not turns:  # died before its first answer: not kept
+    meta, turns = session_file.meta(folder, sid), session_file.turns(folder, sid)
+    if meta.status is Status.RUNNING and not turns:  # died before its first answer: not kept
         (folder.dir / AUDIO / f"{sid}.wav").unlink(missing_ok=True)
         (folder.dir / session_name(sid)).unlink()
         sync_dir(folder.dir / SESSIONS)
         index.remove(Query().id == sid)
         return
-    if meta["status"] == RUNNING:
-        ended = turns[-1]["at"] if turns else meta["started_at"]
-        change = {"status": "interrupted", "ended_at": ended, "owner": None}
-        records.update_meta(folder, sid, change)
-        meta.update(change)
-    index.update({**records.meta_of(meta), "answers": len(turns)}, Query().id == sid)
+    if meta.status is Status.RUNNING:
+        ended = turns[-1]["at"] if turns else meta.started_at
+        meta = replace(meta, status=Status.INTERRUPTED, ended_at=ended, owner=None)
+        session_file.update_meta(folder, sid, meta)
+    index.update(meta.listed(len(turns)).to_dict(), Query().id == sid)
 
 
 def migrate_legacy(folder: JournalFolder) -> None:
@@ -92,12 +92,14 @@ def migrate_legacy(folder: JournalFolder) -> None:
 
 
 def import_sessions(folder: JournalFolder, sessions: Sequence[dict[str, Any]]) -> None:
-    """Each session file, then the index in one write (replacing entries of the same id)."""
+    """Each session file, then the index in one write (replacing entries of the same id).
+    `sessions` in their stored form, checked already (validate.check_legacy)."""
     private_subdir(folder.dir / SESSIONS)
-    for doc in sessions:
-        records.write_session(folder, doc)
+    records = [SessionRecord.from_dict(doc) for doc in sessions]
+    for record in records:
+        session_file.write_session(folder, record)
     index = folder.index
-    new = {d["id"]: {**records.meta_of(d), "answers": len(d["turns"])} for d in sessions}
+    new = {r.id: r.listed(len(r.turns)).to_dict() for r in records}
     kept = [dict(d) for d in sorted(index.all(), key=lambda d: d.doc_id) if d["id"] not in new]
     rows = [*kept, *new.values()]
     index.storage.write({"sessions": {str(i): row for i, row in enumerate(rows, 1)}})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -32,8 +33,8 @@ from assistant.journal.folder import (
     session_name,
 )
 from assistant.journal.owner import process_token
-from assistant.journal.records import (
-    RUNNING,
+from assistant.journal.records import Concern, SessionRecord, Status, Summary, Turn
+from assistant.journal.session_file import (
     insert_summary,
     live,
     load,
@@ -42,11 +43,8 @@ from assistant.journal.records import (
     update_meta,
     write_session,
 )
-from assistant.journal.schema import STATUSES, SUMMARY_KEYS
 from assistant.journal.storage import DamagedFile
 from assistant.journal.validate import check_legacy, check_session, check_settings
-
-SAFETY = "safety"
 
 Clock = Callable[[], datetime]
 Passphrase = Callable[[], str]
@@ -106,26 +104,18 @@ class Journal:
             sid = secrets.token_hex(4)
             while sid in taken:
                 sid = secrets.token_hex(4)
-            record = {
-                "id": sid,
-                "script": script,
-                "started_at": stamp(self._clock()),
-                "ended_at": None,
-                "status": RUNNING,
-                "owner": process_token(),
-                "safety": [],
-                "concerns": [],
-                "strong": False,
-                "summary": None,
-            }
+            record = SessionRecord(
+                id=sid, script=script, started_at=stamp(self._clock()), owner=process_token()
+            )
             private_subdir(self.dir / SESSIONS)
-            write_session(self._folder, {**record, "turns": []})  # first: the index follows it
-            insert_summary(index, {**record, "answers": 0})
+            write_session(self._folder, record)  # first: the index follows it
+            insert_summary(index, record.listed(0))
         return sid
 
-    def add_turn(self, sid: str, turn: dict[str, Any]) -> None:
-        """Save one answer; returns once it is on disk. Touches only this session's file."""
-        record = {**turn, "at": stamp(self._clock())}
+    def add_turn(self, sid: str, turn: Turn) -> None:
+        """Save one answer (stamped with the time now); returns once it is on disk. Touches only
+        this session's file."""
+        record = replace(turn, at=stamp(self._clock())).to_dict()
         with self._folder.writing():
             if not (self.dir / session_name(sid)).exists():
                 raise JournalError(f"session {sid} is not in the journal")
@@ -139,18 +129,19 @@ class Journal:
                 raise JournalError(f"session {sid} is not in the journal")
             table = self._folder.session_db(sid).table("turns", cache_size=0)
             last = max(table.all(), key=lambda d: d.doc_id)
-            change: dict[str, Any] = {"answer": f"{last['answer']} {text}".strip()}
+            turn = Turn.from_dict(last)
+            turn = replace(turn, answer=f"{turn.answer} {text}".strip())
             if end_s:
-                change["end_s"] = round(end_s, 2)
-            table.update(change, doc_ids=[last.doc_id])
+                turn = replace(turn, end_s=round(end_s, 2))
+            table.update(turn.to_dict(), doc_ids=[last.doc_id])
 
     def finish(
         self,
         sid: str,
-        status: str,
+        status: Status,
         *,
         safety: Sequence[str] = (),
-        concerns: Sequence[dict[str, Any]] = (),
+        concerns: Sequence[Concern] = (),
         strong: bool = False,
         summary: str | None = None,
     ) -> None:
@@ -159,25 +150,26 @@ class Journal:
         a session whose answers showed strong insecurity. A session that ends with no answer at
         all (an accidental start, empty input, silence) is not kept: it would only clutter
         `reflect history`."""
-        if status not in STATUSES or status == RUNNING:
+        status = Status(status)  # a word that is no Status is refused too (ValueError)
+        if status is Status.RUNNING:
             raise ValueError(status)
-        change = {
-            "status": SAFETY if safety else status,
-            "ended_at": stamp(self._clock()),
-            "owner": None,
-            "safety": list(dict.fromkeys(safety)),
-            "concerns": list(concerns),
-            "strong": strong,
-            "summary": summary,
-        }
         with self._folder.writing():
-            meta(self._folder, sid)  # still there
+            ended = replace(
+                meta(self._folder, sid),  # still there
+                status=Status.SAFETY if safety else status,
+                ended_at=stamp(self._clock()),
+                owner=None,
+                safety=tuple(dict.fromkeys(safety)),
+                concerns=tuple(concerns),
+                strong=strong,
+                summary=summary,
+            )
             answers = len(turns(self._folder, sid))
             if not answers and not safety and not concerns:
                 self._erase({sid})
                 return
-            update_meta(self._folder, sid, change)  # first: the index follows it
-            self._index.update({**change, "answers": answers}, Query().id == sid)
+            update_meta(self._folder, sid, ended)  # first: the index follows it
+            self._index.update(ended.listed(answers).to_dict(), Query().id == sid)
 
     def correct(self, sid: str, answers: dict[int, str]) -> int:
         """Replace the answers of turns (numbered from 1, in spoken order) with corrected text,
@@ -201,21 +193,18 @@ class Journal:
                     )
             changes = []
             for number, text in sorted(answers.items()):
-                turn = dict(docs[number - 1])
+                turn = Turn.from_dict(docs[number - 1])
                 text = text.strip()
-                if text == turn["answer"]:
+                if text == turn.answer:
                     continue
-                heard = turn.get("heard", turn["answer"])
-                turn["answer"] = text
-                if text == heard:  # corrected back to what was heard
-                    turn.pop("heard", None)
-                else:
-                    turn["heard"] = heard
+                heard = turn.heard if turn.heard is not None else turn.answer
+                # corrected back to what was heard: nothing to keep beside it
+                turn = replace(turn, answer=text, heard=None if text == heard else heard)
                 changes.append((docs[number - 1].doc_id, turn))
             if changes:
                 data = db.storage.read() or {}
                 for doc_id, turn in changes:
-                    data["turns"][str(doc_id)] = turn
+                    data["turns"][str(doc_id)] = turn.to_dict()
                 problem = check_session(data)
                 if problem:  # never write a file the journal would then refuse to read
                     raise BadInputError(f"the corrected session would be damaged: {problem}")
@@ -237,7 +226,8 @@ class Journal:
         return self.dir / name
 
     def import_sessions(self, sessions: Sequence[dict[str, Any]]) -> None:
-        """Add whole sessions (as `sessions()` returns them, with their turns) in one go."""
+        """Add whole sessions in their stored form (as `export` shows them, with their turns) in
+        one go; they are checked first, like any file the journal reads."""
         problem = check_legacy({"sessions": {str(i): s for i, s in enumerate(sessions)}})
         if problem:
             raise BadInputError(f"cannot import: {problem}")
@@ -245,8 +235,8 @@ class Journal:
             recovery.import_sessions(self._folder, sessions)
 
     # -- reading -----------------------------------------------------------------------------
-    def summaries(self) -> list[dict[str, Any]]:
-        """Every session without its answers, oldest first (SUMMARY_KEYS)."""
+    def summaries(self) -> list[Summary]:
+        """Every session without its answers, oldest first."""
         if not self._exists:
             return []
         self._folder.check_lock()
@@ -256,22 +246,22 @@ class Journal:
             raise self._folder.damaged(exc, REPAIR_HINT) from None
         out = []
         for doc in sorted(docs, key=lambda d: d["started_at"]):
-            summary = {k: doc.get(k) for k in SUMMARY_KEYS}
-            if doc["status"] == RUNNING:  # its index entry is updated only at the end
+            summary = Summary.from_dict(doc)
+            if summary.status is Status.RUNNING:  # its index entry is updated only at the end
                 with contextlib.suppress(DamagedFile, JournalError):
-                    summary["answers"] = len(turns(self._folder, doc["id"]))
+                    summary = replace(summary, answers=len(turns(self._folder, summary.id)))
             out.append(summary)
         return out
 
-    def sessions(self) -> list[dict[str, Any]]:
+    def sessions(self) -> list[SessionRecord]:
         """Every session with its turns, oldest first; damaged ones are reported and skipped."""
         out = []
         for summary in self.summaries():
             try:
-                out.append(load(self._folder, summary["id"]))
+                out.append(load(self._folder, summary.id))
             except DamagedFile as exc:
                 self._folder.warn(
-                    f"{self._folder.damaged(exc)}; session {summary['id']} is not included"
+                    f"{self._folder.damaged(exc)}; session {summary.id} is not included"
                 )
         return out
 
@@ -281,16 +271,16 @@ class Journal:
         out = {}
         for summary in self.summaries():
             try:
-                load(self._folder, summary["id"])
+                load(self._folder, summary.id)
             except DamagedFile as exc:
-                out[summary["id"]] = str(self._folder.damaged(exc))
+                out[summary.id] = str(self._folder.damaged(exc))
             except JournalError:  # forgotten meanwhile
                 continue
         return out
 
     def resolve(self, id_prefix: str) -> str:
         """The id of the one session whose id starts with `id_prefix` (listed or on disk)."""
-        ids = {s["id"] for s in self.summaries()} | self._folder.session_ids()
+        ids = {s.id for s in self.summaries()} | self._folder.session_ids()
         matches = [sid for sid in ids if sid.startswith(id_prefix.lower())]
         if not matches or not id_prefix:
             raise BadInputError(f"no session {id_prefix!r}; `reflect history` lists them")
@@ -300,7 +290,7 @@ class Journal:
             )
         return matches[0]
 
-    def find(self, id_prefix: str) -> dict[str, Any]:
+    def find(self, id_prefix: str) -> SessionRecord:
         sid = self.resolve(id_prefix)
         try:
             return load(self._folder, sid)

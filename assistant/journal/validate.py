@@ -1,33 +1,55 @@
 """What each journal file must hold; a file that is JSON but not this is damaged, and is refused
-before anything reads it or writes over it. Each check returns the problem, or "" if none."""
+before anything reads it or writes over it. Each check returns the problem, or "" if none. The
+fields and their types are the records' own declarations (records.py)."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
-from assistant.journal.schema import SESSION, STATUSES, TURN, fits
+from assistant.journal.records import (
+    STATUS_WORDS,
+    SessionMeta,
+    SessionRecord,
+    Stored,
+    Summary,
+    Turn,
+    spec_of,
+)
 
 
-def _session_meta(doc: Any) -> bool:
-    return fits(doc, SESSION) and doc.get("status") in STATUSES
+def fits(record: Any, kind: type[Stored]) -> bool:
+    """True when `record` has every required field of `kind`, and every checked one present, of
+    its type. Other fields are left alone (older journals and newer keys)."""
+    if not isinstance(record, dict):
+        return False
+    for f in fields(kind):
+        kinds, required = spec_of(f).check, spec_of(f).required
+        if required or (kinds and f.name in record):
+            value = record.get(f.name)
+            if isinstance(value, bool) and bool not in kinds:
+                return False
+            if not isinstance(value, kinds):
+                return False
+    return True
 
 
-def _turn(turn: Any) -> bool:
-    return fits(turn, TURN)
+def _session(doc: Any, kind: type[SessionMeta]) -> bool:
+    return fits(doc, kind) and doc.get("status") in STATUS_WORDS
 
 
 def check_index(data: dict[str, Any]) -> str:
     for doc in data.get("sessions", {}).values():
-        if not _session_meta(doc) or not isinstance(doc.get("answers"), int):
+        if not _session(doc, Summary):
             return f"entry {doc.get('id', '?')!r} is incomplete"
     return ""
 
 
 def check_session(data: dict[str, Any]) -> str:
     metas = list(data.get("session", {}).values())
-    if len(metas) != 1 or not _session_meta(metas[0]):
+    if len(metas) != 1 or not _session(metas[0], SessionMeta):
         return "its session record is missing or incomplete"
-    if not all(_turn(t) for t in data.get("turns", {}).values()):
+    if not all(fits(t, Turn) for t in data.get("turns", {}).values()):
         return "a turn is incomplete"
     return ""
 
@@ -35,8 +57,7 @@ def check_session(data: dict[str, Any]) -> str:
 def check_legacy(data: dict[str, Any]) -> str:
     """journal.json as written before the index: every session with its turns inside."""
     for doc in data.get("sessions", {}).values():
-        turns = doc.get("turns")
-        if not _session_meta(doc) or not isinstance(turns, list) or not all(map(_turn, turns)):
+        if not _session(doc, SessionRecord) or not all(fits(t, Turn) for t in doc["turns"]):
             return f"session {doc.get('id', '?')!r} is incomplete"
     return ""
 

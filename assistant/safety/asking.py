@@ -7,9 +7,9 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from assistant.base.phrases import contains_phrase, words
+from assistant.journal import records
 from assistant.safety.check import Concern, Level
 
 ANSWERS = ("no", "yes")
@@ -41,13 +41,14 @@ class Noticed:
         `safety` list leaves it out."""
         return self.outcome is Outcome.ALL_RIGHT
 
-    def record(self) -> dict[str, Any]:
-        return {
-            "category": self.category,
-            "level": self.level.value,
-            "outcome": self.outcome.value,
-            "reported": self.reported,
-        }
+    def record(self) -> records.Concern:
+        """What the journal keeps of it."""
+        return records.Concern(
+            category=self.category,
+            level=self.level.value,
+            outcome=self.outcome.value,
+            reported=self.reported,
+        )
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from assistant.journal.records import Status, Summary
 from assistant.safety.resources import Resources
 from assistant.safety.respond import Speaker
 from assistant.safety.support import Support
@@ -23,7 +24,7 @@ class JournalState(Protocol):
 
     def set_flag(self, name: str, value: Any) -> None: ...
 
-    def summaries(self) -> list[dict[str, Any]]: ...
+    def summaries(self) -> list[Summary]: ...
 
 
 def first_run_notice(
@@ -41,23 +42,19 @@ def strong_session(signals: set[str], support: Support) -> bool:
     return len(signals) >= support.strong.min_signals
 
 
-def counsellor_due(summaries: Sequence[dict[str, Any]], support: Support) -> bool:
+def counsellor_due(summaries: Sequence[Summary], support: Support) -> bool:
     """The last `counsellor.after_sessions` sessions with answers were all strong."""
-    ended = [s for s in summaries if s["status"] != "running" and s["answers"]]
+    ended = [s for s in summaries if s.status is not Status.RUNNING and s.answers]
     after = support.counsellor.after_sessions
     recent = ended[-after:]
-    return len(recent) == after and all(s["strong"] for s in recent)
+    return len(recent) == after and all(s.strong for s in recent)
 
 
-def abuse_noticed(summaries: Sequence[dict[str, Any]]) -> bool:
+def abuse_noticed(summaries: Sequence[Summary]) -> bool:
     """Any session in the journal noticed abuse, at either level (asked about too). The whole
     history, not only the sessions that made the row: couples counselling can put someone at risk
     wherever there has been abuse."""
-    return any(
-        ABUSE in s.get("safety", ())
-        or any(c.get("category") == ABUSE for c in s.get("concerns") or () if isinstance(c, dict))
-        for s in summaries
-    )
+    return any(ABUSE in s.safety or any(c.category == ABUSE for c in s.concerns) for s in summaries)
 
 
 def suggest_counsellor(

@@ -133,7 +133,7 @@ def test_a_session_whose_pid_was_reused_is_recovered(tmp_path):
     }
     (tmp_path / "journal.json").write_text(json.dumps({"sessions": sessions}))
     journal = Journal(tmp_path)
-    statuses = {s["id"]: s["status"] for s in journal.sessions()}
+    statuses = {s.id: s.status for s in journal.sessions()}
     journal.close()
     assert statuses == {"aaaa0001": "interrupted", "aaaa0002": "running"}
 

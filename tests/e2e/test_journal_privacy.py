@@ -12,6 +12,7 @@ from pathlib import Path
 from assistant.audio.wav import parse_wav, read_wav
 from assistant.journal import files as journal_files
 from assistant.journal.crypto import is_sealed
+from assistant.journal.records import Turn
 from assistant.journal.store import Journal
 
 from audio_helpers import conversation, write
@@ -125,7 +126,7 @@ def test_a_locked_session_writes_nothing_readable_even_in_temporary_files(tmp_pa
     seen.clear()
     journal = Journal(tmp_path, passphrase=lambda: PASS)
     sid = journal.start("evening")
-    journal.add_turn(sid, {"state": "today", "prompt": "What happened?", "answer": SECRET})
+    journal.add_turn(sid, Turn(state="today", prompt="What happened?", answer=SECRET))
     journal.set_config({"crisis_line": "call my sister"})
     journal.finish(sid, "stopped", safety=["abuse"])
     journal.save_audio(sid, b"RIFF....WAVEfmt fake audio")

@@ -13,12 +13,13 @@ import pytest
 from assistant.audio.sinks import WavSink
 from assistant.audio.wav import read_wav
 from assistant.base.settings import DIALOGS_DIR, ListenSettings, VoiceSettings
-from assistant.breathe.exercise import Ended, Exercise
+from assistant.breathe.exercise import Exercise
 from assistant.breathe.patterns import load_patterns
 from assistant.breathe.pause_rule import load_pause_texts
 from assistant.breathe.texts import load_breathe_texts
 from assistant.conversation.activities import PauseSession, activity_script
 from assistant.events import Answer
+from assistant.journal.records import Status
 from assistant.journal.store import Journal
 from assistant.speech.commands import load_commands
 from assistant.speech.timeline import TypedStage
@@ -54,7 +55,7 @@ def test_cues_in_the_audio_out_file_start_within_50_ms_of_plan(tmp_path, name):
     exercise = Exercise(PATTERNS[name], TEXTS, voice, minutes=5, intro=False)
     record = exercise.run()
     voice.close()
-    assert record.ended is Ended.COMPLETED and record.rounds_done == record.rounds
+    assert record.ended is Status.COMPLETED and record.rounds_done == record.rounds
     plan = planned_s(exercise)
     assert plan[-1] > 280  # five minutes of cues
     found = found_s(out)
@@ -83,7 +84,7 @@ def test_a_slower_request_replans_from_the_next_round_without_drift(tmp_path):
     assert steps[4].start_sample == 16 * RATE  # round two starts as first planned
     assert steps[5].start_sample - steps[4].start_sample == round(4 * 1.1 * RATE)  # slower
     assert record.actual_s == pytest.approx(16 + 2 * 16 * 1.1)
-    assert record.ended is Ended.COMPLETED
+    assert record.ended is Status.COMPLETED
 
 
 # -- an injected clock ----------------------------------------------------------------------------
@@ -150,7 +151,7 @@ def test_the_pause_rule_on_an_injected_clock(tmp_path):
     assert "halfway" in said and "about 10 minutes" in said
     assert "It's 21:50" in said and "I'd like to start again, calmly." in said
     assert said.index(texts.grievance) < said.index("halfway") < said.index("It's 21:50")
-    turns = journal.find(outcome.session_id)["turns"]
+    turns = journal.find(outcome.session_id).to_dict()["turns"]
     pause = next(t["pause"] for t in turns if "pause" in t)
     assert pause["checked_in"] and pause["ended"] == "completed"
     assert pause["opener"] == "I'd like to start again, calmly."
@@ -276,7 +277,7 @@ def test_a_disclosure_during_breathing_is_saved_checked_and_answered(tmp_path):
     )  # fmt: skip
     outcome = session.run()
     assert clock.t < 20  # the exercise gave way at once
-    saved = journal.find(outcome.session_id)
+    saved = journal.find(outcome.session_id).to_dict()
     assert saved["safety"] == ["self-harm"]
     said = [t for t in saved["turns"] if t["state"] == "breathing" and t["answer"]]
     assert "better off without me" in said[0]["answer"]

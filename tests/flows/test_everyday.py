@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ from assistant.cli.tools import parse_edited
 from assistant.conversation.session import Session
 from assistant.dialog.script import find_script
 from assistant.journal.export import to_json, to_markdown
+from assistant.journal.records import SessionRecord, Turn
 from assistant.journal.store import Journal
 from assistant.speech.commands import load_commands
 from assistant.speech.typed import TypedListener
@@ -41,7 +43,7 @@ def journal_with(folder: Path, *turns: dict) -> str:
     journal = Journal(folder)
     sid = journal.start("evening")
     for turn in turns:
-        journal.add_turn(sid, turn)
+        journal.add_turn(sid, Turn.from_dict(turn))
     journal.finish(sid, "completed")
     return sid
 
@@ -261,7 +263,7 @@ def test_export_keeps_turn_keys_it_does_not_know(tmp_path):
 
 def test_the_diary_shows_safety_replies_as_said_not_as_answers_to_the_menu():
     menu = "You can say breathe, continue, pause or stop."
-    session = {
+    session = SessionRecord.from_dict({
         "id": "abcd1234", "script": "evening", "status": "safety",
         "started_at": "2026-01-01T21:00:00+00:00",
         "turns": [
@@ -269,12 +271,12 @@ def test_the_diary_shows_safety_replies_as_said_not_as_answers_to_the_menu():
             {"state": "safety", "prompt": menu, "answer": "i'm fine"},
             {"state": "safety", "prompt": "Are you safe right now?", "answer": "yes"},
         ],
-    }  # fmt: skip
+    })  # fmt: skip
     diary = to_markdown([session])
     assert menu not in diary and "Are you safe right now?" not in diary
     assert diary.count("\n**") == 1  # one question heading: the script's
     assert "*During the check-in:* I'm fine" in diary and "*During the check-in:* Yes" in diary
-    only_replies = to_markdown([{**session, "turns": session["turns"][1:]}])
+    only_replies = to_markdown([replace(session, turns=session.turns[1:])])
     assert "*(no question was answered)*" in only_replies
 
 

@@ -115,7 +115,7 @@ def run(
     if resources:
         journal.set_config(resources.to_config())
     outcome = Session(script, listener, voice, journal, commands, safeguards=SAFEGUARDS).run()
-    sessions = journal.sessions()
+    sessions = [s.to_dict() for s in journal.sessions()]
     journal.close()
     return outcome, said, sessions[-1] if sessions else {}  # an empty one is not kept
 
@@ -713,7 +713,7 @@ def test_the_counsellor_is_suggested_once_after_three_strong_sessions(tmp_path, 
     assert third[-1] == SUPPORT.counsellor.say  # after it, once
     assert SUPPORT.counsellor.say not in evening(STRONG)
     journal = Journal(tmp_path)
-    strong = [s["strong"] for s in journal.summaries()]
+    strong = [s.strong for s in journal.summaries()]
     assert journal.flag(COUNSELLOR_FLAG) is True
     journal.close()
     assert strong == [True, True, False, True, True, True, True]

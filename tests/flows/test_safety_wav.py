@@ -118,7 +118,7 @@ def test_speech_while_paused_is_heard_saved_and_checked(tmp_path, model, command
     journal = Journal(tmp_path / "d")
     journal.set_flag(NOTICE_FLAG, True)
     outcome = Session(EVENING, listener, voice, journal, commands, safeguards=SAFEGUARDS).run()
-    [session] = journal.sessions()
+    [session] = [s.to_dict() for s in journal.sessions()]
     journal.close()
 
     assert [t["state"] for t in session["turns"]] == ["today", PAUSED_STATE]

@@ -22,6 +22,7 @@ import time
 import traceback
 from pathlib import Path
 
+from assistant.journal.records import Turn
 from assistant.journal.store import Journal
 
 PASS = "crash test passphrase"
@@ -39,7 +40,7 @@ def write_sessions(data: Path, fd: int, rng: random.Random) -> None:
         log(fd, f"start {sid}")
         for turn in range(rng.randint(1, 20)):
             answer = f"{sid}-{turn} " + "and then I waited for his reply " * rng.randint(1, 40)
-            journal.add_turn(sid, {"state": "today", "prompt": "What happened?", "answer": answer})
+            journal.add_turn(sid, Turn(state="today", prompt="What happened?", answer=answer))
             log(fd, f"saved {sid} {sid}-{turn}")
         journal.finish(sid, "completed")
         log(fd, f"finished {sid}")
@@ -63,7 +64,7 @@ def script(data: Path, fd: int) -> None:
     first = journal.start("evening")
     log(fd, f"start {first}")
     for turn in range(3):
-        journal.add_turn(first, {"state": "today", "prompt": "p", "answer": f"{first}-{turn}"})
+        journal.add_turn(first, Turn(state="today", prompt="p", answer=f"{first}-{turn}"))
         log(fd, f"saved {first} {first}-{turn}")
     journal.finish(first, "completed", safety=["eating"])
     log(fd, f"finished {first}")
@@ -74,7 +75,7 @@ def script(data: Path, fd: int) -> None:
     log(fd, "settings")
     second = journal.start("journal")
     log(fd, f"start {second}")
-    journal.add_turn(second, {"state": "entry", "prompt": "p", "answer": f"{second}-0"})
+    journal.add_turn(second, Turn(state="entry", prompt="p", answer=f"{second}-0"))
     log(fd, f"saved {second} {second}-0")
     journal.forget(first)
     log(fd, f"forgot {first}")

@@ -62,7 +62,7 @@ def run_turns(
         outcome = Session(
             script, listener, voice, journal, commands, safeguards=load_safeguards(DIALOGS_DIR)
         ).run()
-        [session] = journal.sessions()
+        [session] = [s.to_dict() for s in journal.sessions()]
     finally:
         voice.close()
         journal.close()

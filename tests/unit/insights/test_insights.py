@@ -14,6 +14,7 @@ from assistant.insights.compute import Trend, compute, months_back
 from assistant.insights.rating import parse_rating
 from assistant.insights.settings import InsightSettings
 from assistant.insights.vocabulary import load_vocabulary
+from assistant.journal.records import SessionRecord
 from assistant.journal.store import Journal
 
 from insights_journal import TODAY, flat_sessions, planted_sessions
@@ -22,6 +23,10 @@ from insights_journal import TODAY, flat_sessions, planted_sessions
 @pytest.fixture(scope="module")
 def vocabulary():
     return load_vocabulary(DIALOGS_DIR / "themes.yaml")
+
+
+def records(sessions: list[dict]) -> list[SessionRecord]:
+    return [SessionRecord.from_dict(s) for s in sessions]
 
 
 def journal_of(folder: Path, sessions: list[dict]) -> Journal:
@@ -118,7 +123,8 @@ def test_days_and_streak(planted):
 
 def test_streak_lasts_until_a_day_is_missed(vocabulary):
     # reflected yesterday and the day before, not yet tonight: the streak still holds
-    sessions = [s for s in planted_sessions() if not s["started_at"].startswith(str(TODAY))]
+    planted = records(planted_sessions())
+    sessions = [s for s in planted if not s.started_at.startswith(str(TODAY))]
     assert compute(sessions, vocabulary, TODAY).days.current_streak_days == 11
     later = compute(sessions, vocabulary, TODAY + timedelta(days=1))
     assert later.days.current_streak_days == 0
@@ -137,7 +143,7 @@ def test_language_measures_only_over_enough_words(planted):
 
 def test_a_stricter_minimum_hides_the_weekly_measures(vocabulary):
     settings = InsightSettings(min_words_per_week=1000)
-    result = compute(planted_sessions(), vocabulary, TODAY, settings)
+    result = compute(records(planted_sessions()), vocabulary, TODAY, settings)
     assert all(w.absolutist_share is None for w in result.language.weeks)
 
 

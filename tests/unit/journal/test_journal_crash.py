@@ -13,6 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from assistant.journal.files import is_temporary
+from assistant.journal.records import Turn
 from assistant.journal.store import Journal
 
 from paths import ROOT, SUPPORT
@@ -69,7 +70,7 @@ def pending_temporaries(data: Path) -> int:
 def check_everything_reported_is_there(data: Path, reported: list[list[str]]) -> int:
     """Open the journal as the next command would; returns the number of turns checked."""
     journal = Journal(data, passphrase=lambda: PASS)
-    stored = {s["id"]: s for s in journal.sessions()}
+    stored = {s.id: s.to_dict() for s in journal.sessions()}
     saved: dict[str, list[str]] = defaultdict(list)
     for event, *args in reported:
         if event == "saved":
@@ -116,7 +117,7 @@ def test_sigkill_while_locking_or_unlocking_loses_nothing(tmp_path, capsys):
     for _ in range(SESSIONS):  # many files, so that sealing them all takes a while
         sid = journal.start("evening")
         for turn in range(2):
-            journal.add_turn(sid, {"state": "s", "prompt": "p", "answer": f"{sid}-{turn} words"})
+            journal.add_turn(sid, Turn(state="s", prompt="p", answer=f"{sid}-{turn} words"))
             reported.append(["saved", sid, f"{sid}-{turn}"])
         journal.finish(sid, "completed")
     # How long one whole lock takes on this machine now (the key derivation, then the files),
@@ -183,7 +184,7 @@ def check_consistent(data: Path, events: list[list[str]], legacy: dict) -> None:
     the script's calls come in a fixed order, so their count says what must be there."""
     warnings: list[str] = []
     journal = Journal(data, warn=warnings.append)
-    stored = {s["id"]: s for s in journal.sessions()}
+    stored = {s.id: s.to_dict() for s in journal.sessions()}
     assert not warnings
     assert not [p for p in data.rglob("*") if is_temporary(p.name)]
     assert {p.stem for p in (data / "sessions").glob("*.json")} == set(stored)

@@ -4,24 +4,26 @@ every half-finished state a crash can leave, and damaged files reported, copied,
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from assistant.base.errors import JournalError
+from assistant.journal.records import Status, Turn
 from assistant.journal.store import Journal
 
 from conftest import reflect
 
-TURN = {"state": "today", "prompt": "What happened today?", "answer": "a late reply"}
+TURN = Turn(state="today", prompt="What happened today?", answer="a late reply")
 
 
 def journal_with(folder: Path, *answers: str) -> tuple[Journal, str]:
     journal = Journal(folder)
     sid = journal.start("evening")
     for answer in answers:
-        journal.add_turn(sid, {**TURN, "answer": answer})
-    journal.finish(sid, "completed")
+        journal.add_turn(sid, replace(TURN, answer=answer))
+    journal.finish(sid, Status.COMPLETED)
     return journal, sid
 
 
@@ -47,12 +49,12 @@ def test_history_lists_a_running_session_with_its_answers_so_far(tmp_path):
     journal.add_turn(sid, TURN)
     journal.add_turn(sid, TURN)
     [summary] = Journal(tmp_path).summaries()
-    assert (summary["id"], summary["status"], summary["answers"]) == (sid, "running", 2)
+    assert (summary.id, summary.status, summary.answers) == (sid, Status.RUNNING, 2)
 
 
 def test_a_journal_from_before_the_index_is_moved_over_whole(tmp_path):
     tmp_path.chmod(0o700)
-    turns = [{**TURN, "at": "2026-01-01T21:01:00+00:00", "start_s": 1.5, "end_s": 4.0}]
+    turns = [{**TURN.to_dict(), "at": "2026-01-01T21:01:00+00:00", "start_s": 1.5, "end_s": 4.0}]
     legacy = {
         "id": "0123abcd",
         "script": "evening",
@@ -64,7 +66,8 @@ def test_a_journal_from_before_the_index_is_moved_over_whole(tmp_path):
     }
     (tmp_path / "journal.json").write_text(json.dumps({"sessions": {"1": legacy}}))
     [session] = Journal(tmp_path).sessions()
-    assert session == {**legacy, "safety": [], "concerns": [], "strong": False, "summary": None}
+    defaults = {"safety": [], "concerns": [], "strong": False, "summary": None}
+    assert session.to_dict() == {**legacy, **defaults}
     assert sorted(files(tmp_path)) == ["index.json", "sessions/0123abcd.json"]
 
 
@@ -72,7 +75,7 @@ def test_a_start_killed_between_its_two_writes_is_found_again(tmp_path):
     _, sid = journal_with(tmp_path, "kept")
     (tmp_path / "index.json").unlink()  # as if killed after the session file, before the index
     (tmp_path / "sessions" / ".0a0a0a0a.json.x1y2.tmp").write_bytes(b'{"half": ')  # a torn write
-    assert [s["id"] for s in Journal(tmp_path).summaries()] == [sid]
+    assert [s.id for s in Journal(tmp_path).summaries()] == [sid]
     assert sorted(files(tmp_path)) == ["index.json", f"sessions/{sid}.json"]
 
 
@@ -95,7 +98,7 @@ def test_a_damaged_session_file_is_copied_reported_and_never_written(tmp_path, d
     damaged = path.read_bytes()
     warnings: list[str] = []
     journal = Journal(tmp_path, warn=warnings.append)
-    assert [s["id"] for s in journal.sessions()] == [good]  # the rest is still readable
+    assert [s.id for s in journal.sessions()] == [good]  # the rest is still readable
     [warning] = warnings
     assert f"the journal file {path} is damaged" in warning and "left untouched" in warning
     copy = Path(warning.split("a copy is in ")[1].split(";")[0])
@@ -125,7 +128,7 @@ def test_a_damaged_index_stops_everything_until_repaired(tmp_path):
     repaired = reflect("repair", "--data-dir", str(tmp_path))
     assert repaired.returncode == 0, repaired.stderr
     assert "the index lists 2 sessions" in repaired.stderr
-    answers = [s["turns"][0]["answer"] for s in Journal(tmp_path).sessions()]
+    answers = [s.turns[0].answer for s in Journal(tmp_path).sessions()]
     assert sorted(answers) == ["first", "second"]  # both started in the same second
 
 
@@ -167,25 +170,25 @@ def test_a_session_that_ends_with_no_answer_is_not_kept(tmp_path):
     journal, kept = journal_with(tmp_path, "a late reply")
     empty = journal.start("journal")
     assert journal.save_audio(empty, b"RIFF") is not None  # --keep-audio, Ctrl-C before a word
-    journal.finish(empty, "interrupted")
-    assert [s["id"] for s in journal.summaries()] == [kept]
+    journal.finish(empty, Status.INTERRUPTED)
+    assert [s.id for s in journal.summaries()] == [kept]
     assert {p.stem for p in (tmp_path / "sessions").iterdir()} == {kept}
     assert not list((tmp_path / "audio").iterdir())
     assert journal.save_audio(empty, b"RIFF") is None  # nothing to keep it beside
 
 
 def test_a_session_that_died_before_its_first_answer_is_dropped_on_the_next_open(tmp_path):
-    from assistant.journal.records import update_meta
+    from assistant.journal.session_file import meta, update_meta
 
     journal, _ = journal_with(tmp_path, "kept")
     dead = journal.start("evening")
     with_turn = journal.start("evening")
-    journal.add_turn(with_turn, {**TURN, "answer": "said before the crash"})
+    journal.add_turn(with_turn, replace(TURN, answer="said before the crash"))
     for sid in (dead, with_turn):  # as if their process had died
-        update_meta(journal._folder, sid, {"owner": "0/1/1"})
+        update_meta(journal._folder, sid, replace(meta(journal._folder, sid), owner="0/1/1"))
         journal._index.update({"owner": "0/1/1"}, lambda doc, sid=sid: doc["id"] == sid)
-    statuses = {s["id"]: s["status"] for s in Journal(tmp_path).summaries()}
-    assert dead not in statuses and statuses[with_turn] == "interrupted"
+    statuses = {s.id: s.status for s in Journal(tmp_path).summaries()}
+    assert dead not in statuses and statuses[with_turn] is Status.INTERRUPTED
     assert not (tmp_path / "sessions" / f"{dead}.json").exists()
 
 
