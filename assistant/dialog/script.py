@@ -19,6 +19,7 @@ RESERVED = {
     "breathe",
     "coaching",
     "commands",
+    "numbers",  # number words and rating fillers (assistant/base/numbers.py)
     "pause_rule",
     "safety",
     "safety_learned",  # the learned safety layer's settings (assistant/safety/learned.py)
