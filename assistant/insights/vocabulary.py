@@ -15,7 +15,8 @@ from assistant.insights.words import lemma, tokens
 #: How many other words may stand between two words of a term.
 TERM_GAP_WORDS = 2
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
-TOP_KEYS = {"rehearsals", "themes", "worries"}
+TOP_KEYS = {"language", "rehearsals", "themes", "worries"}
+LANGUAGE_KEYS = {"absolutist", "i_words", "you_words"}
 THEME_KEYS = {"name", "kind", "label", "rehearsal", "terms"}
 WORRIES_KEYS = {"states", "cues", "list"}
 WORRY_KEYS = {"name", "label", "rehearsal", "terms"}
@@ -75,6 +76,9 @@ class Vocabulary:
     worry_states: frozenset[str]
     worry_cues: tuple[Term, ...]
     worries: tuple[Topic, ...]
+    absolutist: frozenset[str]  # words counted by the language measures, as tokens() reads them
+    i_words: frozenset[str]
+    you_words: frozenset[str]
 
 
 def load_vocabulary(path: Path) -> Vocabulary:
@@ -89,12 +93,20 @@ def load_vocabulary(path: Path) -> Vocabulary:
         raise r.error(data, "rehearsals", "rehearsals", "expected name: what is practised")
     abouts = {name: r.text(rehearsals, name, f"rehearsals.{name}") for name in rehearsals}
     worries = r.mapping(data, "worries", "worries", WORRIES_KEYS)
+    language = r.mapping(data, "language", "language", LANGUAGE_KEYS, required=LANGUAGE_KEYS)
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(r.phrases(language, key, f"language.{key}", noun="word"))
+
     return Vocabulary(
         rehearsals=abouts,
         themes=_topics(r, data, "themes", THEME_KEYS, set(rehearsals)),
         worry_states=frozenset(_terms(r, worries, "states", "worries.states")),
         worry_cues=tuple(Term.of(c) for c in _terms(r, worries, "cues", "worries.cues")),
         worries=_topics(r, worries, "list", WORRY_KEYS, set(rehearsals), "worries.list"),
+        absolutist=words("absolutist"),
+        i_words=words("i_words"),
+        you_words=words("you_words"),
     )
 
 
