@@ -1,6 +1,7 @@
-"""Loading a YAML data file so that every value remembers the line it came from.
-
-Validation errors can then say `dialogs/evening.yaml:12: machine.states[1].prompt: ...`.
+"""The one reader for data files: a YAML file loaded so that every value remembers the line it
+came from, and Reader, the typed reads every file in dialogs/ goes through (text, texts,
+phrases, number, flag, choice, mapping). Each mistake is one line that names the file, the line,
+the key path and the fix: `dialogs/evening.yaml:12: machine.states[1].prompt: ...`.
 """
 
 from __future__ import annotations
