@@ -1,18 +1,23 @@
-"""Loading a YAML data file so that every value remembers the line it came from.
-
-Validation errors can then say `dialogs/evening.yaml:12: machine.states[1].prompt: ...`.
+"""The one reader for data files: a YAML file loaded so that every value remembers the line it
+came from, and Reader, the typed reads every file in dialogs/ goes through (text, texts,
+phrases, number, flag, choice, mapping). Each mistake is one line that names the file, the line,
+the key path and the fix: `dialogs/evening.yaml:12: machine.states[1].prompt: ...`.
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 import re
+from collections.abc import Iterable
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from assistant.base.errors import BadScriptError
+from assistant.base.text import normalize
 
 
 class Lines(dict):
@@ -134,45 +139,105 @@ def unknown_keys(where: Where, mapping: dict, allowed: set[str], keypath: str) -
 
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+#: What text() says about a value that is not a line of text, unless told otherwise.
+NOT_TEXT = "expected a line of text (in quotes if it has ':')"
+NOT_A_LIST = "expected a list with at least one entry"
+
+
+def _get(container: Any, key: Any) -> Any:
+    """The value at `key` of a mapping, or at index `key` of a list (None when absent)."""
+    if isinstance(container, list):
+        return container[key] if isinstance(key, int) and 0 <= key < len(container) else None
+    return container.get(key) if isinstance(container, dict) else None
 
 
 class Reader(Where):
-    """Typed access to the values of a loaded data file, each mistake one line naming the file,
-    line, key path and fix. Every data file in dialogs/ is read through these."""
+    """Typed reads of a loaded data file: every data file in dialogs/ goes through these. Each
+    mistake is one line naming the file, the line, the key path and the fix. `container` is a
+    loaded mapping (or list, for an item), `key` the key (or index) in it, `keypath` its place
+    in the file as errors show it ("blame.never.phrases[1]")."""
 
-    def mapping(self, container: dict, key: Any, keypath: str, allowed: set[str]) -> dict:
-        value = container.get(key)
+    def mapping(
+        self,
+        container: Any,
+        key: Any,
+        keypath: str,
+        allowed: set[str] | None = None,
+        required: Iterable[str] = (),
+    ) -> dict:
+        """A mapping; with `allowed`, other keys are refused (the closest known one suggested)."""
+        value = _get(container, key)
         if not isinstance(value, dict):
-            raise self.error(
-                container, key, keypath, f"expected a mapping with keys {sorted(allowed)}"
-            )
-        unknown_keys(self, value, allowed, keypath)  # before a missing key: "reportd"
+            want = f"with keys {sorted(allowed)}" if allowed is not None else "of keys"
+            raise self.error(container, key, keypath, f"expected a mapping {want}")
+        if allowed is not None:
+            unknown_keys(self, value, allowed, keypath)  # before a missing key: "reportd"
+        for name in sorted(required):
+            if name not in value:
+                raise self.error(container, key, keypath, f"missing key {name!r}; add it")
         return value
 
     def text(
-        self, container: dict, key: Any, keypath: str, placeholders: tuple[str, ...] = ()
+        self,
+        container: Any,
+        key: Any,
+        keypath: str,
+        placeholders: Iterable[str] = (),
+        *,
+        optional: bool = False,
+        problem: str = NOT_TEXT,
     ) -> str:
-        """A line of text (folded to single spaces); {placeholders} must be among those named."""
-        value = container.get(key)
+        """A line of text, folded to single spaces; its {placeholders} must be among those named.
+        Optional: "" when absent. `problem`: what to say when it is missing or not text."""
+        value = _get(container, key)
+        if value is None and optional:
+            return ""
         if not isinstance(value, str) or not value.strip():
-            raise self.error(
-                container, key, keypath, "expected a line of text (in quotes if it has ':')"
-            )
+            raise self.error(container, key, keypath, problem)
+        allowed = tuple(placeholders)
         for name in _PLACEHOLDER.findall(value):
-            if name not in placeholders:
-                fix = (
-                    f"use {', '.join('{' + a + '}' for a in placeholders)}"
-                    if placeholders
-                    else "remove it"
-                )
+            if name not in allowed:
+                fix = f"use {', '.join('{' + a + '}' for a in allowed)}" if allowed else "remove it"
                 raise self.error(container, key, keypath, f"unknown placeholder {{{name}}}; {fix}")
         return " ".join(value.split())
 
-    def strings(self, container: dict, key: Any, keypath: str) -> list[str]:
-        """A non-empty list of phrases (text)."""
-        value = container.get(key)
+    def texts(
+        self,
+        container: Any,
+        key: Any,
+        keypath: str,
+        placeholders: Iterable[str] = (),
+        *,
+        at_least: int = 1,
+        too_few: str = NOT_A_LIST,
+        problem: str = NOT_TEXT,
+        repeated: str | None = None,
+    ) -> tuple[str, ...]:
+        """A list of at least `at_least` lines of text (see text()). With `repeated` (what to say
+        then), no text may be said twice: variants said in turn."""
+        value = _get(container, key)
+        if not isinstance(value, list) or len(value) < max(at_least, 1):
+            raise self.error(container, key, keypath, too_few)
+        allowed = tuple(placeholders)
+        out = tuple(
+            self.text(value, i, f"{keypath}[{i}]", allowed, problem=problem)
+            for i in range(len(value))
+        )
+        for i, text in enumerate(out):
+            if repeated is not None and text in out[:i]:
+                raise self.error(value, i, f"{keypath}[{i}]", repeated)
+        return out
+
+    def strings(
+        self, container: Any, key: Any, keypath: str, *, optional: bool = False
+    ) -> list[str]:
+        """A non-empty list of phrases, as written (for a phrase compiler). Optional: [] when
+        absent."""
+        value = _get(container, key)
+        if value is None and optional:
+            return []
         if not isinstance(value, list) or not value:
-            raise self.error(container, key, keypath, "expected a list with at least one entry")
+            raise self.error(container, key, keypath, NOT_A_LIST)
         for i, item in enumerate(value):
             if isinstance(item, bool):  # yes/no/on/off without quotes
                 raise self.error(
@@ -185,21 +250,87 @@ class Reader(Where):
                 raise self.error(value, i, f"{keypath}[{i}]", "expected a phrase (text)")
         return value
 
-    def number(
+    def phrases(
         self,
-        container: dict,
+        container: Any,
         key: Any,
         keypath: str,
-        kind: type,
+        *,
+        noun: str = "phrase",
+        distinct: bool = False,
+    ) -> tuple[str, ...]:
+        """A non-empty list of phrases (or words), normalized as they are compared
+        (base/text.normalize); with `distinct`, none may be listed twice."""
+        value = _get(container, key)
+        if not isinstance(value, list) or not value:
+            raise self.error(container, key, keypath, NOT_A_LIST)
+        out: list[str] = []
+        for i, item in enumerate(value):
+            at = f"{keypath}[{i}]"
+            if not isinstance(item, str):
+                raise self.error(
+                    value, i, at, f"{item!r} is not a {noun}; put it in quotes (YAML reads yes, "
+                    "no, on and off as true or false)",
+                )  # fmt: skip
+            phrase = normalize(item)
+            if not phrase:
+                raise self.error(value, i, at, f"{item!r} has no words")
+            if distinct and phrase in out:
+                raise self.error(
+                    value, i, at, f"{item!r} is already item {out.index(phrase)}; remove one"
+                )
+            out.append(phrase)
+        return tuple(out)
+
+    def number(
+        self,
+        container: Any,
+        key: Any,
+        keypath: str,
         low: float,
         high: float | None = None,
+        *,
+        whole: bool = False,
+        unit: str = "",
+        exact: bool = False,
     ) -> Any:
-        """A whole number (kind int) or a number of seconds (kind float), from low (to high)."""
-        value = container.get(key)
+        """A number from `low` (to `high`): an int when `whole`; a Fraction when `exact` (5.45 is
+        109/20, not a nearby binary float, so sums of them are exact); else a float. `unit`
+        ("seconds") is named in the error."""
+        value = _get(container, key)
         wrong = isinstance(value, bool) or not isinstance(value, (int, float))
-        wrong = wrong or (kind is int and not isinstance(value, int))
+        wrong = wrong or (whole and not isinstance(value, int)) or not math.isfinite(value)
         if wrong or value < low or (high is not None and value > high):
-            unit = "a whole number" if kind is int else "a number of seconds"
+            what = "a whole number" if whole else "a number"
+            what += f" of {unit}" if unit else ""
             span = f"from {low:g} to {high:g}" if high is not None else f"at least {low:g}"
-            raise self.error(container, key, keypath, f"expected {unit} {span}")
-        return kind(value)
+            raise self.error(container, key, keypath, f"expected {what} {span}")
+        if whole:
+            return int(value)
+        return Fraction(str(value)) if exact else float(value)
+
+    def flag(self, container: Any, key: Any, keypath: str, default: bool | None = None) -> bool:
+        """true or false; `default` when absent (None: it must be there)."""
+        value = _get(container, key)
+        if value is None and default is not None:
+            return default
+        if not isinstance(value, bool):
+            raise self.error(container, key, keypath, "expected true or false")
+        return value
+
+    def choice(
+        self,
+        container: Any,
+        key: Any,
+        keypath: str,
+        options: Iterable[str],
+        problem: str | None = None,
+    ) -> str:
+        """One of `options` (in the order they are listed in the error)."""
+        value = _get(container, key)
+        known = list(options)
+        if not isinstance(value, str) or value not in known:
+            raise self.error(
+                container, key, keypath, problem or f"expected one of {', '.join(known)}"
+            )
+        return value

@@ -63,3 +63,9 @@ def to_words(text: str, spellings: dict[str, str]) -> list[str]:
         else:
             words.append(raw)
     return words
+
+
+def plain_words(text: str) -> list[str]:
+    """to_words without possessives ("my sister's car" -> my sister car): the words counted and
+    lemmatised by the insights, where "sister's" is the word "sister"."""
+    return [w[:-2] if w.endswith("'s") else w for w in to_words(text, {})]

@@ -18,10 +18,9 @@ from enum import Enum
 from fractions import Fraction
 from pathlib import Path
 
-from assistant.base.datafile import Where, load_yaml, unknown_keys
+from assistant.base.datafile import Reader, load_yaml, unknown_keys
 from assistant.base.errors import BadInputError
 from assistant.base.settings import DIALOGS_DIR
-from assistant.breathe import fields
 
 PATTERNS_DIR = DIALOGS_DIR / "breathing"
 DEFAULT_PATTERN = "cyclic-sighing"
@@ -88,60 +87,57 @@ class Pattern:
         return tuple(dict.fromkeys(p.say for p in self.phases))
 
 
-def _phases(where: Where, top: dict) -> tuple[Phase, ...]:
+def _phases(r: Reader, top: dict) -> tuple[Phase, ...]:
     raw = top.get("phases")
     if not isinstance(raw, list) or not raw:
-        raise where.error(top, "phases", "phases", "expected a list of phases")
+        raise r.error(top, "phases", "phases", "expected a list of phases")
     phases = []
-    kinds = ", ".join(b.value for b in Breath)
     for i, item in enumerate(raw):
         keypath = f"phases[{i}]"
         if not isinstance(item, dict):
-            raise where.error(raw, i, keypath, "expected {breath: in, seconds: 4, say: Breathe in}")
-        unknown_keys(where, item, PHASE_KEYS, keypath)
-        breath = item.get("breath")
-        if breath not in {b.value for b in Breath}:
-            raise where.error(item, "breath", f"{keypath}.breath", f"expected one of {kinds}")
+            raise r.error(raw, i, keypath, "expected {breath: in, seconds: 4, say: Breathe in}")
+        unknown_keys(r, item, PHASE_KEYS, keypath)
+        breath = r.choice(item, "breath", f"{keypath}.breath", [b.value for b in Breath])
         phases.append(
             Phase(
                 breath=Breath(breath),
-                duration_s=fields.seconds(
-                    where, item, "seconds", f"{keypath}.seconds", MIN_PHASE_S, MAX_PHASE_S
+                duration_s=r.number(
+                    item, "seconds", f"{keypath}.seconds", MIN_PHASE_S, MAX_PHASE_S, exact=True
                 ),
-                say=fields.text(where, item, "say", f"{keypath}.say"),
+                say=r.text(item, "say", f"{keypath}.say"),
             )
         )
     for needed in (Breath.IN, Breath.OUT):
         if not any(p.breath is needed for p in phases):
-            raise where.error(top, "phases", "phases", f"add a phase with breath: {needed.value}")
+            raise r.error(top, "phases", "phases", f"add a phase with breath: {needed.value}")
     return tuple(phases)
 
 
 def load_pattern(path: Path) -> Pattern:
-    where = Where(path)
+    r = Reader(path)
     top = load_yaml(path)
-    unknown_keys(where, top, TOP_KEYS, "")
+    unknown_keys(r, top, TOP_KEYS, "")
     if not NAME.match(path.stem):
-        raise where.error(
+        raise r.error(
             top, None, "file name",
             f"{path.name!r}: rename it to lower-case letters, digits and dashes, e.g. box.yaml",
         )  # fmt: skip
     if ("rounds" in top) == ("minutes" in top):
-        raise where.error(top, None, "rounds", "give either rounds: N or minutes: N (one of them)")
+        raise r.error(top, None, "rounds", "give either rounds: N or minutes: N (one of them)")
     rounds = minutes = tone_after = None
     if "rounds" in top:
-        rounds = fields.whole(where, top, "rounds", "rounds", 1, MAX_ROUNDS)
+        rounds = r.number(top, "rounds", "rounds", 1, MAX_ROUNDS, whole=True)
     else:
-        minutes = fields.seconds(where, top, "minutes", "minutes", MIN_MINUTES, MAX_MINUTES)
+        minutes = r.number(top, "minutes", "minutes", MIN_MINUTES, MAX_MINUTES, exact=True)
     if "tone_after_rounds" in top:
-        tone_after = fields.whole(
-            where, top, "tone_after_rounds", "tone_after_rounds", 1, MAX_ROUNDS
+        tone_after = r.number(
+            top, "tone_after_rounds", "tone_after_rounds", 1, MAX_ROUNDS, whole=True
         )
     return Pattern(
         name=path.stem,
         path=path,
-        description=fields.text(where, top, "description", "description"),
-        phases=_phases(where, top),
+        description=r.text(top, "description", "description"),
+        phases=_phases(r, top),
         rounds=rounds,
         minutes=minutes,
         tone_after_rounds=tone_after,

@@ -17,11 +17,10 @@ from enum import Enum
 from pathlib import Path
 from typing import Protocol
 
-from assistant.base.datafile import Where, load_yaml, unknown_keys
+from assistant.base.datafile import Reader, load_yaml, unknown_keys
 from assistant.base.errors import BadInputError
 from assistant.base.phrases import contains_phrase
 from assistant.base.settings import DIALOGS_DIR
-from assistant.breathe import fields
 
 PAUSE_FILE = DIALOGS_DIR / "pause_rule.yaml"
 MIN_MINUTES, MAX_MINUTES = 1, 24 * 60  # a break comes back within a day
@@ -84,16 +83,13 @@ class PauseTexts:
 
 
 def load_pause_texts(path: Path = PAUSE_FILE) -> PauseTexts:
-    where = Where(path)
+    r = Reader(path)
     top = load_yaml(path)
-    unknown_keys(where, top, TOP_KEYS, "")
-    grievance = top.get("grievance")
-    if not isinstance(grievance, dict):
-        raise where.error(top, "grievance", "grievance", "expected a mapping with phrases and say")
-    unknown_keys(where, grievance, GRIEVANCE_KEYS, "grievance")
+    unknown_keys(r, top, TOP_KEYS, "")
+    grievance = r.mapping(top, "grievance", "grievance", GRIEVANCE_KEYS)
 
-    def text(key: str, *allowed: str) -> str:
-        return fields.text(where, top, key, key, allowed)
+    def text(key: str, *placeholders: str) -> str:
+        return r.text(top, key, key, placeholders)
 
     return PauseTexts(
         short=text("short", "minutes"),
@@ -101,12 +97,12 @@ def load_pause_texts(path: Path = PAUSE_FILE) -> PauseTexts:
         start_tomorrow=text("start_tomorrow", "time"),
         soothe=text("soothe"),
         offer_breathing=text("offer_breathing"),
-        grievance_phrases=fields.phrases(where, grievance, "phrases", "grievance.phrases"),
-        grievance=fields.text(where, grievance, "say", "grievance.say"),
+        grievance_phrases=r.phrases(grievance, "phrases", "grievance.phrases"),
+        grievance=r.text(grievance, "say", "grievance.say"),
         check_in=text("check_in", "remaining"),
         end=text("end", "time"),
         opener=text("opener", "opener"),
-        openers=fields.texts(where, top, "openers", "openers"),
+        openers=r.texts(top, "openers", "openers"),
     )
 
 

@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from assistant.base.datafile import Where, load_yaml, unknown_keys
+from assistant.base.datafile import Reader, load_yaml, unknown_keys
 from assistant.base.settings import DIALOGS_DIR
 from assistant.base.text import normalize
-from assistant.breathe import fields
 from assistant.breathe.patterns import Breath
 
 BREATHE_FILE = DIALOGS_DIR / "breathe.yaml"
@@ -49,31 +48,22 @@ class BreatheTexts:
 
 
 def load_breathe_texts(path: Path = BREATHE_FILE) -> BreatheTexts:
-    where = Where(path)
+    r = Reader(path)
     top = load_yaml(path)
-    unknown_keys(where, top, TOP_KEYS, "")
+    unknown_keys(r, top, TOP_KEYS, "")
 
-    def mapping(key: str, allowed: set[str]) -> dict:
-        value = top.get(key)
-        if not isinstance(value, dict):
-            raise where.error(
-                top, key, key, f"expected a mapping with {', '.join(sorted(allowed))}"
-            )
-        unknown_keys(where, value, allowed, key)
-        return value
+    def text(key: str, *placeholders: str) -> str:
+        return r.text(top, key, key, placeholders)
 
-    def text(key: str, *allowed: str) -> str:
-        return fields.text(where, top, key, key, allowed)
-
-    labels = mapping("labels", {b.value for b in Breath})
-    raw_requests = mapping("requests", {r.value for r in Request})
+    labels = r.mapping(top, "labels", "labels", {b.value for b in Breath})
+    raw_requests = r.mapping(top, "requests", "requests", {q.value for q in Request})
     requests: dict[str, Request] = {}
     for request in Request:
         keypath = f"requests.{request.value}"
-        for phrase in fields.phrases(where, raw_requests, request.value, keypath):
+        for phrase in r.phrases(raw_requests, request.value, keypath):
             if phrase in requests:
                 taken = requests[phrase].value
-                raise where.error(
+                raise r.error(
                     raw_requests, request.value, keypath,
                     f"{phrase!r} already asks for {taken}; a phrase can mean one thing only",
                 )  # fmt: skip
@@ -89,7 +79,7 @@ def load_breathe_texts(path: Path = BREATHE_FILE) -> BreatheTexts:
         fastest=text("fastest"),
         done=text("done"),
         stopped=text("stopped"),
-        labels={b: fields.text(where, labels, b.value, f"labels.{b.value}") for b in Breath},
+        labels={b: r.text(labels, b.value, f"labels.{b.value}") for b in Breath},
         round=text("round", "round", "rounds"),
         requests=requests,
     )

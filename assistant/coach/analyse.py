@@ -9,50 +9,26 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from assistant.base.numbers import number_words
 from assistant.base.text import to_words
 from assistant.coach.findings import Assessment, Finding, Kind, StartUp
 from assistant.coach.phrases import overlaps, sentences
 from assistant.coach.rules import BlameGroup, CoachRules
 from assistant.coach.timing import WordTime, hesitation, pace_wpm, sentence_breaks, word_times
 
-#: The rest of a blamed clause, quoted and reused in the rewording, ends at these words.
-CLAUSE_ENDS = frozenset(
-    [
-        "and",
-        "but",
-        "so",
-        "because",
-        "i",
-        "when",
-        "if",
-        "then",
-        "which",
-        "or",
-        "while",
-        "whenever",
-        "though",
-        "although",
-    ]
-)
+#: The rest of a blamed clause ends after this many words at most (or at rules.clause_ends).
 REST_WORDS = 6
-#: Quotes are shown with the contractions people write ("can't", not "can not").
-SHOWN = {
-    "can not": "can't", "do not": "don't", "does not": "doesn't", "did not": "didn't",
-    "will not": "won't", "would not": "wouldn't", "is not": "isn't", "are not": "aren't",
-    "was not": "wasn't", "have not": "haven't", "should not": "shouldn't", "what is": "what's",
-}  # fmt: skip
-NUMBERS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
 
 def number(n: int) -> str:
-    """Small counts as words (they are spoken): 2 -> "two"."""
-    return NUMBERS[n] if 0 <= n < len(NUMBERS) else str(n)
+    """Small counts as words (they are spoken): 2 -> "two" (dialogs/numbers.yaml)."""
+    return number_words().word(n)
 
 
-def shown(words: str) -> str:
+def shown(words: str, rules: CoachRules) -> str:
     """Plain words as a quote reads: "why can not you" -> "why can't you", "i" -> "I"."""
     out = f" {words} "
-    for full, short in SHOWN.items():
+    for full, short in rules.quoted_as.items():
         out = out.replace(f" {full} ", f" {short} ")
     return " ".join("I" if w == "i" else w for w in out.split())
 
@@ -90,7 +66,7 @@ def assess(
     findings: list[Finding] = []
 
     def add(kind: Kind, words: str, **fields: str) -> None:
-        words = shown(words)
+        words = shown(words, rules)
         findings.append(Finding(kind, words, texts[kind.value].format(words=words, **fields)))
 
     i_statement = _first(rules.i_statement.first(s) for s in said)
@@ -240,7 +216,7 @@ def _blames(said: list[str], rules: CoachRules) -> list[_Blame]:
             for start, end in group.matcher.spans(s):
                 if group.unless_after and group.unless_after.search(s[:start]):
                     continue
-                here.append(_Blame(start, end, n, group, _rest(s[end:])))
+                here.append(_Blame(start, end, n, group, _rest(s[end:], rules)))
         # where groups overlap ("why do you always"), the longest match speaks for them
         here.sort(key=lambda b: (b.start, -(b.end - b.start)))
         for b in here:
@@ -249,10 +225,10 @@ def _blames(said: list[str], rules: CoachRules) -> list[_Blame]:
     return found
 
 
-def _rest(after: str) -> str:
+def _rest(after: str, rules: CoachRules) -> str:
     words = []
     for w in after.split():
-        if w in CLAUSE_ENDS or len(words) == REST_WORDS:
+        if w in rules.clause_ends or len(words) == REST_WORDS:
             break
         words.append(w)
     return " ".join(words)

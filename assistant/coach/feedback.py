@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.coach.analyse import number
+from assistant.coach.feedback_texts import Texts
 from assistant.coach.findings import Assessment, Finding, Kind
-from assistant.coach.rules import Texts
 
 #: A quote in the spoken part is cut to this many words, to keep it short.
 SPOKEN_QUOTE_WORDS = 5

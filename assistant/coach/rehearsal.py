@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.base.datafile import Where, load_yaml, unknown_keys
+from assistant.base.datafile import Reader, load_yaml, unknown_keys
 from assistant.base.errors import BadInputError
 from assistant.coach.findings import ReplyKind
 
@@ -52,46 +52,34 @@ class Rehearsal:
 
 def load_rehearsal(path: Path) -> Rehearsal:
     data = load_yaml(path)
-    where = Where(path)
-    unknown_keys(where, data, KEYS, "")
+    r = Reader(path)
+    unknown_keys(r, data, KEYS, "")
     if not NAME.match(path.stem):
-        raise where.error(data, None, "name", "name the file in lower case, like worry.yaml")
-    texts = {key: _text(where, data, key, key) for key in TEXT_KEYS}
-    replies = data.get("replies")
+        raise r.error(data, None, "name", "name the file in lower case, like worry.yaml")
+    texts = {
+        key: r.text(data, key, key, problem="missing or empty: write a sentence")
+        for key in TEXT_KEYS
+    }
     kinds = {k.value for k in ReplyKind}
-    if not isinstance(replies, dict):
-        raise where.error(
-            data, "replies", "replies", f"expected a mapping with keys {sorted(kinds)}"
-        )
-    unknown_keys(where, replies, kinds, "replies")
+    replies = r.mapping(data, "replies", "replies", kinds)
     by_kind: dict[str, tuple[str, ...]] = {}
     for kind in sorted(kinds):
         keypath = f"replies.{kind}"
         items = replies.get(kind)
         if not isinstance(items, list):
-            raise where.error(
-                replies, kind, keypath, f"missing: add a list of {MIN_REPLIES} or more"
-            )
-        if len(items) < MIN_REPLIES:
-            raise where.error(
+            raise r.error(replies, kind, keypath, f"missing: add a list of {MIN_REPLIES} or more")
+        if len(items) < MIN_REPLIES:  # so the partner does not sound canned
+            raise r.error(
                 replies, kind, keypath, f"has {len(items)}; add at least {MIN_REPLIES} replies"
             )
-        for i, item in enumerate(items):
-            if not isinstance(item, str) or not item.strip():
-                raise where.error(items, i, f"{keypath}[{i}]", "expected the partner's words")
-        said = [" ".join(i.split()) for i in items]
-        for i, item in enumerate(said):
-            if item in said[:i]:
-                raise where.error(items, i, f"{keypath}[{i}]", "the same reply twice; vary it")
-        by_kind[kind] = tuple(said)
+        by_kind[kind] = r.texts(
+            replies,
+            kind,
+            keypath,
+            problem="expected the partner's words",
+            repeated="the same reply twice; vary it",
+        )
     return Rehearsal(name=path.stem, path=path, replies=Replies(**by_kind), **texts)
-
-
-def _text(where: Where, data: dict, key: str, keypath: str) -> str:
-    value = data.get(key)
-    if isinstance(value, bool) or not isinstance(value, str) or not value.strip():
-        raise where.error(data, key, keypath, "missing or empty: write a sentence")
-    return " ".join(value.split())
 
 
 def rehearsal_paths(folder: Path) -> dict[str, Path]:

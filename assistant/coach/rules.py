@@ -1,5 +1,6 @@
 """Loading and validating dialogs/coaching.yaml: every mistake is one line naming the file, the
-line, the key and the fix."""
+line, the key and the fix. Phrases are compiled by base/phrase_compiler, the texts section read
+by feedback_texts.py."""
 
 from __future__ import annotations
 
@@ -7,14 +8,21 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from assistant.base.datafile import Lines, Where, load_yaml, unknown_keys
-from assistant.coach.phrases import EDGE_AFTER, EDGE_BEFORE, Matcher, PhraseCompiler
+from assistant.base.datafile import Lines, Reader, load_yaml, unknown_keys
+from assistant.base.phrase_compiler import (
+    EDGE_AFTER,
+    EDGE_BEFORE,
+    PhraseCompiler,
+    read_spellings,
+)
+from assistant.coach.feedback_texts import Texts, read_texts
+from assistant.coach.phrases import COACH_STYLE, Matcher, compiled, matcher
 
 TOP_KEYS = {
     "spellings", "gaps", "slots", "i_statement", "subjects", "feelings", "faux_feelings",
-    "requests", "blame_plain", "blame", "pace", "length", "hesitation", "texts",
+    "requests", "blame_plain", "blame", "pace", "length", "hesitation", "clause_ends",
+    "quoted_as", "texts",
 }  # fmt: skip
 GROUP_KEYS = {"phrases", "except"}
 FEELING_KEYS = {"words", "after_feel", "phrases", "except"}
@@ -29,15 +37,9 @@ HESITATION_KEYS = {
     "fillers", "phrases_as_fillers", "like_not_after", "phrase_not_followed_by", "phrase_not_after",
     "gap_s", "unfinished", "per_minute", "min_count",
 }  # fmt: skip
-TEXT_KEYS = {"max_spoken_words", "findings", "worked", "try", "changed"}
-CHANGED_KEYS = {"counted", "none_now", "fewer", "more", "gained", "calmer"}
-#: The placeholders each text may use (others are refused on load).
-FINDING_FIELDS = {
-    "blame": {"words", "what", "suggestion"},
-    "faux_feeling": {"words", "under", "needs"},
-}
-REWORD_FIELDS = {"rest", "feeling"}
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+#: Keys a section may leave out.
+OPTIONAL = {"except", "unless_after", "reword_plain"}
+REWORD_FIELDS = ("feeling", "rest")
 
 
 @dataclass(frozen=True)
@@ -86,25 +88,6 @@ class HesitationSettings:
 
 
 @dataclass(frozen=True)
-class ChangeTexts:
-    counted: dict[str, tuple[str, str]]  # kind -> (one, many)
-    none_now: str
-    fewer: str
-    more: str
-    gained: dict[str, str]
-    calmer: str
-
-
-@dataclass(frozen=True)
-class Texts:
-    max_spoken_words: int
-    findings: dict[str, str]
-    worked: dict[str, str]  # in order of preference
-    tries: dict[str, str]  # in order of preference
-    changed: ChangeTexts
-
-
-@dataclass(frozen=True)
 class CoachRules:
     path: Path
     spellings: dict[str, str]
@@ -120,52 +103,12 @@ class CoachRules:
     request: Matcher
     negative: re.Pattern[str]
     blame: tuple[BlameGroup, ...]
+    clause_ends: frozenset[str]  # the rest of a blamed clause, quoted, ends at these words
+    quoted_as: dict[str, str]  # words as matched -> as a quote shows them ("can not": "can't")
     pace: PaceSettings
     length: LengthSettings
     hesitation: HesitationSettings
     texts: Texts
-
-
-class _Reader:
-    def __init__(self, path: Path, data: Lines) -> None:
-        self.where = Where(path)
-        self.data = data
-
-    def mapping(self, parent: Any, key: str, keypath: str, allowed: set[str] | None) -> dict:
-        value = parent.get(key)
-        if not isinstance(value, dict):
-            raise self.where.error(parent, key, keypath, "expected a mapping of keys")
-        if allowed is not None:
-            unknown_keys(self.where, value, allowed, keypath)
-            missing = sorted(allowed - set(value) - {"except", "unless_after", "reword_plain"})
-            if missing:
-                raise self.where.error(parent, key, keypath, f"missing key {missing[0]!r}; add it")
-        return value
-
-    def text(self, parent: Any, key: str, keypath: str, fields: set[str] | None = None) -> str:
-        value = parent.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise self.where.error(parent, key, keypath, "expected a text")
-        for name in _PLACEHOLDER.findall(value):
-            if fields is not None and name not in fields:
-                known = ", ".join(f"{{{f}}}" for f in sorted(fields)) or "none"
-                raise self.where.error(
-                    parent, key, keypath, f"unknown placeholder {{{name}}}; this text has {known}"
-                )
-        return " ".join(value.split())
-
-    def number(self, parent: Any, key: str, keypath: str, low: float, high: float) -> float:
-        value = parent.get(key)
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or not low <= value <= high
-        ):
-            raise self.where.error(parent, key, keypath, f"expected a number from {low} to {high}")
-        return float(value)
-
-    def words(self, comp: PhraseCompiler, parent: Any, key: str, keypath: str) -> frozenset[str]:
-        return frozenset(w.lower() for w in comp.strings(parent, key, keypath))
 
 
 def load_coaching(path: Path) -> CoachRules:
@@ -183,264 +126,164 @@ def _cached(resolved: Path, path: Path, mtime_ns: int, size: int) -> CoachRules:
     return _load(path)
 
 
+def _section(r: Reader, data: dict, key: str, allowed: set[str], keypath: str = "") -> dict:
+    """A section with these keys, all but the optional ones required."""
+    return r.mapping(data, key, keypath or key, allowed, required=allowed - OPTIONAL)
+
+
+def _words(r: Reader, data: dict, key: str, keypath: str) -> frozenset[str]:
+    return frozenset(r.phrases(data, key, keypath, noun="word"))
+
+
 def _load(path: Path) -> CoachRules:
+    from assistant.coach.findings import Kind
+
     data = load_yaml(path)
-    r = _Reader(path, data)
-    where = r.where
-    unknown_keys(where, data, TOP_KEYS, "")
-    spellings = _spellings(r, data)
-    comp = PhraseCompiler(where, spellings, r.mapping(data, "slots", "slots", None))
-    gaps = r.mapping(data, "gaps", "gaps", {"words", "never_across"})
+    r = Reader(path)
+    unknown_keys(r, data, TOP_KEYS, "")
+    comp = PhraseCompiler(r, read_spellings(r, data, "spellings", "spellings"), COACH_STYLE)
+    comp.add_slots(data, "slots", "slots")
+    gaps = _section(r, data, "gaps", {"words", "never_across"})
     comp.set_gap(
-        int(r.number(gaps, "words", "gaps.words", 1, 6)),
-        comp.strings(gaps, "never_across", "gaps.never_across"),
+        r.number(gaps, "words", "gaps.words", 1, 6, whole=True),
+        comp.words(gaps, "never_across", "gaps.never_across"),
     )
-    feelings = r.mapping(data, "feelings", "feelings", FEELING_KEYS)
-    comp.slots = {
-        **comp.slots,
-        "feeling": feelings.get("words"),
-        "feeling_after_feel": feelings.get("after_feel"),
-    }
-    comp.strings(feelings, "words", "feelings.words")
-    comp.strings(feelings, "after_feel", "feelings.after_feel")
-    subjects = r.mapping(data, "subjects", "subjects", SUBJECT_KEYS)
+    feelings = _section(r, data, "feelings", FEELING_KEYS)
+    comp.add_slot("feeling", feelings, "words", "feelings.words")
+    comp.add_slot("feeling_after_feel", feelings, "after_feel", "feelings.after_feel")
+    subjects = _section(r, data, "subjects", SUBJECT_KEYS)
+    requests = _section(r, data, "requests", REQUEST_KEYS)
+    negative = comp.alternative(requests, "negative", "requests.negative", edges=False)
+    feeling_entries = [
+        *r.strings(feelings, "words", "feelings.words"),
+        *r.strings(feelings, "after_feel", "feelings.after_feel"),
+    ]
     faux_words, faux, faux_excepts = _faux(r, comp, data)
-    requests = r.mapping(data, "requests", "requests", REQUEST_KEYS)
-    negative = comp.compile(
-        EDGE_BEFORE
-        + comp.alternation(
-            comp.strings(requests, "negative", "requests.negative"),
-            "requests.negative",
-            edges=False,
-        )
-        + EDGE_AFTER,
-        requests,
-        "negative",
-        "requests.negative",
-    )
     return CoachRules(
         path=path,
-        spellings=spellings,
-        i_statement=comp.matcher(
-            r.mapping(data, "i_statement", "i_statement", GROUP_KEYS), "i_statement"
-        ),
-        i_words=r.words(comp, subjects, "i", "subjects.i"),
-        you_before=r.words(comp, subjects, "you_before", "subjects.you_before"),
-        you_after=r.words(comp, subjects, "you_after", "subjects.you_after"),
-        feeling=comp.matcher(feelings, "feelings"),
-        feeling_words=frozenset(
-            w for entry in [*feelings["words"], *feelings["after_feel"]] for w in entry.split("/")
-        ),
+        spellings=comp.spellings,
+        i_statement=matcher(comp, _section(r, data, "i_statement", GROUP_KEYS), "i_statement"),
+        i_words=_words(r, subjects, "i", "subjects.i"),
+        you_before=_words(r, subjects, "you_before", "subjects.you_before"),
+        you_after=_words(r, subjects, "you_after", "subjects.you_after"),
+        feeling=matcher(comp, feelings, "feelings"),
+        feeling_words=frozenset(w for entry in feeling_entries for w in entry.split("/")),
         faux=faux,
         faux_excepts=faux_excepts,
         faux_words=faux_words,
-        request=comp.matcher(requests, "requests"),
-        negative=negative,
+        request=matcher(comp, requests, "requests"),
+        negative=comp.compile(
+            EDGE_BEFORE + negative + EDGE_AFTER, (requests, "negative", "requests.negative")
+        ),
         blame=_blame(r, comp, data),
+        clause_ends=_words(r, data, "clause_ends", "clause_ends"),
+        quoted_as=_quoted_as(r, data),
         pace=_pace(r, data),
         length=_length(r, data),
-        hesitation=_hesitation(r, comp, data),
-        texts=_texts(r, data),
+        hesitation=_hesitation(r, data),
+        texts=read_texts(r, data, {k.value for k in Kind}),
     )
-
-
-def _spellings(r: _Reader, data: Lines) -> dict[str, str]:
-    table = r.mapping(data, "spellings", "spellings", None)
-    for word, value in table.items():
-        if not isinstance(word, str) or not isinstance(value, str) or not value.strip():
-            raise r.where.error(
-                table, word, f"spellings.{word}", "expected word: words in its place"
-            )
-    return {w.lower(): v.lower() for w, v in table.items()}
 
 
 def _faux(
-    r: _Reader, comp: PhraseCompiler, data: Lines
+    r: Reader, comp: PhraseCompiler, data: Lines
 ) -> tuple[dict[str, Faux], re.Pattern[str], re.Pattern[str] | None]:
-    spec = r.mapping(data, "faux_feelings", "faux_feelings", FAUX_KEYS)
-    words = r.mapping(spec, "words", "faux_feelings.words", None)
+    spec = _section(r, data, "faux_feelings", FAUX_KEYS)
+    words = r.mapping(spec, "words", "faux_feelings.words")
     table: dict[str, Faux] = {}
-    for word, info in words.items():
+    for word in words:
         keypath = f"faux_feelings.words.{word}"
-        info = r.mapping(words, word, keypath, FAUX_WORD_KEYS)
-        under = comp.strings(info, "under", f"{keypath}.under")
-        needs = comp.strings(info, "needs", f"{keypath}.needs")
+        info = _section(r, words, word, FAUX_WORD_KEYS, keypath)
+        under = r.strings(info, "under", f"{keypath}.under")
+        needs = r.strings(info, "needs", f"{keypath}.needs")
         comp.phrase(str(word), (words, word, keypath))  # a plain phrase: checked like the others
         table[" ".join(str(word).lower().split())] = Faux(str(word), tuple(under), tuple(needs))
-    frames = comp.alternation(
-        comp.strings(spec, "frames", "faux_feelings.frames"), "faux_feelings.frames", edges=False
-    )
+    frames = comp.alternative(spec, "frames", "faux_feelings.frames", edges=False)
     names = "|".join(re.escape(w) for w in sorted(table, key=len, reverse=True))
     regex = comp.compile(
         f"{EDGE_BEFORE}{frames} (?P<faux>{names}){EDGE_AFTER}",
-        spec,
-        "frames",
-        "faux_feelings.frames",
+        (spec, "frames", "faux_feelings.frames"),
     )
-    excepts = comp.strings(spec, "except", "faux_feelings.except", required=False)
-    ex = (
-        comp.compile(
-            comp.alternation(excepts, "faux_feelings.except"),
-            spec,
-            "except",
-            "faux_feelings.except",
-        )
-        if excepts
-        else None
-    )
-    return table, regex, ex
+    excepts = None
+    if "except" in spec:
+        excepts = compiled(comp, spec, "except", "faux_feelings.except")
+    return table, regex, excepts
 
 
-def _blame(r: _Reader, comp: PhraseCompiler, data: Lines) -> tuple[BlameGroup, ...]:
-    plain = r.text(data, "blame_plain", "blame_plain", {"feeling"})
-    groups = r.mapping(data, "blame", "blame", None)
+def _blame(r: Reader, comp: PhraseCompiler, data: Lines) -> tuple[BlameGroup, ...]:
+    plain = r.text(data, "blame_plain", "blame_plain", ("feeling",))
+    groups = r.mapping(data, "blame", "blame")
     out = []
-    for name, spec in groups.items():
+    for name in groups:
         keypath = f"blame.{name}"
-        spec = r.mapping(groups, name, keypath, BLAME_KEYS)
-        unless = comp.strings(spec, "unless_after", f"{keypath}.unless_after", required=False)
+        spec = _section(r, groups, name, BLAME_KEYS, keypath)
+        unless = None
+        if "unless_after" in spec:
+            unless = compiled(comp, spec, "unless_after", f"{keypath}.unless_after")
         out.append(
             BlameGroup(
                 name=str(name),
-                what=r.text(spec, "what", f"{keypath}.what", set()),
-                matcher=comp.matcher(spec, keypath),
-                unless_after=comp.compile(
-                    comp.alternation(unless, f"{keypath}.unless_after"),
-                    spec,
-                    "unless_after",
-                    keypath,
-                )
-                if unless
-                else None,
+                what=r.text(spec, "what", f"{keypath}.what"),
+                matcher=matcher(comp, spec, keypath),
+                unless_after=unless,
                 reword=r.text(spec, "reword", f"{keypath}.reword", REWORD_FIELDS),
-                reword_plain=r.text(spec, "reword_plain", f"{keypath}.reword_plain", {"feeling"})
+                reword_plain=r.text(spec, "reword_plain", f"{keypath}.reword_plain", ("feeling",))
                 if "reword_plain" in spec
                 else plain,
             )
         )
     if not out:
-        raise r.where.error(data, "blame", "blame", "expected at least one group of phrases")
+        raise r.error(data, "blame", "blame", "expected at least one group of phrases")
     return tuple(out)
 
 
-def _length(r: _Reader, data: Lines) -> LengthSettings:
-    spec = r.mapping(data, "length", "length", LENGTH_KEYS)
+def _quoted_as(r: Reader, data: Lines) -> dict[str, str]:
+    table = r.mapping(data, "quoted_as", "quoted_as")
+    return {
+        str(full): r.text(table, full, f"quoted_as.{full}", problem="expected words as shown")
+        for full in table
+    }
+
+
+def _length(r: Reader, data: Lines) -> LengthSettings:
+    spec = _section(r, data, "length", LENGTH_KEYS)
     return LengthSettings(
-        max_sentences=int(r.number(spec, "max_sentences", "length.max_sentences", 1, 50)),
-        max_words=int(r.number(spec, "max_words", "length.max_words", 5, 1000)),
+        max_sentences=r.number(spec, "max_sentences", "length.max_sentences", 1, 50, whole=True),
+        max_words=r.number(spec, "max_words", "length.max_words", 5, 1000, whole=True),
     )
 
 
-def _pace(r: _Reader, data: Lines) -> PaceSettings:
-    spec = r.mapping(data, "pace", "pace", PACE_KEYS)
+def _pace(r: Reader, data: Lines) -> PaceSettings:
+    spec = _section(r, data, "pace", PACE_KEYS)
+    s, wpm = "seconds", "words a minute"
     pace = PaceSettings(
-        long_pause_s=r.number(spec, "long_pause_s", "pace.long_pause_s", 0.2, 10),
-        calm_low_wpm=r.number(spec, "calm_low_wpm", "pace.calm_low_wpm", 30, 400),
-        calm_high_wpm=r.number(spec, "calm_high_wpm", "pace.calm_high_wpm", 30, 400),
-        slow_wpm=r.number(spec, "slow_wpm", "pace.slow_wpm", 10, 400),
-        sentence_gap_s=r.number(spec, "sentence_gap_s", "pace.sentence_gap_s", 0.1, 10),
+        long_pause_s=r.number(spec, "long_pause_s", "pace.long_pause_s", 0.2, 10, unit=s),
+        calm_low_wpm=r.number(spec, "calm_low_wpm", "pace.calm_low_wpm", 30, 400, unit=wpm),
+        calm_high_wpm=r.number(spec, "calm_high_wpm", "pace.calm_high_wpm", 30, 400, unit=wpm),
+        slow_wpm=r.number(spec, "slow_wpm", "pace.slow_wpm", 10, 400, unit=wpm),
+        sentence_gap_s=r.number(spec, "sentence_gap_s", "pace.sentence_gap_s", 0.1, 10, unit=s),
     )
     if not pace.slow_wpm <= pace.calm_low_wpm < pace.calm_high_wpm:
-        raise r.where.error(
+        raise r.error(
             spec, "calm_high_wpm", "pace", "expected slow_wpm <= calm_low_wpm < calm_high_wpm"
         )
     return pace
 
 
-def _hesitation(r: _Reader, comp: PhraseCompiler, data: Lines) -> HesitationSettings:
-    spec = r.mapping(data, "hesitation", "hesitation", HESITATION_KEYS)
-    lists = (
-        "fillers",
-        "like_not_after",
-        "phrase_not_followed_by",
-        "phrase_not_after",
-        "unfinished",
-    )
-    words = {k: r.words(comp, spec, k, f"hesitation.{k}") for k in lists}
-    phrases = tuple(
-        " ".join(p.lower().split())
-        for p in comp.strings(spec, "phrases_as_fillers", "hesitation.phrases_as_fillers")
-    )
+def _hesitation(r: Reader, data: Lines) -> HesitationSettings:
+    spec = _section(r, data, "hesitation", HESITATION_KEYS)
+
+    def words(key: str) -> frozenset[str]:
+        return _words(r, spec, key, f"hesitation.{key}")
+
     return HesitationSettings(
-        fillers=words["fillers"],
-        phrases=phrases,
-        like_not_after=words["like_not_after"],
-        phrase_not_followed_by=words["phrase_not_followed_by"],
-        phrase_not_after=words["phrase_not_after"],
-        gap_s=r.number(spec, "gap_s", "hesitation.gap_s", 0.2, 10),
-        unfinished=words["unfinished"],
+        fillers=words("fillers"),
+        phrases=r.phrases(spec, "phrases_as_fillers", "hesitation.phrases_as_fillers"),
+        like_not_after=words("like_not_after"),
+        phrase_not_followed_by=words("phrase_not_followed_by"),
+        phrase_not_after=words("phrase_not_after"),
+        gap_s=r.number(spec, "gap_s", "hesitation.gap_s", 0.2, 10, unit="seconds"),
+        unfinished=words("unfinished"),
         per_minute=r.number(spec, "per_minute", "hesitation.per_minute", 0, 60),
-        min_count=int(r.number(spec, "min_count", "hesitation.min_count", 1, 100)),
+        min_count=r.number(spec, "min_count", "hesitation.min_count", 1, 100, whole=True),
     )
-
-
-#: The finding kinds each texts section must cover, in the order they are preferred.
-WORKED_KINDS = ("request", "i_statement", "feeling", "calm_pace", "no_blame", "tried")
-TRY_KINDS = (
-    "blame", "faux_feeling", "negative_request", "no_feeling", "no_request", "you_focus", "long",
-    "fast", "slow", "hesitation", "none",
-)  # fmt: skip
-
-
-def _texts(r: _Reader, data: Lines) -> Texts:
-    from assistant.coach.findings import Kind
-
-    spec = r.mapping(data, "texts", "texts", TEXT_KEYS)
-    kinds = {k.value for k in Kind}
-    findings = _text_table(r, spec, "findings", kinds, FINDING_FIELDS, {"words"})
-    worked = _text_table(r, spec, "worked", set(WORKED_KINDS), {}, {"words"})
-    tries = _text_table(
-        r, spec, "try", set(TRY_KINDS), {"faux_feeling": {"words", "under"}}, {"words"}
-    )
-    ch = r.mapping(spec, "changed", "texts.changed", CHANGED_KEYS)
-    counted_spec = r.mapping(ch, "counted", "texts.changed.counted", None)
-    counted = {}
-    for kind, names in counted_spec.items():
-        keypath = f"texts.changed.counted.{kind}"
-        if kind not in kinds:
-            raise r.where.error(
-                counted_spec, kind, keypath, f"unknown kind; one of {sorted(kinds)}"
-            )
-        if not (isinstance(names, list) and len(names) == 2 and _all_text(names)):
-            raise r.where.error(counted_spec, kind, keypath, "expected [one, many]: two names")
-        counted[str(kind)] = (names[0], names[1])
-    gained = _text_table(
-        r, ch, "gained", {"i_statement", "feeling", "request"}, {}, set(), prefix="texts.changed"
-    )
-    changed = ChangeTexts(
-        counted=counted,
-        none_now=r.text(ch, "none_now", "texts.changed.none_now", {"many", "before"}),
-        fewer=r.text(ch, "fewer", "texts.changed.fewer", {"now", "noun", "before"}),
-        more=r.text(ch, "more", "texts.changed.more", {"now", "noun", "before"}),
-        gained=gained,
-        calmer=r.text(ch, "calmer", "texts.changed.calmer", {"now", "before"}),
-    )
-    return Texts(
-        max_spoken_words=int(r.number(spec, "max_spoken_words", "texts.max_spoken_words", 5, 80)),
-        findings=findings,
-        worked={k: worked[k] for k in WORKED_KINDS},
-        tries={k: tries[k] for k in TRY_KINDS},
-        changed=changed,
-    )
-
-
-def _text_table(
-    r: _Reader,
-    parent: dict,
-    key: str,
-    kinds: set[str],
-    fields: dict[str, set[str]],
-    default: set[str],
-    prefix: str = "texts",
-) -> dict[str, str]:
-    keypath = f"{prefix}.{key}"
-    table = r.mapping(parent, key, keypath, None)
-    unknown_keys(r.where, table, kinds, keypath)
-    for kind in sorted(kinds):
-        if kind not in table:
-            raise r.where.error(parent, key, keypath, f"missing key {kind!r}; add its text")
-    return {k: r.text(table, k, f"{keypath}.{k}", fields.get(k, default)) for k in table}
-
-
-def _all_text(items: list) -> bool:
-    return all(isinstance(item, str) and item.strip() for item in items)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.base.datafile import Where, load_list
+from assistant.base.datafile import Reader, load_list
 from assistant.coach.analyse import assess
 from assistant.coach.findings import Kind
 from assistant.coach.rules import CoachRules
@@ -83,11 +83,10 @@ def load_labelled(path: Path) -> list[dict]:
     """A YAML list of {text, blame, i_statement, feeling, faux_feeling, request} (missing labels
     are false); mistakes are one line naming file:line."""
     items = load_list(path)
-    where = Where(path)
+    r = Reader(path)
     for i, item in enumerate(items):
         if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-            raise where.error(items, i, f"[{i}]", "expected a mapping with a text and labels")
+            raise r.error(items, i, f"[{i}]", "expected a mapping with a text and labels")
         for label in LABELS:
-            if label in item and not isinstance(item[label], bool):
-                raise where.error(item, label, f"[{i}].{label}", "expected true or false")
+            r.flag(item, label, f"[{i}].{label}", default=False)
     return items

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.base.datafile import Where, line_of, load_yaml, unknown_keys
+from assistant.base.datafile import Reader, line_of, load_yaml, unknown_keys
 from assistant.base.errors import BadInputError, BadScriptError
 from assistant.base.settings import ListenSettings
 from assistant.dialog.callbacks import REGISTRY
@@ -19,6 +19,7 @@ RESERVED = {
     "breathe",
     "coaching",
     "commands",
+    "numbers",  # number words and rating fillers (assistant/base/numbers.py)
     "pause_rule",
     "safety",
     "safety_learned",  # the learned safety layer's settings (assistant/safety/learned.py)
@@ -60,18 +61,7 @@ class Script:
     transitions: tuple[dict[str, Any], ...]
 
 
-def _text(where: Where, mapping: dict, key: str, keypath: str, required: bool) -> str:
-    value = mapping.get(key)
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or not value.strip():
-        raise where.error(
-            mapping, key, keypath, "expected a line of text (in quotes if it has ':')"
-        )
-    return " ".join(value.split())
-
-
-def _names(where: Where, spec: dict, key: str, keypath: str) -> list[str]:
+def _names(where: Reader, spec: dict, key: str, keypath: str) -> list[str]:
     """A name or a list of names (state names, callback names)."""
     value = spec[key]
     names = value if isinstance(value, list) else [value]
@@ -80,7 +70,7 @@ def _names(where: Where, spec: dict, key: str, keypath: str) -> list[str]:
     return names
 
 
-def _callbacks(where: Where, spec: dict, keypath: str) -> dict[str, Any]:
+def _callbacks(where: Reader, spec: dict, keypath: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in CALLBACK_KEYS:
         if key not in spec:
@@ -98,7 +88,7 @@ def _callbacks(where: Where, spec: dict, keypath: str) -> dict[str, Any]:
     return out
 
 
-def _load_states(where: Where, states: Any, listen: ListenSettings) -> dict[str, StateSpec]:
+def _load_states(where: Reader, states: Any, listen: ListenSettings) -> dict[str, StateSpec]:
     if not isinstance(states, list) or not states:
         raise where.error(states, None, "machine.states", "expected a list of states")
     out: dict[str, StateSpec] = {}
@@ -117,9 +107,7 @@ def _load_states(where: Where, states: Any, listen: ListenSettings) -> dict[str,
             )
         if name in out:
             raise where.error(raw, "name", f"{keypath}.name", f"state {name!r} is defined twice")
-        final = raw.get("final", False)
-        if not isinstance(final, bool):
-            raise where.error(raw, "final", f"{keypath}.final", "expected true or false")
+        final = where.flag(raw, "final", f"{keypath}.final", default=False)
         if final:
             if "rating" in raw:
                 raise where.error(
@@ -135,11 +123,9 @@ def _load_states(where: Where, states: Any, listen: ListenSettings) -> dict[str,
             prompt = reprompt = ""
             rating = False
         else:
-            rating = raw.get("rating", False)
-            if not isinstance(rating, bool):
-                raise where.error(raw, "rating", f"{keypath}.rating", "expected true or false")
-            prompt = _text(where, raw, "prompt", f"{keypath}.prompt", required=True)
-            reprompt = _text(where, raw, "reprompt", f"{keypath}.reprompt", required=False)
+            rating = where.flag(raw, "rating", f"{keypath}.rating", default=False)
+            prompt = where.text(raw, "prompt", f"{keypath}.prompt")
+            reprompt = where.text(raw, "reprompt", f"{keypath}.reprompt", optional=True)
         state_listen = raw.get("listen")
         if state_listen is not None and not isinstance(state_listen, dict):
             raise where.error(raw, "listen", f"{keypath}.listen", "expected a mapping of settings")
@@ -151,7 +137,7 @@ def _load_states(where: Where, states: Any, listen: ListenSettings) -> dict[str,
 
 
 def _load_transitions(
-    where: Where, transitions: Any, states: dict[str, StateSpec]
+    where: Reader, transitions: Any, states: dict[str, StateSpec]
 ) -> tuple[dict[str, Any], ...]:
     if not isinstance(transitions, list) or not transitions:
         raise where.error(
@@ -215,7 +201,7 @@ def _taken(transition: dict[str, Any], probe: _Probe) -> bool:
 
 
 def _check_graph(
-    where: Where,
+    where: Reader,
     machine: dict,
     initial: str,
     states: dict[str, StateSpec],
@@ -260,10 +246,10 @@ def _check_graph(
 
 
 def load_script(path: Path, defaults: ListenSettings | None = None) -> Script:
-    where = Where(path)
+    where = Reader(path)
     data = load_yaml(path)
     unknown_keys(where, data, TOP_KEYS, "")
-    description = _text(where, data, "description", "description", required=True)
+    description = where.text(data, "description", "description")
     listen_raw = data.get("listen")
     if listen_raw is not None and not isinstance(listen_raw, dict):
         raise where.error(data, "listen", "listen", "expected a mapping of settings")
@@ -291,8 +277,8 @@ def load_script(path: Path, defaults: ListenSettings | None = None) -> Script:
         name=path.stem,
         path=path,
         description=description,
-        intro=_text(where, data, "intro", "intro", required=False),
-        outro=_text(where, data, "outro", "outro", required=False),
+        intro=where.text(data, "intro", "intro", optional=True),
+        outro=where.text(data, "outro", "outro", optional=True),
         initial=initial,
         states=states,
         transitions=transitions,

@@ -15,34 +15,6 @@ from assistant.insights.vocabulary import Kind, Topic, Vocabulary
 from assistant.insights.words import lemmas, tokens
 from assistant.journal.records import SessionRecord, Status, Turn
 
-#: Al-Mosaiwi & Johnstone (2018), "In an absolute state", Clinical Psychological Science 6(4):
-#: the 19 absolutist words, a better marker of anxiety and depression than negative emotion words.
-ABSOLUTIST = frozenset(
-    [
-        "absolutely",
-        "all",
-        "always",
-        "complete",
-        "completely",
-        "constant",
-        "constantly",
-        "definitely",
-        "entire",
-        "ever",
-        "every",
-        "everyone",
-        "everything",
-        "full",
-        "must",
-        "never",
-        "nothing",
-        "totally",
-        "whole",
-    ]
-)
-I_WORDS = frozenset({"i", "me", "my", "mine", "myself"})
-YOU_WORDS = frozenset({"you", "your", "yours", "yourself", "yourselves"})
-
 
 # -- the sessions, read once --------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -211,7 +183,7 @@ def compute(
         days=days(every, start, today),
         themes=themes(period, vocabulary, settings),
         worries=worries(period, vocabulary, settings),
-        language=language(period, start, today, settings),
+        language=language(period, start, today, settings, vocabulary),
         on_this_day=on_this_day(every, today),
     )
 
@@ -358,7 +330,11 @@ def quote(text: str, limit: int = 120) -> str:
 
 
 def language(
-    period: Sequence[Entry], start: date, today: date, settings: InsightSettings
+    period: Sequence[Entry],
+    start: date,
+    today: date,
+    settings: InsightSettings,
+    vocabulary: Vocabulary,
 ) -> Language:
     first = period[0].day if period else today  # weeks before the first session say nothing
     monday = max(start, first) - timedelta(days=max(start, first).weekday())
@@ -368,9 +344,9 @@ def language(
             w for e in period if monday <= e.day < monday + timedelta(days=7)
             for a in e.answers for w in a.words
         ]  # fmt: skip
-        absolutist = sum(1 for w in words if w in ABSOLUTIST)
-        i_count = sum(1 for w in words if w in I_WORDS)
-        you_count = sum(1 for w in words if w in YOU_WORDS)
+        absolutist = sum(1 for w in words if w in vocabulary.absolutist)
+        i_count = sum(1 for w in words if w in vocabulary.i_words)
+        you_count = sum(1 for w in words if w in vocabulary.you_words)
         enough = len(words) >= settings.min_words_per_week
         pronouns = enough and i_count + you_count >= settings.min_pronouns_per_week
         out.append(

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from assistant.base.datafile import Where, load_yaml, unknown_keys
+from assistant.base.datafile import Reader, load_yaml, unknown_keys
 from assistant.insights.words import lemma, tokens
 
 #: How many other words may stand between two words of a term.
 TERM_GAP_WORDS = 2
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
-TOP_KEYS = {"rehearsals", "themes", "worries"}
+TOP_KEYS = {"language", "rehearsals", "themes", "worries"}
+LANGUAGE_KEYS = {"absolutist", "i_words", "you_words"}
 THEME_KEYS = {"name", "kind", "label", "rehearsal", "terms"}
 WORRIES_KEYS = {"states", "cues", "list"}
 WORRY_KEYS = {"name", "label", "rehearsal", "terms"}
@@ -75,46 +76,51 @@ class Vocabulary:
     worry_states: frozenset[str]
     worry_cues: tuple[Term, ...]
     worries: tuple[Topic, ...]
+    absolutist: frozenset[str]  # words counted by the language measures, as tokens() reads them
+    i_words: frozenset[str]
+    you_words: frozenset[str]
 
 
 def load_vocabulary(path: Path) -> Vocabulary:
     data = load_yaml(path)
-    where = Where(path)
-    unknown_keys(where, data, TOP_KEYS, "")
+    r = Reader(path)
+    unknown_keys(r, data, TOP_KEYS, "")
     for key in sorted(TOP_KEYS):
         if key not in data:
-            raise where.error(data, key, key, "missing; see the comments in the file")
-    rehearsals = data["rehearsals"]
-    if not isinstance(rehearsals, dict) or not rehearsals:
-        raise where.error(data, "rehearsals", "rehearsals", "expected name: what is practised")
-    for name, about in rehearsals.items():
-        if not isinstance(about, str) or not about.strip():
-            raise where.error(rehearsals, name, f"rehearsals.{name}", "expected a line of text")
-    worries = data["worries"]
-    if not isinstance(worries, dict):
-        raise where.error(data, "worries", "worries", "expected states, cues and list")
-    unknown_keys(where, worries, WORRIES_KEYS, "worries")
+            raise r.error(data, key, key, "missing; see the comments in the file")
+    rehearsals = r.mapping(data, "rehearsals", "rehearsals")
+    if not rehearsals:
+        raise r.error(data, "rehearsals", "rehearsals", "expected name: what is practised")
+    abouts = {name: r.text(rehearsals, name, f"rehearsals.{name}") for name in rehearsals}
+    worries = r.mapping(data, "worries", "worries", WORRIES_KEYS)
+    language = r.mapping(data, "language", "language", LANGUAGE_KEYS, required=LANGUAGE_KEYS)
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(r.phrases(language, key, f"language.{key}", noun="word"))
+
     return Vocabulary(
-        rehearsals={name: " ".join(about.split()) for name, about in rehearsals.items()},
-        themes=_topics(where, data, "themes", THEME_KEYS, set(rehearsals)),
-        worry_states=frozenset(_texts(where, worries, "states", "worries.states")),
-        worry_cues=tuple(Term.of(c) for c in _texts(where, worries, "cues", "worries.cues")),
-        worries=_topics(where, worries, "list", WORRY_KEYS, set(rehearsals), "worries.list"),
+        rehearsals=abouts,
+        themes=_topics(r, data, "themes", THEME_KEYS, set(rehearsals)),
+        worry_states=frozenset(_terms(r, worries, "states", "worries.states")),
+        worry_cues=tuple(Term.of(c) for c in _terms(r, worries, "cues", "worries.cues")),
+        worries=_topics(r, worries, "list", WORRY_KEYS, set(rehearsals), "worries.list"),
+        absolutist=words("absolutist"),
+        i_words=words("i_words"),
+        you_words=words("you_words"),
     )
 
 
-def _texts(where: Where, container: dict, key: str, keypath: str) -> list[str]:
-    value = container.get(key)
-    if not isinstance(value, list) or not value:
-        raise where.error(container, key, keypath, "expected a list of words, e.g. [a, b]")
-    for i, item in enumerate(value):
-        if not isinstance(item, str) or not tokens(item):
-            raise where.error(value, i, f"{keypath}[{i}]", "expected a word or a few words")
-    return [str(item) for item in value]
+def _terms(r: Reader, container: dict, key: str, keypath: str) -> list[str]:
+    """A list of words or a few words each, as written."""
+    items = r.strings(container, key, keypath)
+    for i, item in enumerate(items):
+        if not tokens(item):
+            raise r.error(items, i, f"{keypath}[{i}]", "expected a word or a few words")
+    return [str(item) for item in items]
 
 
 def _topics(
-    where: Where,
+    r: Reader,
     container: dict,
     key: str,
     allowed: set[str],
@@ -124,33 +130,26 @@ def _topics(
     keypath = keypath or key
     items = container.get(key)
     if not isinstance(items, list) or not items:
-        raise where.error(container, key, keypath, "expected a list of entries")
+        raise r.error(container, key, keypath, "expected a list of entries")
     out: list[Topic] = []
     for i, item in enumerate(items):
         at = f"{keypath}[{i}]"
         if not isinstance(item, dict):
-            raise where.error(items, i, at, "expected name, label, rehearsal and terms")
-        unknown_keys(where, item, allowed, at)
+            raise r.error(items, i, at, "expected name, label, rehearsal and terms")
+        unknown_keys(r, item, allowed, at)
         for field in sorted(allowed):
             if field not in item:
-                raise where.error(items, i, f"{at}.{field}", "missing")
+                raise r.error(items, i, f"{at}.{field}", "missing")
         name = item["name"]
         if not isinstance(name, str) or not _NAME.match(name):
-            raise where.error(item, "name", f"{at}.name", "use lower-case letters and hyphens")
+            raise r.error(item, "name", f"{at}.name", "use lower-case letters and hyphens")
         if any(topic.name == name for topic in out):
-            raise where.error(item, "name", f"{at}.name", f"{name!r} is used twice")
-        if not isinstance(item["label"], str) or not item["label"].strip():
-            raise where.error(item, "label", f"{at}.label", "expected a few words")
-        if item["rehearsal"] not in rehearsals:
-            raise where.error(
-                item, "rehearsal", f"{at}.rehearsal", f"expected one of {sorted(rehearsals)}"
-            )
+            raise r.error(item, "name", f"{at}.name", f"{name!r} is used twice")
+        label = r.text(item, "label", f"{at}.label", problem="expected a few words")
+        rehearsal = r.choice(item, "rehearsal", f"{at}.rehearsal", sorted(rehearsals))
         kind = None
         if "kind" in allowed:
-            kinds = [k.value for k in Kind]
-            if item["kind"] not in kinds:
-                raise where.error(item, "kind", f"{at}.kind", f"expected one of {kinds}")
-            kind = Kind(item["kind"])
-        terms = tuple(Term.of(t) for t in _texts(where, item, "terms", f"{at}.terms"))
-        out.append(Topic(name, item["label"].strip(), terms, item["rehearsal"], kind))
+            kind = Kind(r.choice(item, "kind", f"{at}.kind", [k.value for k in Kind]))
+        terms = tuple(Term.of(t) for t in _terms(r, item, "terms", f"{at}.terms"))
+        out.append(Topic(name, label, terms, rehearsal, kind))
     return tuple(out)

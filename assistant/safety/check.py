@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.base.text import to_words
-from assistant.safety.rules import CATEGORIES, Level, Rule, Rules, load_rules
+from assistant.safety.rule_file import load_rules
+from assistant.safety.rules import CATEGORIES, Level, Rule, Rules
 
 __all__ = ["CATEGORIES", "Concern", "Hit", "Level", "SafetyCheck", "load_safety"]
 
@@ -58,22 +59,16 @@ def _priority(concern: Concern) -> tuple[bool, bool, int]:
     return concern.reported, concern.level is Level.ASK, CATEGORIES.index(concern.category)
 
 
-#: Words that make the condition after them a threat someone made, not a supposition: "he says
-#: if I ever leave he'll take the kids" is said to control, whereas "if he ever hit me" supposes.
-THREAT_SAYING = frozenset(
-    {"says", "said", "say", "tells", "told", "threatens", "threatened", "warns", "warned"}
-    | {"swears", "swore", "promised", "promises"}
-)
-
-
-def _said_before(text: str, start: int) -> bool:
-    """A verb of saying (or "told me", "said that") just before a hypothetical cue."""
+def _said_before(text: str, start: int, verbs: frozenset[str]) -> bool:
+    """A verb of saying (or "told me", "said that") just before a hypothetical cue: the
+    condition after it is a threat someone made ("he says if I ever leave he'll take the
+    kids"), not a supposition ("if he ever hit me")."""
     before = text[:start].split()[-2:]
     if not before:
         return False
     if before[-1] in ("me", "that"):  # "he told me if ...", "she said that if ..."
-        return len(before) == 2 and before[0] in THREAT_SAYING
-    return before[-1] in THREAT_SAYING
+        return len(before) == 2 and before[0] in verbs
+    return before[-1] in verbs
 
 
 def _back(text: str, start: int, words: int) -> int:
@@ -297,7 +292,9 @@ class SafetyCheck:
             return False
         lo = _back(text, match.start, r.scope + 4)
         for cue in r.hypothetical.finditer(text, lo, match.end):
-            if _said_before(text, cue.start()):  # "he says if I ever leave ...": a threat
+            if _said_before(
+                text, cue.start(), r.threat_verbs
+            ):  # "he says if I ever leave ...": a threat
                 continue
             if cue.end() > match.start:  # overlaps: "if he ever" in "he ever hit me"
                 if cue.start() <= match.start:

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from assistant.base.datafile import Where, load_yaml, unknown_keys
+from assistant.base.datafile import Reader, load_yaml, unknown_keys
 from assistant.base.errors import ModelMissingError
 from assistant.base.settings import DIALOGS_DIR
 from assistant.safety.check import CATEGORIES, Concern, Level, SafetyCheck, _priority
@@ -100,19 +100,15 @@ def save_weights(path: Path, w: LearnedWeights) -> None:
 def load_weights(path: Path = WEIGHTS_PATH) -> LearnedWeights:
     """Read the trained layer; a damaged file raises BadScriptError naming file:line."""
     data = load_yaml(path)
-    where = Where(path)
+    where = Reader(path)
     unknown_keys(where, data, _KEYS, "")
     for key in sorted(_KEYS):
         if key not in data:
             raise where.error(data, None, key, "missing; re-run scripts/train_safety_learned.py")
     for key, want in (("encoder", ENCODER_NAME), ("method", METHOD)):
-        if data[key] != want:
-            raise where.error(data, key, key, f"expected {want}")
-    k, threshold = data["neighbours"], data["threshold"]
-    if not isinstance(k, int) or k < 1:
-        raise where.error(data, "neighbours", "neighbours", "expected a whole number from 1")
-    if not isinstance(threshold, float) or not -1.0 < threshold < 1.0:
-        raise where.error(data, "threshold", "threshold", "expected a number between -1 and 1")
+        where.choice(data, key, key, [want], f"expected {want}")
+    k = where.number(data, "neighbours", "neighbours", 1, whole=True)
+    threshold = where.number(data, "threshold", "threshold", -1.0, 1.0)
     bank = path.with_name(str(data["bank"]))
     if not bank.is_file() or _sha256(bank) != data["bank_sha256"]:
         raise where.error(

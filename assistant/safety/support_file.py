@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from assistant.base.datafile import Lines, Reader, line_of, load_yaml, unknown_keys
+from assistant.base.datafile import Reader, load_yaml, unknown_keys
 from assistant.base.phrases import contains_phrase
-from assistant.base.text import normalize, phrase_key
+from assistant.base.text import phrase_key
 from assistant.safety.asking import ANSWERS, AskTexts, Question
 from assistant.safety.replies import ChoiceTexts, Replies
 from assistant.safety.support import (
@@ -58,71 +58,55 @@ MIN_MARKER_CHARS = 8
 SAY = ("say",)
 
 
-class _Reader(Reader):
-    """The shared readers, plus the phrase checks of this file; `.where` for unknown_keys."""
+VARIANTS_TOO_FEW = "expected a list of at least two texts (said in turn, never twice in a row)"
 
-    def __init__(self, path: Path, data: dict) -> None:
-        super().__init__(path)
-        self.data = data
-        self.where = self
 
-    def phrases(self, container: dict, key: str, keypath: str) -> tuple[str, ...]:
-        value = self.strings(container, key, keypath)
-        for i, phrase in enumerate(value):
-            if not normalize(phrase):
-                raise self.error(value, i, f"{keypath}[{i}]", f"{phrase!r} has no words")
-        return tuple(normalize(p) for p in value)
+def _markers(r: Reader, container: dict, key: str, keypath: str) -> tuple[str, ...]:
+    """Phrases that leave a question out: specific enough not to match ordinary ones."""
+    found = r.phrases(container, key, keypath)
+    for i, marker in enumerate(found):
+        if len(marker.split()) < 2 and len(marker) < MIN_MARKER_CHARS:
+            raise r.error(
+                container[key],
+                i,
+                f"{keypath}[{i}]",
+                f"{marker!r} would leave out ordinary questions; use two words or more, "
+                f"or one word of {MIN_MARKER_CHARS} letters or more",
+            )
+    return found
 
-    def markers(self, container: dict, key: str, keypath: str) -> tuple[str, ...]:
-        """Phrases that leave a question out: specific enough not to match ordinary ones."""
-        found = self.phrases(container, key, keypath)
-        for i, marker in enumerate(found):
-            if len(marker.split()) < 2 and len(marker) < MIN_MARKER_CHARS:
-                raise self.error(
-                    container[key],
-                    i,
-                    f"{keypath}[{i}]",
-                    f"{marker!r} would leave out ordinary questions; use two words or more, "
-                    f"or one word of {MIN_MARKER_CHARS} letters or more",
-                )
-        return found
 
-    def not_taken(
-        self, container: dict, key: str, keypath: str, taken: Mapping[str, str]
-    ) -> tuple[str, ...]:
-        """Phrases none of which already means something else (`taken`: phrase -> meaning)."""
-        found = self.phrases(container, key, keypath)
-        keyed = {phrase_key(p): meaning for p, meaning in taken.items()}  # as replies are matched
-        for i, phrase in enumerate(found):
-            if phrase_key(phrase) in keyed:
-                raise self.error(
-                    container[key],
-                    i,
-                    f"{keypath}[{i}]",
-                    f"{phrase!r} is already {keyed[phrase_key(phrase)]}; a reply can mean one "
-                    "thing only",
-                )
-        return found
+def _not_taken(
+    r: Reader, container: dict, key: str, keypath: str, taken: Mapping[str, str]
+) -> tuple[str, ...]:
+    """Phrases none of which already means something else (`taken`: phrase -> meaning)."""
+    found = r.phrases(container, key, keypath)
+    keyed = {phrase_key(p): meaning for p, meaning in taken.items()}  # as replies are matched
+    for i, phrase in enumerate(found):
+        if phrase_key(phrase) in keyed:
+            raise r.error(
+                container[key],
+                i,
+                f"{keypath}[{i}]",
+                f"{phrase!r} is already {keyed[phrase_key(phrase)]}; a reply can mean one "
+                "thing only",
+            )
+    return found
 
-    def variants(
-        self, container: dict, key: str, keypath: str, placeholders: tuple[str, ...] = ()
-    ) -> tuple[str, ...]:
-        """Texts said in turn: at least two, all different, so none is said twice in a row."""
-        value = container.get(key)
-        if not isinstance(value, list) or len(value) < 2:
-            raise self.error(
-                container, key, keypath,
-                "expected a list of at least two texts (said in turn, never twice in a row)",
-            )  # fmt: skip
-        items = Lines(enumerate(value))  # text() reads mappings: the same lines, by index
-        items.lines, items.line = dict(enumerate(getattr(value, "lines", []))), line_of(value, 0)
-        texts = tuple(
-            self.text(items, i, f"{keypath}[{i}]", placeholders) for i in range(len(value))
-        )
-        for i, text in enumerate(texts):
-            if text in texts[:i]:
-                raise self.error(value, i, f"{keypath}[{i}]", "said twice in the list; vary it")
-        return texts
+
+def _variants(
+    r: Reader, container: dict, key: str, keypath: str, placeholders: tuple[str, ...] = ()
+) -> tuple[str, ...]:
+    """Texts said in turn: at least two, all different, so none is said twice in a row."""
+    return r.texts(
+        container,
+        key,
+        keypath,
+        placeholders,
+        at_least=2,
+        too_few=VARIANTS_TOO_FEW,
+        repeated="said twice in the list; vary it",
+    )
 
 
 def reserved_phrases(commands: CommandSet) -> dict[str, str]:
@@ -131,7 +115,7 @@ def reserved_phrases(commands: CommandSet) -> dict[str, str]:
     return reserved | {phrase: "a closing phrase" for phrase in commands.closing}
 
 
-def _openers(r: _Reader, top: dict, categories: tuple[str, ...]) -> dict[str, dict[str, str]]:
+def _openers(r: Reader, top: dict, categories: tuple[str, ...]) -> dict[str, dict[str, str]]:
     raw = r.mapping(top, "openers", "openers", set(categories))
     openers: dict[str, dict[str, str]] = {}
     for category in categories:
@@ -142,7 +126,7 @@ def _openers(r: _Reader, top: dict, categories: tuple[str, ...]) -> dict[str, di
     return openers
 
 
-def _asking(r: _Reader, top: dict, categories: tuple[str, ...]) -> AskTexts:
+def _asking(r: Reader, top: dict, categories: tuple[str, ...]) -> AskTexts:
     raw = r.mapping(top, "ask_first", "ask_first", ASK_KEYS)
     questions_raw = r.mapping(raw, "questions", "ask_first.questions", set(categories))
     questions: dict[str, Question] = {}
@@ -153,12 +137,10 @@ def _asking(r: _Reader, top: dict, categories: tuple[str, ...]) -> AskTexts:
             )
         keypath = f"ask_first.questions.{category}"
         q = r.mapping(questions_raw, category, keypath, QUESTION_KEYS)
-        all_right = q.get("all_right")
-        if all_right not in ANSWERS:
-            raise r.error(
-                q, "all_right", f"{keypath}.all_right",
-                'expected "no" or "yes" (in quotes): the answer that means all is well',
-            )  # fmt: skip
+        all_right = r.choice(
+            q, "all_right", f"{keypath}.all_right", ANSWERS,
+            'expected "no" or "yes" (in quotes): the answer that means all is well',
+        )  # fmt: skip
         questions[category] = Question(
             r.text(q, "ask", f"{keypath}.ask"), r.text(q, "again", f"{keypath}.again"), all_right
         )
@@ -176,17 +158,17 @@ def _asking(r: _Reader, top: dict, categories: tuple[str, ...]) -> AskTexts:
     )
 
 
-def _answering(r: _Reader, top: dict) -> dict[str, str]:
+def _answering(r: Reader, top: dict) -> dict[str, str]:
     raw = r.mapping(top, "answering", "answering", set(ANSWERING))
     return {mode: r.text(raw, mode, f"answering.{mode}") for mode in ANSWERING}
 
 
-def _acknowledge(r: _Reader, top: dict) -> dict[str, tuple[str, ...]]:
+def _acknowledge(r: Reader, top: dict) -> dict[str, tuple[str, ...]]:
     raw = r.mapping(top, "acknowledge", "acknowledge", set(VARIANTS))
-    return {v: r.variants(raw, v, f"acknowledge.{v}") for v in VARIANTS}
+    return {v: _variants(r, raw, v, f"acknowledge.{v}") for v in VARIANTS}
 
 
-def _help(r: _Reader, top: dict) -> dict[str, str]:
+def _help(r: Reader, top: dict) -> dict[str, str]:
     raw = r.mapping(top, "help", "help", HELP_KEYS)
     texts = {
         "self": r.text(raw, "self", "help.self", ("emergency",)),
@@ -201,7 +183,7 @@ def _help(r: _Reader, top: dict) -> dict[str, str]:
     return texts
 
 
-def _choices(r: _Reader, top: dict) -> dict[str, str]:
+def _choices(r: Reader, top: dict) -> dict[str, str]:
     raw = r.mapping(top, "choices", "choices", set(CHOICES))
     choices: dict[str, str] = {}
     keys: dict[str, str] = {}  # phrase_key -> choice: compared as replies are matched
@@ -227,7 +209,7 @@ def _patterns_beside(path: Path) -> Path:
     return beside if beside.is_dir() else PATTERNS_DIR
 
 
-def _breathing(r: _Reader, top: dict, patterns: Path) -> Breathing:
+def _breathing(r: Reader, top: dict, patterns: Path) -> Breathing:
     raw = r.mapping(top, "breathing", "breathing", BREATHING_KEYS)
     pattern = r.text(raw, "pattern", "breathing.pattern")
     if not (patterns / f"{pattern}.yaml").is_file():
@@ -236,12 +218,12 @@ def _breathing(r: _Reader, top: dict, patterns: Path) -> Breathing:
     return Breathing(
         intro=r.text(raw, "intro", "breathing.intro"),
         pattern=pattern,
-        rounds=r.number(raw, "rounds", "breathing.rounds", int, 1),
+        rounds=r.number(raw, "rounds", "breathing.rounds", 1, whole=True),
         outro=r.text(raw, "outro", "breathing.outro"),
     )
 
 
-def _unhidden(r: _Reader, raw: dict, keypath: str, phrases: tuple[str, ...], unsafe: Any) -> None:
+def _unhidden(r: Reader, raw: dict, keypath: str, phrases: tuple[str, ...], unsafe: Any) -> None:
     """Refuse an "I'm fine" phrase that a "still not safe" phrase inside it would always win."""
     for i, phrase in enumerate(phrases):
         if unsafe(phrase):
@@ -259,24 +241,24 @@ def load_support(
 ) -> Support:
     """Load and validate dialogs/support.yaml. `categories` are the safety check's; `reserved`
     maps the listener's own phrases (commands, closing phrases) to what they mean."""
-    r = _Reader(path, load_yaml(path))
-    top = r.data
-    unknown_keys(r.where, top, TOP_KEYS, "")
+    r = Reader(path)
+    top = load_yaml(path)
+    unknown_keys(r, top, TOP_KEYS, "")
 
     choices = _choices(r, top)
     taken = {**(reserved or {}), **{p: f"the choice {c!r}" for p, c in choices.items()}}
     fine = r.mapping(top, "fine", "fine", FINE_KEYS)
-    fine_phrases = r.not_taken(fine, "phrases", "fine.phrases", taken)
+    fine_phrases = _not_taken(r, fine, "phrases", "fine.phrases", taken)
     taken |= {p: "a phrase in fine.phrases" for p in fine_phrases}
-    taken_back = r.not_taken(fine, "taken_back", "fine.taken_back", taken)
+    taken_back = _not_taken(r, fine, "taken_back", "fine.taken_back", taken)
     taken |= {p: "a phrase in fine.taken_back" for p in taken_back}
     # "yes" is a choice (breathe) too: in answer to "Are you safe right now?" it means yes.
     safe_replies = r.phrases(fine, "safe", "fine.safe")
 
     unsafe = r.mapping(top, "still_unsafe", "still_unsafe", UNSAFE_KEYS)
     unsafe_taken = {**taken, **{p: 'a yes to "are you safe" (fine.safe)' for p in safe_replies}}
-    unsafe_phrases = r.not_taken(unsafe, "phrases", "still_unsafe.phrases", unsafe_taken)
-    unsafe_replies = r.not_taken(unsafe, "replies", "still_unsafe.replies", unsafe_taken)
+    unsafe_phrases = _not_taken(r, unsafe, "phrases", "still_unsafe.phrases", unsafe_taken)
+    unsafe_replies = _not_taken(r, unsafe, "replies", "still_unsafe.replies", unsafe_taken)
 
     def says_unsafe(text: str) -> bool:
         return text in unsafe_replies or contains_phrase(unsafe_phrases, text)
@@ -290,11 +272,10 @@ def load_support(
     gentle_categories = gentle.get("categories")
     if not isinstance(gentle_categories, list):
         raise r.error(gentle, "categories", "gentle.categories", f"expected a list of {categories}")
-    for i, category in enumerate(gentle_categories):
-        if category not in categories:
-            raise r.error(
-                gentle_categories, i, f"gentle.categories[{i}]", f"use one of {categories}"
-            )
+    for i in range(len(gentle_categories)):
+        r.choice(
+            gentle_categories, i, f"gentle.categories[{i}]", categories, f"use one of {categories}"
+        )
     counsellor = r.mapping(top, "counsellor", "counsellor", COUNSELLOR_KEYS)
     strong = r.mapping(top, "strong", "strong", STRONG_KEYS)
     emergency = ("emergency",)
@@ -308,18 +289,18 @@ def load_support(
             },
             device_note=r.text(abuse, "device", "abuse.device"),
             acknowledge=_acknowledge(r, top),
-            again=r.variants(top["help"], "again", "help.again", emergency),
+            again=_variants(r, top["help"], "again", "help.again", emergency),
         ),
         asking=_asking(r, top, categories),
         answering=_answering(r, top),
         choosing=ChoiceTexts(
             offer=r.text(top, "offer", "offer"),
             choice=r.text(top, "choice", "choice", SAY),
-            choice_short=r.variants(top, "choice_short", "choice_short", SAY),
+            choice_short=_variants(r, top, "choice_short", "choice_short", SAY),
             choices=choices,
             continuing=r.text(top, "continuing", "continuing", SAY),
-            unclear=r.variants(top, "unclear", "unclear"),
-            quiet=r.variants(top, "quiet", "quiet"),
+            unclear=_variants(r, top, "unclear", "unclear"),
+            quiet=_variants(r, top, "quiet", "quiet"),
             stopped=r.text(top, "stopped", "stopped", emergency),
             closing=r.text(top, "closing", "closing", emergency),
         ),
@@ -334,18 +315,18 @@ def load_support(
             fine_accepted=r.text(fine, "accepted", "fine.accepted", SAY),
             unsafe_phrases=unsafe_phrases,
             unsafe_replies=unsafe_replies,
-            still_unsafe=r.variants(unsafe, "say", "still_unsafe.say"),
+            still_unsafe=_variants(r, unsafe, "say", "still_unsafe.say"),
         ),
         skips=Skips(
-            advice_markers=r.markers(abuse, "skip_prompts_with", "abuse.skip_prompts_with"),
-            probing_markers=r.markers(gentle, "skip_prompts_with", "gentle.skip_prompts_with"),
+            advice_markers=_markers(r, abuse, "skip_prompts_with", "abuse.skip_prompts_with"),
+            probing_markers=_markers(r, gentle, "skip_prompts_with", "gentle.skip_prompts_with"),
             gentle_categories=tuple(gentle_categories),
         ),
         breathing=_breathing(r, top, _patterns_beside(path)),
         notice=r.text(top, "notice", "notice", PLACEHOLDERS),
         counsellor=Counsellor(
             after_sessions=r.number(
-                counsellor, "after_sessions", "counsellor.after_sessions", int, 1
+                counsellor, "after_sessions", "counsellor.after_sessions", 1, whole=True
             ),
             say=r.text(counsellor, "say", "counsellor.say", PLACEHOLDERS),
             say_after_abuse=r.text(
@@ -353,7 +334,7 @@ def load_support(
             ),
         ),
         strong=StrongSignals(
-            min_signals=r.number(strong, "min_signals", "strong.min_signals", int, 1),
+            min_signals=r.number(strong, "min_signals", "strong.min_signals", 1, whole=True),
             phrases=r.phrases(strong, "signals", "strong.signals"),
         ),
     )

@@ -8,13 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.base.datafile import Reader, load_yaml, unknown_keys
-from assistant.base.numbers import NUMBERS
+from assistant.base.numbers import number_words
 from assistant.base.text import normalize, phrase_key
 
 COMMANDS = ("repeat", "skip", "back", "pause", "continue", "stop", "breathe")
 REPLIES = ("paused", "go_on", "resumed", "stopped", "first", "movingon", "typed_long")
 TOP_KEYS = {"commands", "closing", "courtesy", "replies"}
-RATING_PHRASES = (*NUMBERS, *(f"{n} out of ten" for n in NUMBERS))
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,9 @@ class CommandSet:
         """A Vosk grammar: every phrase, the numbers a rating is said in (the free-text decoder
         hears a lone "seven" as "sam and"), `extra` phrases (asking for time), plus [unk] to
         absorb ordinary speech."""
-        phrases = dict.fromkeys([*self.phrases, *self.closing, *RATING_PHRASES, *extra])
+        numbers = list(number_words().values)
+        ratings = [*numbers, *(f"{n} out of ten" for n in numbers)]
+        phrases = dict.fromkeys([*self.phrases, *self.closing, *ratings, *extra])
         return json.dumps([*phrases, "[unk]"])
 
 

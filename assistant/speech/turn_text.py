@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from assistant.base.datafile import Where, load_yaml, unknown_keys
+from assistant.base.datafile import Reader, load_yaml, unknown_keys
 from assistant.base.settings import DIALOGS_DIR
 from assistant.base.text import normalize
 
@@ -49,42 +49,27 @@ def _ends_with(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
     return len(words) >= len(phrase) and words[len(words) - len(phrase) :] == phrase
 
 
-def _phrases(where: Where, data: dict, key: str) -> tuple[tuple[str, ...], ...]:
-    value = data.get(key)
-    if not isinstance(value, list) or not value:
-        raise where.error(data, key, key, "expected a list of words or phrases")
-    seen: dict[tuple[str, ...], int] = {}
-    for i, item in enumerate(value):
-        words = tuple(normalize(item).split()) if isinstance(item, str) else ()
-        if not words:
-            raise where.error(
-                value, i, f"{key}[{i}]", f"{item!r} is not a word; put it in quotes "
-                "(YAML reads yes, no, on and off as true or false)"
-            )  # fmt: skip
-        if words in seen:
-            raise where.error(
-                value, i, f"{key}[{i}]", f"{item!r} is already item {seen[words]}; remove one"
-            )
-        seen[words] = i
-    return tuple(seen)
+def _phrases(r: Reader, data: dict, key: str) -> tuple[tuple[str, ...], ...]:
+    """Each phrase as its words, normalised; none listed twice."""
+    return tuple(tuple(p.split()) for p in r.phrases(data, key, key, noun="word", distinct=True))
 
 
 def load_turn_words(path: Path) -> TurnWords:
     data = load_yaml(path)
-    where = Where(path)
-    unknown_keys(where, data, TOP_KEYS, "")
-    mid_clause = _phrases(where, data, "mid_clause_endings")
-    complete = _phrases(where, data, "complete_endings")
+    r = Reader(path)
+    unknown_keys(r, data, TOP_KEYS, "")
+    mid_clause = _phrases(r, data, "mid_clause_endings")
+    complete = _phrases(r, data, "complete_endings")
     for i, phrase in enumerate(complete):
         if not any(_ends_with(phrase, p) for p in mid_clause):
-            raise where.error(
+            raise r.error(
                 data["complete_endings"],
                 i,
                 f"complete_endings[{i}]",
                 f"{' '.join(phrase)!r} does not end with a mid_clause_endings word, so it "
                 "changes nothing; remove it",
             )
-    return TurnWords(mid_clause, complete, _phrases(where, data, "holding_phrases"))
+    return TurnWords(mid_clause, complete, _phrases(r, data, "holding_phrases"))
 
 
 @cache
