@@ -52,6 +52,9 @@ class Breathing:
 
 @dataclass
 class Context:
+    """One session's parts, as its activity uses them; `record` and `extend` are the session's
+    (every turn is built in one place, the shell)."""
+
     script: Script
     listener: Listener
     voice: Speaker
@@ -88,7 +91,8 @@ class Context:
 
     def flagged(self, text: str) -> bool:
         """True when the check finds a concern in `text` (which was reviewed already)."""
-        return bool(self.safeguards) and self.safeguards.check.check(text) is not None  # type: ignore[union-attr]
+        guards = self.safeguards
+        return guards is not None and guards.check.check(text) is not None
 
     @property
     def noticed(self) -> bool:

@@ -135,7 +135,7 @@ class Rehearse:
         assert coached is not None  # the relationship was not unsafe before the review either
         attempts.append(coached.found)
         # Printed in full, spoken briefly: one thing that worked, one thing to try.
-        ctx.voice.say(coached.said.spoken, printed=coached.said.printed)  # type: ignore[call-arg]
+        ctx.voice.say(coached.said.spoken, printed=coached.said.printed)
         ctx.listener.after_speaking()
         self._partner_says(ctx, coached.reply)
         return None

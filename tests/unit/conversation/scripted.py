@@ -47,9 +47,14 @@ class At:
     event: Heard
 
 
-class FakeClock:
-    def __init__(self) -> None:
+class ScriptedListener:
+    """Hands out the events in order (then EndOfInput), and notes what it was asked to do. It
+    keeps the scripted time too (`t`, seconds): a timed stretch waits on it, in no real time."""
+
+    def __init__(self, events: Sequence[Heard | Over | At]):
+        self.events = list(events)
         self.t = 0.0
+        self.calls: list[str] = []
 
     def now(self) -> float:
         return self.t
@@ -57,21 +62,12 @@ class FakeClock:
     def sleep(self, seconds: float) -> None:
         self.t += max(0.0, seconds)
 
-
-class ScriptedListener:
-    """Hands out the events in order (then EndOfInput), and notes what it was asked to do."""
-
-    def __init__(self, events: Sequence[Heard | Over | At], clock: FakeClock | None = None):
-        self.events = list(events)
-        self.clock = clock or FakeClock()
-        self.calls: list[str] = []
-
     def _next(self) -> Heard:
         if not self.events:
             return EndOfInput()
         item = self.events.pop(0)
         if isinstance(item, At):
-            self.clock.t = max(self.clock.t, item.at_s)
+            self.t = max(self.t, item.at_s)
             return item.event
         return item.event if isinstance(item, Over) else item
 
@@ -98,12 +94,9 @@ class ScriptedListener:
 
     def poll(self, timeout_s: float) -> Heard | None:
         """The stage's ears: the next event once its time has come on the clock."""
-        if not self.events:
-            self.clock.sleep(timeout_s)
-            return None
-        first = self.events[0]
-        if isinstance(first, At) and first.at_s > self.clock.t + timeout_s:
-            self.clock.sleep(timeout_s)
+        first = self.events[0] if self.events else None
+        if first is None or (isinstance(first, At) and first.at_s > self.t + timeout_s):
+            self.sleep(timeout_s)
             return None
         return self._next()
 
@@ -141,8 +134,7 @@ class RecordingVoice:
 
     def stage(self) -> TypedStage:
         assert self.listener is not None
-        clock = self.listener.clock
-        return TypedStage(self.listener, clock=clock.now, sleep=clock.sleep)
+        return TypedStage(self.listener, clock=self.listener.now, sleep=self.listener.sleep)
 
 
 @dataclass
