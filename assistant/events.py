@@ -1,8 +1,9 @@
-"""Typed events that flow from a listener to the session."""
+"""Typed events that flow from a listener to the session, and the ports the session talks through:
+the listener, and the voice (what it says, and cues at planned times)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -71,3 +72,30 @@ class Listener(Protocol):
 
     def hear_out(self, pump: Callable[[bool], bool]) -> bool:
         """Listen while the assistant speaks; True when a barge-in stopped it."""
+
+
+@dataclass(frozen=True)
+class TimedStep:
+    """A cue of a timed sequence: said at `at_s` seconds after the sequence starts."""
+
+    at_s: float
+    text: str
+
+
+class TimedSteps(Protocol):
+    def plan(self, cues: Sequence[tuple[str, float]], *, slow: bool = False) -> list[TimedStep]:
+        """Timed steps for cues each followed by seconds of quiet."""
+
+    def steps(self, steps: Sequence[TimedStep], *, slow: bool = False) -> None:
+        """Cues at their planned times on the audio clock, listening meanwhile."""
+
+
+class Speaker(TimedSteps, Protocol):
+    def say(self, text: str, *, slow: bool = False) -> None:
+        """Print and speak; returns when speaking has finished."""
+
+    def pause(self, seconds: float) -> None:
+        """A stretch of quiet, in audio (nothing when nothing is heard)."""
+
+    def prepare(self, texts: Sequence[str], *, slow: bool = False) -> None:
+        """Render prompts that will be said later, ahead."""

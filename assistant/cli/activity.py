@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,21 +15,21 @@ from assistant.breathe.patterns import (
     DEFAULT_PATTERN,
     MAX_MINUTES,
     MIN_MINUTES,
-    Pattern,
     find_pattern,
 )
 from assistant.breathe.pause_rule import SystemClock, check_minutes, load_pause_texts
-from assistant.breathe.texts import load_breathe_texts
+from assistant.breathe.texts import BreatheTexts, load_breathe_texts
 from assistant.coach.rehearsal import load_rehearsals
-from assistant.conversation.activities import BreatheSession, PauseSession, activity_script
-from assistant.conversation.session import Session
+from assistant.conversation import context
+from assistant.conversation.activities import Breathe, Pause, activity_script
 from assistant.dialog.script import Script
 
 
 @dataclass(frozen=True)
 class Activity:
     script: Script
-    session: Callable[..., Session]  # (console, *the session's parts) -> the session
+    run: context.Activity  # what the session does in place of the script's questions
+    breathing: context.Breathing | None = None  # the session's breathing, when not the default
 
 
 def load_activity(
@@ -45,28 +44,22 @@ def load_activity(
             )
         texts = load_breathe_texts(dialogs_dir / "breathe.yaml")
         script = activity_script("breathe", pattern.description, listen)
-        return Activity(script, lambda console, *parts: _breathe(pattern, minutes, texts, parts))
+        breathing = context.Breathing(pattern, texts)
+        return Activity(script, Breathe(pattern, minutes, _bar(texts)), breathing)
     if name == "pause":
         minutes_int = check_minutes(args.minutes)
         texts = load_pause_texts(dialogs_dir / "pause_rule.yaml")
         rehearsals = load_rehearsals(dialogs_dir / "rehearsals").values()
         openers = tuple(r.example for r in rehearsals if r.example)
         script = activity_script("pause", "A break in a heated talk", listen)
-        clock = SystemClock()
-
-        def session(console: object, *parts: object) -> Session:
-            return PauseSession(texts, minutes_int, openers, None, clock.now, *parts)
-
-        return Activity(script, session)
+        return Activity(script, Pause(texts, minutes_int, openers, start=SystemClock().now))
     return None
 
 
-def _breathe(pattern: Pattern, minutes: float | None, texts: object, parts: tuple) -> Session:
-    bar = None
-    if sys.stderr.isatty():
-        from rich.console import Console as RichConsole
+def _bar(texts: BreatheTexts) -> LiveBar | None:
+    """The breathing bar, on a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.console import Console as RichConsole
 
-        bar = LiveBar(texts.labels, texts.round, RichConsole(stderr=True))  # type: ignore[attr-defined]
-    session = BreatheSession(pattern, minutes, bar, *parts)
-    session._breathing = (pattern, texts)  # type: ignore[assignment]
-    return session
+    return LiveBar(texts.labels, texts.round, RichConsole(stderr=True))

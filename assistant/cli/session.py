@@ -27,7 +27,8 @@ from assistant.cli.activity import load_activity
 from assistant.cli.console import Console
 from assistant.coach.rehearsal import find_rehearsal
 from assistant.coach.rules import load_coaching
-from assistant.conversation.rehearse import RehearsalSession, rehearsal_script
+from assistant.conversation.context import Activity, Breathing
+from assistant.conversation.rehearse import Rehearse, rehearsal_script
 from assistant.conversation.session import Session
 from assistant.dialog.script import find_script
 from assistant.events import Listener
@@ -161,15 +162,18 @@ def run_session(
         gap_s=voice_settings.gap_s,
     )
     voice.attach(listener)
-    parts = (script, listener, voice, journal, commands, console.answer, safeguards)
+    run: Activity | None = None  # the script's questions
+    breathing: Breathing | None = None
     if activity is not None:
-        session = activity.session(console, *parts)
+        run, breathing = activity.run, activity.breathing
     elif practice is not None and coaching is not None:
         partner_settings = replace(voice_settings, voice=PARTNER_VOICE)
         partner = voice.speaking_as([] if args.silent else [EspeakCliSynth(partner_settings)])
-        session: Session = RehearsalSession(practice, coaching, partner, *parts)
-    else:
-        session = Session(*parts)
+        run = Rehearse(practice, coaching, partner)
+    session = Session(
+        script, listener, voice, journal, commands, console.answer, safeguards,
+        activity=run, breathing=breathing,
+    )  # fmt: skip
     try:
         outcome = session.run()
     finally:

@@ -1,5 +1,6 @@
-"""`reflect breathe` and `reflect pause` as sessions: the same journal, safety check and listening
-as a reflection script, with a breathing exercise or a timed break in place of questions.
+"""`reflect breathe` and `reflect pause` as activities of a session: the same journal, safety
+check and listening as a reflection script, with a breathing exercise or a timed break in place
+of questions.
 
 A break (the pause rule, breathe/pause_rule.py) waits on the stage's clock: audio samples from a
 WAV or the microphone, the real clock when typed, or a clock a test injects. Meanwhile whatever is
@@ -11,15 +12,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from assistant.base.settings import ListenSettings
 from assistant.breathe.patterns import Pattern
 from assistant.breathe.pause_rule import CheckIn, Done, PauseRule, PauseTexts
-from assistant.conversation.session import Session
+from assistant.conversation.breathing import breathe
+from assistant.conversation.context import Context
 from assistant.dialog.outcomes import Choice, Status
 from assistant.dialog.script import Script, StateSpec
-from assistant.events import Answer, Command, EndOfInput
-from assistant.journal.records import PAUSE_STATE, Pause, Turn
+from assistant.events import Answer, Command, EndOfInput, Heard
+from assistant.journal.records import PAUSE_STATE
+from assistant.journal.records import Pause as Break
 from assistant.speech.timeline import Stage
 
 #: A break listens in stretches of at most this long, so the clock is looked at often enough.
@@ -32,111 +36,116 @@ def activity_script(name: str, description: str, listen: ListenSettings) -> Scri
     return Script(name, Path(name), description, "", "", name, {name: state}, ())
 
 
-class BreatheSession(Session):
+class Breathe:
     """One exercise, stored with what was said during it."""
 
-    def __init__(
-        self,
-        pattern: Pattern,
-        minutes: float | None,
-        bar: object | None,
-        *args: object,
-        **kwargs: object,
-    ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, pattern: Pattern, minutes: float | None, bar: object | None = None) -> None:
         self._pattern, self._minutes, self._bar = pattern, minutes, bar
 
-    def _converse(self) -> Status:
-        state = self._script.states[self._script.initial]
+    def run(self, ctx: Context) -> Status:
         minutes = self._minutes if self._minutes is not None else self._pattern.minutes
-        choice = self.breathe(state, self._pattern, float(minutes) if minutes else None, self._bar)
-        record = self._last_exercise
-        self._summary = record.summary() if record else None
-        if choice is not None:
-            return Status.INTERRUPTED if choice is Choice.INTERRUPTED else Status.STOPPED
-        return record.ended if record is not None else Status.INTERRUPTED
+        done = breathe(
+            ctx, ctx.first_state, self._pattern, float(minutes) if minutes else None, self._bar
+        )
+        ctx.summary = done.record.summary()
+        if done.choice is not None:
+            return Status.INTERRUPTED if done.choice is Choice.INTERRUPTED else Status.STOPPED
+        return done.record.ended
 
 
-class PauseSession(Session):
-    """A break in a heated talk: the return time, soothing, a check-in halfway, an opener."""
+class Pause:
+    """A break in a heated talk: the return time, soothing, a check-in halfway, an opener.
+    `start`: the time of day it begins; `stage`: the clock it waits on (the voice's unless
+    given)."""
 
     def __init__(
         self,
         texts: PauseTexts,
         minutes: int,
         openers: tuple[str, ...],
-        stage: Callable[[], Stage] | None,
         start: Callable[[], datetime],
-        *args: object,
-        **kwargs: object,
+        stage: Callable[[], Stage] | None = None,
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._texts, self._minutes, self._openers = texts, minutes, openers
-        self._stage = stage
         self._start = start
+        self._stage = stage
 
-    def _converse(self) -> Status:
-        state = self._script.states[self._script.initial]
-        stage = (self._stage or self._voice.stage)()  # type: ignore[attr-defined]
-        began_at, begun = self._start(), stage.now()
+    def run(self, ctx: Context) -> Status:
+        stage = (self._stage or ctx.voice.stage)()  # type: ignore[attr-defined]
+        rule = PauseRule(self._texts, self._minutes, self._start(), self._openers)
+        pause = _Break(ctx, stage, rule)
+        summary = f"{self._minutes} minutes, back at {rule.return_at:%H:%M}"
+        ctx.summary = summary
+        pause.speak(rule.begin())
+        status = Status.INTERRUPTED
+        try:
+            status = pause.wait()
+        finally:
+            pause.record["ended"] = status.value
+            ctx.summary = f"{summary}, {status.value}"
+            ctx.record(PAUSE_STATE, "Break", None, {"pause": Break.from_dict(pause.record)})
+        return status
 
-        def now() -> datetime:
-            return began_at + timedelta(seconds=(stage.now() - begun) / stage.rate_hz)
 
-        rule = PauseRule(self._texts, self._minutes, began_at, self._openers)
-        record: dict = {
-            "minutes": self._minutes,
+class _Break:
+    """One break as it runs: the rule's clock on the stage, and what the journal keeps of it."""
+
+    def __init__(self, ctx: Context, stage: Stage, rule: PauseRule) -> None:
+        self.ctx, self.stage, self.rule = ctx, stage, rule
+        self._begun = stage.now()
+        self.record: dict[str, Any] = {
+            "minutes": rule.minutes,
             "return_at": rule.return_at.isoformat(timespec="minutes"),
             "checked_in": False,
             "opener": None,
             "ended": Status.INTERRUPTED.value,
         }
-        self._summary = f"{self._minutes} minutes, back at {rule.return_at:%H:%M}"
-        self._speak(rule.begin())
-        status = Status.INTERRUPTED
-        try:
-            status = self._wait(rule, stage, state, now, record)
-        finally:
-            record["ended"] = status.value
-            self._summary += f", {status.value}"
-            turn = Turn(state=PAUSE_STATE, prompt="Break", answer="", pause=Pause.from_dict(record))
-            self._journal.add_turn(self.session_id, turn)
-        return status
 
-    def _speak(self, events: list) -> None:
+    def now(self) -> datetime:
+        stage = self.stage
+        return self.rule.started_at + timedelta(seconds=(stage.now() - self._begun) / stage.rate_hz)
+
+    def speak(self, events: list) -> None:
         for event in events:
             if not isinstance(event, Done):
-                self._say(event.text)
+                self.ctx.say(event.text)
 
-    def _wait(self, rule, stage, state, now, record) -> Status:
-        while (due := rule.next_due()) is not None:
-            left_s = min((due - now()).total_seconds(), LISTEN_STRETCH_S)
+    def wait(self) -> Status:
+        """Until the rule is done (or "stop", a concern's stop, the input's end)."""
+        stage = self.stage
+        while (due := self.rule.next_due()) is not None:
+            left_s = min((due - self.now()).total_seconds(), LISTEN_STRETCH_S)
             until = stage.now() + max(1, round(left_s * stage.rate_hz))
             heard = stage.attend(until, lambda sample: None) if left_s > 0 else None
-            if heard is None:
-                events = rule.tick(now())
-                record["checked_in"] |= any(isinstance(e, CheckIn) for e in events)
-                for event in events:
-                    if isinstance(event, Done):
-                        record["opener"] = event.opener
-                self._speak(events)
-                continue
-            if isinstance(heard, EndOfInput):
-                return Status.INTERRUPTED
-            if isinstance(heard, Command):
-                if heard.name == "stop":
-                    self._say(self._replies["stopped"])
-                    return Status.STOPPED
-                if heard.name == "breathe":
-                    choice = self.breathe(state)
-                    if choice is Choice.STOP:
-                        return Status.STOPPED
-                continue
-            if isinstance(heard, Answer) and heard.text.strip():
-                self._record(PAUSE_STATE, "(said during the break)", heard)
-                choice = self._review(heard.text, state, paused=True)
-                if choice is Choice.STOP:
-                    return Status.STOPPED
-                if choice is None:
-                    self._speak(rule.heard(heard.text, now()))
+            ended = self._tick() if heard is None else self._heard(heard)
+            if ended is not None:
+                return ended
         return Status.COMPLETED
+
+    def _tick(self) -> None:
+        """The time has come for what the rule says next (a check-in, the opener)."""
+        events = self.rule.tick(self.now())
+        self.record["checked_in"] |= any(isinstance(e, CheckIn) for e in events)
+        for event in events:
+            if isinstance(event, Done):
+                self.record["opener"] = event.opener
+        self.speak(events)
+
+    def _heard(self, heard: Heard) -> Status | None:
+        ctx, state = self.ctx, self.ctx.first_state
+        if isinstance(heard, EndOfInput):
+            return Status.INTERRUPTED
+        if isinstance(heard, Command) and heard.name == "stop":
+            ctx.say(ctx.replies["stopped"])
+            return Status.STOPPED
+        if isinstance(heard, Command) and heard.name == "breathe":
+            stopped = breathe(ctx, state).choice is Choice.STOP
+            return Status.STOPPED if stopped else None
+        if isinstance(heard, Answer) and heard.text.strip():
+            ctx.record(PAUSE_STATE, "(said during the break)", heard)
+            choice = ctx.review(heard.text, state.listen, paused=True)
+            if choice is Choice.STOP:
+                return Status.STOPPED
+            if choice is None:
+                self.speak(self.rule.heard(heard.text, self.now()))
+        return None

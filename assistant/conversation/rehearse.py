@@ -1,5 +1,5 @@
 """A rehearsal: the person says the hard sentence to a partner voice, is coached, hears how the
-partner might answer, and may try again. The same session underneath as a reflection script:
+partner might answer, and may try again. An activity of a session like a script's questions:
 every attempt is saved as a turn, then passes the safety check; commands work as anywhere.
 
 The partner's reply follows how it was said (coach/analyse.py: a harsh start-up gets a defensive
@@ -9,17 +9,19 @@ advice about talking things through is for relationships where one feels safe.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from assistant.base.settings import ListenSettings
 from assistant.coach.analyse import assess
-from assistant.coach.feedback import feedback
+from assistant.coach.feedback import Feedback, feedback
 from assistant.coach.findings import Assessment
 from assistant.coach.rehearsal import Rehearsal, pick_reply
 from assistant.coach.rules import CoachRules
-from assistant.conversation.session import Session
-from assistant.dialog.outcomes import Next, Status
+from assistant.conversation.commands import follow, pause, stop
+from assistant.conversation.context import Context
+from assistant.dialog.outcomes import Status
 from assistant.dialog.script import Script, StateSpec
-from assistant.events import Answer, Command, EndOfInput
-from assistant.safety.respond import Speaker
+from assistant.events import Answer, Command, EndOfInput, Speaker
 
 #: The state name of an attempt in the journal.
 ATTEMPT_STATE = "attempt"
@@ -48,100 +50,111 @@ def rehearsal_script(rehearsal: Rehearsal, listen: ListenSettings) -> Script:
     )
 
 
-class RehearsalSession(Session):
+@dataclass(frozen=True)
+class Coached:
+    """One attempt, coached: what was found, what is said about it, the partner's reply."""
+
+    found: Assessment
+    said: Feedback
+    reply: str
+
+    @property
+    def extra(self) -> dict:
+        """The fields the attempt's turn is saved with."""
+        found = self.found
+        return {"feedback": found.to_dict(), "pace_wpm": found.pace_wpm, "partner": self.reply}
+
+
+class Rehearse:
+    """The activity of a rehearsal session (its script: `rehearsal_script`)."""
+
     def __init__(
-        self,
-        rehearsal: Rehearsal,
-        rules: CoachRules,
-        partner: Speaker,
-        *args: object,
-        seed: int = 0,
-        **kwargs: object,
+        self, rehearsal: Rehearsal, rules: CoachRules, partner: Speaker, seed: int = 0
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._rehearsal = rehearsal
         self._rules = rules
         self._partner = partner  # the second voice
         self._seed = seed
-        self._assessments: list[Assessment] = []
 
-    def _partner_says(self, text: str) -> None:
-        self._partner.say(text)
-        self._listener.after_speaking()
-
-    def _converse(self) -> Status:
+    def run(self, ctx: Context) -> Status:
         r = self._rehearsal
-        state = self._script.states[ATTEMPT_STATE]
-        self._say(r.scene)
-        self._partner_says(r.partner_opening)
-        self._say(r.ask)
+        state = ctx.script.states[ATTEMPT_STATE]
+        attempts: list[Assessment] = []
+        ctx.say(r.scene)
+        self._open(ctx)
         while True:
-            heard = self._listener.listen(state.listen)
+            heard = ctx.listener.listen(state.listen)
             if isinstance(heard, EndOfInput):
                 return Status.INTERRUPTED
             if isinstance(heard, Command):
-                step = self._rehearsal_command(heard, state)
-                if isinstance(step, Status):
-                    return step
-                if step is Next.ASK:
-                    self._say(r.ask)
-                continue
-            if not isinstance(heard, Answer) or not heard.text.strip():
-                self._say(state.reprompt)
-                continue
-            step = self._attempt(heard, state)
-            if step is not None:
-                return step
-            if len(self._assessments) >= MAX_ATTEMPTS or not self._another_try(state):
-                self._say(r.closing)
+                ended = self._command(ctx, heard, state)
+                if ended is not None:
+                    return ended
+                ctx.say(r.ask)
+            elif not (isinstance(heard, Answer) and heard.text.strip()):
+                ctx.say(state.reprompt)
+            elif (ended := self._attempt(ctx, heard, state, attempts)) is not None:
+                return ended
+            elif len(attempts) >= MAX_ATTEMPTS or not self._another_try(ctx, state):
+                ctx.say(r.closing)
                 return Status.COMPLETED
-            self._partner_says(r.partner_opening)
-            self._say(r.ask)
+            else:
+                self._open(ctx)
 
-    def _attempt(self, heard: Answer, state: StateSpec) -> Status | None:
+    def _open(self, ctx: Context) -> None:
+        """The partner's opening line, then the ask."""
+        self._partner_says(ctx, self._rehearsal.partner_opening)
+        ctx.say(self._rehearsal.ask)
+
+    def _partner_says(self, ctx: Context, text: str) -> None:
+        self._partner.say(text)
+        ctx.listener.after_speaking()
+
+    def _coach(self, heard: Answer, attempts: list[Assessment]) -> Coached:
+        found = assess(heard.text, self._rules, heard.words or None)
+        said = feedback(found, self._rules.texts, attempts[-1] if attempts else None)
+        reply = pick_reply(self._rehearsal, found.reply, len(attempts) + 1, self._seed)
+        return Coached(found, said, reply)
+
+    def _attempt(
+        self, ctx: Context, heard: Answer, state: StateSpec, attempts: list[Assessment]
+    ) -> Status | None:
         """Coach one attempt: saved with its feedback and the partner's reply, then checked."""
-        safety = self._safety
-        unsafe = safety is not None and safety.unsafe_relationship
-        extra: dict = {}
-        found = said = None
-        if not unsafe:
-            found = assess(heard.text, self._rules, heard.words or None)
-            before = self._assessments[-1] if self._assessments else None
-            said = feedback(found, self._rules.texts, before)
-            reply = pick_reply(self._rehearsal, found.reply, len(self._assessments) + 1, self._seed)
-            extra = {"feedback": found.to_dict(), "pace_wpm": found.pace_wpm, "partner": reply}
-        self._record(ATTEMPT_STATE, self._rehearsal.ask, heard, extra)
-        choice = self._review(heard.text, state)
+        safety = ctx.safety
+        coached = None if safety and safety.unsafe_relationship else self._coach(heard, attempts)
+        ctx.record(ATTEMPT_STATE, self._rehearsal.ask, heard, coached.extra if coached else None)
+        choice = ctx.review(heard.text, state.listen)
         if choice is not None:
-            step = self._follow(choice, state)
+            step = follow(ctx, choice, state)
             if isinstance(step, Status):
                 return step
         if safety is not None and safety.unsafe_relationship:
-            self._say(NO_COACHING)
-            self._safety.farewell(stopped=False)
+            ctx.say(NO_COACHING)
+            safety.farewell(stopped=False)
             return Status.COMPLETED
-        assert found is not None and said is not None
-        self._assessments.append(found)
+        assert coached is not None  # the relationship was not unsafe before the review either
+        attempts.append(coached.found)
         # Printed in full, spoken briefly: one thing that worked, one thing to try.
-        self._voice.say(said.spoken, printed=said.printed)
-        self._listener.after_speaking()
-        self._partner_says(extra["partner"])
+        ctx.voice.say(coached.said.spoken, printed=coached.said.printed)
+        ctx.listener.after_speaking()
+        self._partner_says(ctx, coached.reply)
         return None
 
-    def _another_try(self, state: StateSpec) -> bool:
-        self._say(self._rehearsal.another_try)
-        heard = self._listener.listen(state.listen)
+    def _another_try(self, ctx: Context, state: StateSpec) -> bool:
+        ctx.say(self._rehearsal.another_try)
+        heard = ctx.listener.listen(state.listen)
         if isinstance(heard, Command):
             return heard.name in ("repeat", "continue")
         return isinstance(heard, Answer) and heard.text.strip().lower().strip(".!") in YES
 
-    def _rehearsal_command(self, command: Command, state: StateSpec) -> Status | Next:
+    def _command(self, ctx: Context, command: Command, state: StateSpec) -> Status | None:
+        """Stop, pause and skip (to the closing); the others ask again (None)."""
         if command.name == "stop":
-            return self._stop()
+            return stop(ctx)
         if command.name == "pause":
-            step = self._pause(state)
-            return step if isinstance(step, Status) else Next.ASK
+            step = pause(ctx, state)
+            return step if isinstance(step, Status) else None
         if command.name == "skip":
-            self._say(self._rehearsal.closing)
+            ctx.say(self._rehearsal.closing)
             return Status.COMPLETED
-        return Next.ASK  # repeat, go back, continue: the ask again
+        return None

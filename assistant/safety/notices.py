@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from assistant.events import Speaker
 from assistant.journal.records import Status, Summary
 from assistant.safety.resources import Resources
-from assistant.safety.respond import Speaker
 from assistant.safety.support import Support
 
 NOTICE_FLAG = "notice_shown"

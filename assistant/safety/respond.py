@@ -32,15 +32,14 @@ is silence played by the voice's sink, so no clock is read here.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 from assistant.base.background import Background
 from assistant.base.settings import ListenSettings
 from assistant.dialog.outcomes import Choice
-from assistant.events import Answer, Command, EndOfInput, Listener
+from assistant.events import Answer, Command, EndOfInput, Listener, Speaker
 from assistant.safety.asking import Noticed, Outcome, Question, asks_first
 from assistant.safety.check import CATEGORIES, Concern, Level, SafetyCheck, load_safety
 from assistant.safety.learned import CombinedCheck, LearnedCheck
@@ -49,7 +48,6 @@ from assistant.safety.support import Support
 from assistant.safety.support_file import load_support, reserved_phrases
 from assistant.speech.commands import load_commands
 from assistant.speech.typed import TypedListener
-from assistant.speech.voice import TimedStep
 
 #: What the listener's own commands mean in this dialog; the others ask again.
 COMMAND_CHOICES = {
@@ -85,23 +83,6 @@ class Variants:
         n = self.said.get(variants, 0)
         self.said[variants] = n + 1
         return variants[n % len(variants)]
-
-
-class Speaker(Protocol):
-    def say(self, text: str, *, slow: bool = False) -> None:
-        """Print and speak; returns when speaking has finished."""
-
-    def pause(self, seconds: float) -> None:
-        """A stretch of quiet, in audio (nothing when nothing is heard)."""
-
-    def plan(self, cues: Sequence[tuple[str, float]], *, slow: bool = False) -> list[TimedStep]:
-        """Timed steps for cues each followed by seconds of quiet."""
-
-    def steps(self, steps: Sequence[TimedStep], *, slow: bool = False) -> None:
-        """Cues at their planned times on the audio clock, listening meanwhile."""
-
-    def prepare(self, texts: Sequence[str], *, slow: bool = False) -> None:
-        """Render prompts that will be said later, ahead."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from assistant.base.text import normalize, phrase_key
 
 COMMANDS = ("repeat", "skip", "back", "pause", "continue", "stop", "breathe")
 REPLIES = ("paused", "go_on", "resumed", "stopped", "first", "movingon", "typed_long")
-TOP_KEYS = {"commands", "closing", "courtesy", "replies"}
+TOP_KEYS = {"commands", "closing", "courtesy", "farewell", "replies"}
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,8 @@ class CommandSet:
     replies: dict[str, str]  # what the assistant says after a command, by REPLIES key
     #: Words a typed command may come with and still be the command: "repeat please".
     courtesy: tuple[str, ...] = ()
+    #: Words that are only a reply to a goodbye, not more of an answer ("thank you, bye").
+    farewell: frozenset[str] = frozenset()
     _keys: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -51,6 +53,11 @@ class CommandSet:
     def is_closing(self, text: str) -> bool:
         """True when `text` is exactly a closing phrase ("that's all" said on its own)."""
         return self._lookup(text) == ""
+
+    def only_farewell(self, text: str) -> bool:
+        """True when `text` holds words and all are farewell words."""
+        words = normalize(text).split()
+        return bool(words) and all(w in self.farewell for w in words)
 
     def grammar(self, extra: Sequence[str] = ()) -> str:
         """A Vosk grammar: every phrase, the numbers a rating is said in (the free-text decoder
@@ -95,6 +102,7 @@ def load_commands(path: Path) -> CommandSet:
                 "phrase cannot be a command",
             )
     courtesy = r.strings(data, "courtesy", "courtesy") if "courtesy" in data else []
+    farewell = r.strings(data, "farewell", "farewell") if "farewell" in data else []
     replies = r.mapping(data, "replies", "replies", set(REPLIES))
     texts = {key: r.text(replies, key, f"replies.{key}") for key in REPLIES}
     return CommandSet(
@@ -102,4 +110,5 @@ def load_commands(path: Path) -> CommandSet:
         tuple(normalize(p) for p in closing),
         texts,
         tuple(normalize(c) for c in courtesy),
+        frozenset(w for f in farewell for w in normalize(f).split()),
     )

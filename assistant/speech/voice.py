@@ -25,7 +25,6 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -35,6 +34,7 @@ from assistant.audio.sinks import AudioSink, NullSink
 from assistant.audio.wav import Audio, parse_wav, read_wav, resample, to_int16
 from assistant.base.errors import AudioDeviceError, BadInputError
 from assistant.base.settings import VoiceSettings
+from assistant.events import TimedStep
 from assistant.speech.timeline import ClockStage, SinkStage, Stage, TypedStage
 
 #: Sample rate of the quiet that `Voice.pause` plays (the WAV sink's own, so it is not resampled).
@@ -53,14 +53,6 @@ class Ears(Protocol):
 
     def hear_out(self, pump: Callable[[bool], bool]) -> bool:
         """Listen until the player has finished; True when a barge-in stopped it."""
-
-
-@dataclass(frozen=True)
-class TimedStep:
-    """A cue of a timed sequence: said at `at_s` seconds after the sequence starts."""
-
-    at_s: float
-    text: str
 
 
 def _reading_s(text: str, wpm: int = 150) -> float:

@@ -17,7 +17,8 @@ from assistant.breathe.exercise import Exercise
 from assistant.breathe.patterns import load_patterns
 from assistant.breathe.pause_rule import load_pause_texts
 from assistant.breathe.texts import load_breathe_texts
-from assistant.conversation.activities import PauseSession, activity_script
+from assistant.conversation.activities import Pause, activity_script
+from assistant.conversation.session import Session
 from assistant.events import Answer
 from assistant.journal.records import Status
 from assistant.journal.store import Journal
@@ -137,11 +138,12 @@ def test_the_pause_rule_on_an_injected_clock(tmp_path):
     journal = Journal(tmp_path / "journal")
     commands = load_commands(DIALOGS_DIR / "commands.yaml")
     texts = load_pause_texts()
-    session = PauseSession(
-        texts, 20, ("I'd like to start again, calmly.",),
-        lambda: TypedStage(ears, clock=clock.now, sleep=clock.sleep), lambda: start,
-        activity_script("pause", "A break", ListenSettings()), ears, voice, journal, commands,
+    pause = Pause(
+        texts, 20, ("I'd like to start again, calmly.",), start=lambda: start,
+        stage=lambda: TypedStage(ears, clock=clock.now, sleep=clock.sleep),
     )  # fmt: skip
+    script = activity_script("pause", "A break", ListenSettings())
+    session = Session(script, ears, voice, journal, commands, activity=pause)
     outcome = session.run()
     assert clock.t == pytest.approx(20 * 60, abs=1)  # the whole break, in no real time
     said = "\n".join(shown)
@@ -257,7 +259,7 @@ def load_evening():
 
 def test_a_disclosure_during_breathing_is_saved_checked_and_answered(tmp_path):
     from assistant.audio.sinks import NullSink
-    from assistant.conversation.activities import BreatheSession
+    from assistant.conversation.activities import Breathe
     from assistant.events import EndOfInput
     from assistant.safety.respond import load_safeguards
 
@@ -271,9 +273,9 @@ def test_a_disclosure_during_breathing_is_saved_checked_and_answered(tmp_path):
     voice.stage = lambda: TypedStage(ears, clock=clock.now, sleep=clock.sleep)  # type: ignore
     journal = Journal(tmp_path / "journal")
     commands = load_commands(DIALOGS_DIR / "commands.yaml")
-    session = BreatheSession(
-        PATTERNS["box"], None, None, activity_script("breathe", "box", ListenSettings()),
-        ears, voice, journal, commands, safeguards=load_safeguards(DIALOGS_DIR),
+    session = Session(
+        activity_script("breathe", "box", ListenSettings()), ears, voice, journal, commands,
+        safeguards=load_safeguards(DIALOGS_DIR), activity=Breathe(PATTERNS["box"], None),
     )  # fmt: skip
     outcome = session.run()
     assert clock.t < 20  # the exercise gave way at once

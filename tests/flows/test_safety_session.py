@@ -20,8 +20,9 @@ from assistant.audio.sinks import NullSink, WavSink
 from assistant.base.errors import BadScriptError
 from assistant.base.settings import DIALOGS_DIR, VoiceSettings
 from assistant.breathe.patterns import find_pattern
-from assistant.conversation.session import PAUSED_STATE, SAFETY_STATE, Session
+from assistant.conversation.session import Session
 from assistant.dialog.script import find_script
+from assistant.journal.records import PAUSED_STATE, SAFETY_STATE
 from assistant.journal.store import Journal
 from assistant.safety.check import CATEGORIES, Level
 from assistant.safety.notices import COUNSELLOR_FLAG, NOTICE_FLAG

@@ -11,8 +11,9 @@ from assistant.audio.sinks import NullSink, WavSink
 from assistant.audio.sources import WavSource
 from assistant.audio.wav import Audio, read_wav
 from assistant.base.settings import DIALOGS_DIR, VoiceSettings
-from assistant.conversation.session import PAUSED_STATE, Session
+from assistant.conversation.session import Session
 from assistant.dialog.script import find_script
+from assistant.journal.records import PAUSED_STATE
 from assistant.journal.store import Journal
 from assistant.safety.notices import NOTICE_FLAG
 from assistant.safety.resources import Resources

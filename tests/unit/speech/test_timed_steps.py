@@ -8,7 +8,8 @@ import numpy as np
 from assistant.audio.player import Player
 from assistant.audio.sinks import NullSink
 from assistant.audio.wav import Audio
-from assistant.speech.voice import TimedStep, Voice
+from assistant.events import TimedStep
+from assistant.speech.voice import Voice
 
 RATE = 16_000
 

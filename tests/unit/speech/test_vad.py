@@ -79,7 +79,9 @@ def test_finds_speech_in_human_recordings(vad: SileroVad, path: Path) -> None:
     found = speech_segments(samples, vad=vad)
     speech_s = sum(end - start for start, end in found)
     print(f"\n{path.name}: {seconds:.1f} s, {len(found)} stretches, {speech_s:.1f} s of speech")
-    assert found and speech_s > 0.5 * seconds
+    # The MFA clips are a scripted line said with deliberate fillers and long pauses
+    # (../shared/speech/README.md), so less of them is speech than of the readings.
+    assert found and speech_s > 0.35 * seconds
     # A reading has pauses: the VAD does not call the whole file one stretch.
     assert speech_s < 0.98 * seconds
 
