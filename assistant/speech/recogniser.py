@@ -96,6 +96,9 @@ class _FreeText:
 
 
 class Recogniser:
+    """Hears the transport's frames one at a time (`hear`), keeps the clock, and closes or asks
+    the recognisers when the listener's rules need it."""
+
     def __init__(
         self,
         transport: Transport,
