@@ -37,11 +37,11 @@ from assistant.audio.wav import Audio  # noqa: E402
 from assistant.base.settings import DIALOGS_DIR, ListenSettings  # noqa: E402
 from assistant.events import EndOfInput  # noqa: E402
 from assistant.speech.commands import load_commands  # noqa: E402
+from assistant.speech.endpoint import PauseRules, Silence  # noqa: E402
 from assistant.speech.listener import SpeechListener  # noqa: E402
 from assistant.speech.model import load_model  # noqa: E402
 from assistant.speech.smart_turns import speech_with_trailing_quiet, turn_taking  # noqa: E402
 from assistant.speech.turn_model import TurnModel  # noqa: E402
-from assistant.speech.turns import SilenceTurns  # noqa: E402
 
 from audio_helpers import RATE, silence  # noqa: E402
 from turn_run import run_turns  # noqa: E402
@@ -86,7 +86,8 @@ def session(answers, vosk_model, commands) -> None:
     print(f"   stored turns {len(run.turns)}; answers split: {max(split, 0)}")
     print(f"   answers cut in on by the next question, then joined: {joined}")
     print(f"   how the answers (and joined parts) ended: {dict(ends)}")
-    model_ms = [j.verdict.features_ms + j.verdict.model_ms for j in run.detector.judgements
+    judgements = run.detector.rules[-1].judgements  # SmartTurn's
+    model_ms = [j.verdict.features_ms + j.verdict.model_ms for j in judgements
                 if j.verdict is not None]  # fmt: skip
     print(f"   turn model calls {len(model_ms)}, median {statistics.median(model_ms):.0f} ms")
     print(
@@ -96,7 +97,7 @@ def session(answers, vosk_model, commands) -> None:
 
 
 def listener_cpu(audio: np.ndarray, vosk_model, commands, smart: bool) -> float:
-    vad, turns = turn_taking() if smart else (None, SilenceTurns())
+    vad, turns = turn_taking() if smart else (None, PauseRules(Silence()))
     listener = SpeechListener(
         FileDuplex(Audio(audio, RATE), None, 640), vosk_model, commands, turns=turns, vad=vad
     )

@@ -1,7 +1,8 @@
-"""An earlier end of answer: after a short pause (`early_end_after_s`), the answer ends when Smart
-Turn judges the turn complete (`early_end_probability`) and the words neither stop mid-clause
-("... and because") nor ask for time. Otherwise the base rule, SilenceTurns, decides. The model
-is asked once per pause, not once per frame."""
+"""An earlier end of answer, one of the pause rules (speech/endpoint.py): after a short pause
+(`early_end_after_s`), the answer ends when Smart Turn judges the turn complete
+(`early_end_probability`) and the words neither stop mid-clause ("... and because") nor ask for
+time. Otherwise `Silence`, asked before it, decides at the end silence. The model is asked once
+per pause, not once per frame; speech/turn_model.py runs it."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ import numpy as np
 
 from assistant.base.errors import ModelMissingError
 from assistant.base.settings import ListenSettings
+from assistant.speech.endpoint import PauseRules, Silence
 from assistant.speech.onnx_models import INSTALL_HINT, TURN_MODEL_PATH
 from assistant.speech.turn_model import TurnModel, TurnVerdict
-from assistant.speech.turn_text import TurnWords
-from assistant.speech.turns import SilenceTurns, TurnEnd, TurnView
+from assistant.speech.turn_text import TurnWords, default_turn_words
+from assistant.speech.turns import Turn, TurnEnd
 from assistant.speech.vad import VoiceActivity
 
 #: Quiet kept after the speech in what the model hears: as pipecat feeds it (its VAD stops about
@@ -71,10 +73,10 @@ class Judgement:
     ended: bool
 
 
-def turn_taking(report: Callable[[str], None] | None = None) -> tuple[VoiceActivity, SmartTurns]:
-    """The listener's voice activity detector and turn detector, models loaded (a missing model
+def turn_taking(report: Callable[[str], None] | None = None) -> tuple[VoiceActivity, PauseRules]:
+    """The listener's voice activity detector and pause rules, models loaded (a missing model
     is a ModelMissingError with the fix). `report` gets a line on how each answer ended."""
-    return VoiceActivity(), SmartTurns(_LazyModel(), report=report)
+    return VoiceActivity(), PauseRules(Silence(), SmartTurn(_LazyModel()), report=report)
 
 
 class _LazyModel:
@@ -94,46 +96,29 @@ class _LazyModel:
         return self._model.verdict(samples)
 
 
-class SmartTurns:
-    def __init__(
-        self,
-        judge: TurnJudge,
-        words: TurnWords | None = None,
-        report: Callable[[str], None] | None = None,
-    ) -> None:
+class SmartTurn:
+    """The early end, asked after `Silence` (speech/endpoint.py) has not ended the turn."""
+
+    def __init__(self, judge: TurnJudge, words: TurnWords | None = None) -> None:
         self._judge = judge
-        self._report = report
-        self._base = SilenceTurns(words)
+        self.words = words or default_turn_words()
         self._judged_for: float | None = None  # last_voice_s of the pause already judged
         self.judgements: list[Judgement] = []  # kept for benchmarks and tests
 
-    def decide(
-        self, turn: TurnView, now_s: float, settings: ListenSettings, *, asked: bool
-    ) -> TurnEnd | None:
-        ended = self._base.decide(turn, now_s, settings, asked=asked)
-        if ended is None:
-            ended = self._early(turn, now_s, settings)
-        if ended is not None and self._report is not None:
-            self._report(self._explain(ended, turn, now_s))
-        return ended
-
-    def _explain(self, ended: TurnEnd, turn: TurnView, now_s: float) -> str:
-        """One line: how the answer ended, the quiet waited and the model's last verdict."""
-        quiet = now_s - turn.last_voice_s if turn.last_voice_s is not None else 0.0
-        line = f"turn: {ended.value} after {quiet:.2f} s of quiet"
+    def note(self, turn: Turn) -> str:
+        """For the line on how a turn ended: the model's last verdict on this pause."""
         last = self.judgements[-1] if self.judgements else None
-        if last and last.at_s >= (turn.last_voice_s or 0.0):
-            if last.verdict is None:
-                line += "; the words kept it open"
-            else:
-                v = last.verdict
-                line += (
-                    f"; turn model {v.probability:.2f} in {v.features_ms + v.model_ms:.0f} ms"
-                    f" (features {v.features_ms:.0f}, model {v.model_ms:.0f})"
-                )
-        return line
+        if not last or last.at_s < (turn.last_voice_s or 0.0):
+            return ""
+        if last.verdict is None:
+            return "; the words kept it open"
+        v = last.verdict
+        return (
+            f"; turn model {v.probability:.2f} in {v.features_ms + v.model_ms:.0f} ms"
+            f" (features {v.features_ms:.0f}, model {v.model_ms:.0f})"
+        )
 
-    def _early(self, turn: TurnView, now_s: float, settings: ListenSettings) -> TurnEnd | None:
+    def decide(self, turn: Turn, now_s: float, settings: ListenSettings) -> TurnEnd | None:
         last = turn.last_voice_s
         if not settings.early_end or not turn.text or last is None:
             return None
@@ -157,6 +142,6 @@ class SmartTurns:
         self.judgements[-1] = replace(judgement, ended=True)
         return TurnEnd.EARLY
 
-    def _held_open(self, turn: TurnView) -> bool:
+    def _held_open(self, turn: Turn) -> bool:
         """The words say the turn goes on: mid-clause, or a request for time."""
-        return self._base.words.ends_mid_clause(turn.text) or self._base.holds(turn)
+        return self.words.ends_mid_clause(turn.text) or turn.holds_floor(self.words)

@@ -1,7 +1,9 @@
 """The typed listener (for --typed, pipes and tests): one line of text is one answer, except
 where the script says answers are long (`listen: {long_answer: true}`, as in the journal): there
 an answer runs over as many lines as are typed, until an empty line, a closing phrase on its own
-line ("that's all"), or the end of input."""
+line ("that's all"), or the end of input. Each line is one unit of the turn, said alone; the end
+rules that apply to lines (speech/endpoint.py TYPED: a closing phrase, a command on its own, the
+input over) are the spoken listener's."""
 
 from __future__ import annotations
 
@@ -13,12 +15,16 @@ from typing import TextIO
 from assistant.base.settings import ListenSettings
 from assistant.events import Answer, Command, EndOfInput, Heard, NoAnswer
 from assistant.speech.commands import CommandSet
+from assistant.speech.endpoint import TYPED, first_end
+from assistant.speech.turn_text import default_turn_words
+from assistant.speech.turns import Phrases, Turn, TurnEnd
 
 
 class TypedListener:
     def __init__(self, lines: TextIO, commands: CommandSet, prompt: str = "") -> None:
         self._lines = lines
         self._commands = commands
+        self._phrases = Phrases(commands, default_turn_words())
         self._prompt = prompt  # shown before each line when a person is typing at a terminal
         self._pending: str | None = None  # a command line that ended a long answer, still to do
         #: Lines read ahead by a thread, once something had to wait for a line with a timeout.
@@ -73,32 +79,29 @@ class TypedListener:
     def listen(self, settings: ListenSettings) -> Heard:
         if settings.long_answer and self._prompt and self._pending is None:
             print(self._commands.replies["typed_long"], flush=True)  # in typing words
-        line = self._readline()
-        if line is None:
-            return EndOfInput()
-        if not line:
-            return NoAnswer(0.0)
-        if self._commands.is_closing(line):
-            return Answer("", closed=True)
-        name = self._commands.match(line)
-        if name:
-            return Command(name, line)
-        return self._rest_of(line) if settings.long_answer else Answer(line)
-
-    def _rest_of(self, first: str) -> Answer:
-        """A long answer: every line up to an empty one, a closing phrase or the end of input.
-        A command on its own line ends the answer too, and is then heard as the command."""
-        lines = [first]
+        turn, lines = Turn(), []
         while True:
-            line = self._readline(prompt="  " if self._prompt else None)
-            if not line:  # an empty line, or the end of input (heard on the next listen)
-                return Answer("\n".join(lines))
-            if self._commands.is_closing(line):
+            line = self._readline(prompt=("  " if self._prompt else None) if lines else None)
+            if line == "":  # an empty line ends a long answer; alone it is no answer
+                return Answer("\n".join(lines)) if lines else NoAnswer(0.0)
+            if line is None:
+                turn.input_over = True  # (after an answer, heard on the next listen)
+            else:
+                self._phrases.line(turn, line, len(lines))
+            ended = first_end(TYPED, turn, 0.0, settings)
+            if isinstance(ended, Command):
+                return ended
+            if ended is TurnEnd.CLOSING_PHRASE:
                 return Answer("\n".join(lines), closed=True)
-            if self._commands.match(line):
-                self._pending = line
+            if ended is TurnEnd.INPUT_OVER:
+                return Answer("\n".join(lines)) if lines else EndOfInput()
+            assert line is not None
+            if lines and self._commands.match(line):
+                self._pending = line  # a command on its own line ends a long answer, then counts
                 return Answer("\n".join(lines))
             lines.append(line)
+            if not settings.long_answer:
+                return Answer(line)
 
     def wait_for_command(
         self, names: tuple[str, ...], settings: ListenSettings

@@ -16,9 +16,9 @@ from assistant.dialog.script import load_script
 from assistant.journal.store import Journal
 from assistant.safety.notices import NOTICE_FLAG
 from assistant.safety.respond import load_safeguards
+from assistant.speech.endpoint import PauseRules, Silence
 from assistant.speech.listener import SpeechListener
-from assistant.speech.smart_turns import SmartTurns, turn_taking
-from assistant.speech.turns import SilenceTurns
+from assistant.speech.smart_turns import turn_taking
 from assistant.speech.voice import EspeakCliSynth, Voice
 
 from person import Person, Said, question_script
@@ -29,9 +29,9 @@ class TurnRun:
     turns: list[dict]  # as stored
     said: list[Said]  # as the person said them
     shown: list[str]  # what the assistant printed (its prompts)
-    explained: list[str]  # how each answer ended (SmartTurns' report)
+    explained: list[str]  # how each answer ended (the pause rules' report)
     listener: SpeechListener
-    detector: SmartTurns | SilenceTurns
+    detector: PauseRules
     status: str
 
 
@@ -49,7 +49,7 @@ def run_turns(
     if smart:
         vad, detector = turn_taking(explained.append)
     else:
-        vad, detector = None, SilenceTurns()
+        vad, detector = None, PauseRules(Silence())
     listener = SpeechListener(person, model, commands, turns=detector, vad=vad)
     shown: list[str] = []
     voice = Voice(
