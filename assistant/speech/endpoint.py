@@ -1,6 +1,6 @@
 """Where an answer ends: each way is a small rule behind one interface, asked in order.
 
-A rule reads the turn as heard so far (speech/turns.py: `Turn`) and says whether it has ended
+A rule reads the turn as heard so far (speech/turns.py: `HeardTurn`) and says whether it has ended
 now, and why: a `TurnEnd`, or the `Command` that was said on its own. The first rule that decides
 wins (as Pipecat's user-turn stop strategies). A rule may drop evidence it has judged and found
 wanting (a closing phrase with more words after it). The listeners ask them:
@@ -23,7 +23,7 @@ from typing import Protocol
 from assistant.base.settings import ListenSettings
 from assistant.events import Command
 from assistant.speech.turn_text import TurnWords, default_turn_words
-from assistant.speech.turns import OVERLAP_S, Turn, TurnEnd
+from assistant.speech.turns import OVERLAP_S, HeardTurn, TurnEnd
 
 #: A command phrase is at most this many words; a longer free-text reading of the same stretch
 #: means the person was saying a sentence that merely contains the word.
@@ -33,12 +33,12 @@ Ending = TurnEnd | Command
 
 
 class EndRule(Protocol):
-    def decide(self, turn: Turn, now_s: float, settings: ListenSettings) -> Ending | None:
+    def decide(self, turn: HeardTurn, now_s: float, settings: ListenSettings) -> Ending | None:
         """Whether the turn has ended at `now_s` (seconds on the audio clock), and how."""
 
 
 def first_end(
-    rules: Sequence[EndRule], turn: Turn, now_s: float, settings: ListenSettings
+    rules: Sequence[EndRule], turn: HeardTurn, now_s: float, settings: ListenSettings
 ) -> Ending | None:
     """The first rule's decision, in order; None while the turn goes on."""
     for rule in rules:
@@ -52,7 +52,7 @@ class Continuation:
     """A continuation (more of an answer, said over the next question) with no words after the
     end silence: only a sound went on ("mm", a cough), so the question is asked again."""
 
-    def decide(self, turn: Turn, now_s: float, settings: ListenSettings) -> Ending | None:
+    def decide(self, turn: HeardTurn, now_s: float, settings: ListenSettings) -> Ending | None:
         waited = now_s - turn.since_s
         if turn.continues and not turn.started and waited >= settings.end_silence_s:
             return TurnEnd.CONTINUATION
@@ -65,7 +65,7 @@ class ClosingPhrase:
     sentence ("I told him I'm done") or followed by more ("that's all... actually, one more
     thing") it is part of the answer. The answer is what came before it."""
 
-    def decide(self, turn: Turn, now_s: float, settings: ListenSettings) -> Ending | None:
+    def decide(self, turn: HeardTurn, now_s: float, settings: ListenSettings) -> Ending | None:
         if turn.closing is None or turn.busy or not turn.words:
             return None
         begin, end = turn.closing[0] - OVERLAP_S, turn.closing[1] + OVERLAP_S
@@ -79,7 +79,7 @@ class CommandAlone:
     """A command said on its own, before any answer words, once the free text has closed the
     same stretch: a few words means it was said alone; more, that it was part of a sentence."""
 
-    def decide(self, turn: Turn, now_s: float, settings: ListenSettings) -> Ending | None:
+    def decide(self, turn: HeardTurn, now_s: float, settings: ListenSettings) -> Ending | None:
         if turn.pending is None or turn.busy:
             return None
         if len(turn.words) <= MAX_COMMAND_WORDS:
@@ -91,7 +91,7 @@ class CommandAlone:
 class CommandAtOnce:
     """Over timed audio a command said on its own counts at once, as quickly as a barge-in."""
 
-    def decide(self, turn: Turn, now_s: float, settings: ListenSettings) -> Ending | None:
+    def decide(self, turn: HeardTurn, now_s: float, settings: ListenSettings) -> Ending | None:
         return turn.pending
 
 
@@ -100,7 +100,7 @@ class CommandWhilePaused:
     do not leak into the next answer) or the input is over. What came before it is an answer of
     its own, which the listener returns first."""
 
-    def decide(self, turn: Turn, now_s: float, settings: ListenSettings) -> Ending | None:
+    def decide(self, turn: HeardTurn, now_s: float, settings: ListenSettings) -> Ending | None:
         if turn.pending is not None and (not turn.busy or turn.input_over):
             return turn.pending
         return None
@@ -109,14 +109,14 @@ class CommandWhilePaused:
 class InputOver:
     """The file or typed input ran out: what was said so far is kept rather than lost."""
 
-    def decide(self, turn: Turn, now_s: float, settings: ListenSettings) -> Ending | None:
+    def decide(self, turn: HeardTurn, now_s: float, settings: ListenSettings) -> Ending | None:
         return TurnEnd.INPUT_OVER if turn.input_over else None
 
 
 class UtteranceClosed:
     """Through timed audio (breathing, a break): the first utterance the recogniser closes."""
 
-    def decide(self, turn: Turn, now_s: float, settings: ListenSettings) -> Ending | None:
+    def decide(self, turn: HeardTurn, now_s: float, settings: ListenSettings) -> Ending | None:
         return TurnEnd.UTTERANCE if turn.words and not turn.busy else None
 
 
@@ -129,7 +129,7 @@ class Silence:
     def __init__(self, words: TurnWords | None = None) -> None:
         self.words = words or default_turn_words()
 
-    def decide(self, turn: Turn, now_s: float, settings: ListenSettings) -> Ending | None:
+    def decide(self, turn: HeardTurn, now_s: float, settings: ListenSettings) -> Ending | None:
         if not turn.started:
             waited = now_s - turn.since_s
             return TurnEnd.NO_ANSWER if turn.asked and waited >= settings.no_answer_s else None
@@ -156,13 +156,13 @@ class PauseRules:
         self.rules = rules
         self._report = report
 
-    def decide(self, turn: Turn, now_s: float, settings: ListenSettings) -> Ending | None:
+    def decide(self, turn: HeardTurn, now_s: float, settings: ListenSettings) -> Ending | None:
         ended = first_end(self.rules, turn, now_s, settings)
         if ended is not None and self._report is not None:
             self._report(self._explain(ended, turn, now_s))
         return ended
 
-    def _explain(self, ended: Ending, turn: Turn, now_s: float) -> str:
+    def _explain(self, ended: Ending, turn: HeardTurn, now_s: float) -> str:
         quiet = now_s - turn.last_voice_s if turn.last_voice_s is not None else 0.0
         reason = ended.value if isinstance(ended, TurnEnd) else ended.name
         notes = (rule.note(turn) for rule in self.rules if hasattr(rule, "note"))

@@ -45,7 +45,7 @@ from assistant.speech.endpoint import (
 )  # fmt: skip
 from assistant.speech.recogniser import CONTINUE_PREROLL_S, FrameHeard, Recogniser
 from assistant.speech.turn_text import default_turn_words
-from assistant.speech.turns import OVERLAP_S, Phrases, Turn, TurnEnd, alone_in
+from assistant.speech.turns import OVERLAP_S, HeardTurn, Phrases, TurnEnd, alone_in
 from assistant.speech.vad import VoiceActivity
 
 #: Over the next question, speech that goes on with an answer ended early counts once it has
@@ -103,7 +103,7 @@ class SpeechListener:
         self._answer_rules, self._paused_rules = answer_rules(pause), paused_rules(pause)
         self._join = _Join()
         self._kept = _Kept()
-        self._attending = Turn(asked=False)  # free text heard through timed audio, not closed
+        self._attending = HeardTurn(asked=False)  # free text heard through timed audio, not closed
 
     @property
     def barge_ins(self) -> list[tuple[Command, int]]:
@@ -136,7 +136,7 @@ class SpeechListener:
         self._join.armed = may and self._rec.vad is not None
         self._join.linger = last and self._join.armed
 
-    def _hear(self, turn: Turn, quick_commands: bool = False) -> FrameHeard:
+    def _hear(self, turn: HeardTurn, quick_commands: bool = False) -> FrameHeard:
         """One frame heard, and taken into the turn (partial transcripts are shown)."""
         heard = self._rec.hear(quick_commands)
         for at_s in heard.voice_ended:
@@ -186,7 +186,7 @@ class SpeechListener:
     def _listen(self, settings: ListenSettings, continues: bool) -> Heard:
         start = self._rec.now_s
         audio = self._rec.audio_since(start - CONTINUE_PREROLL_S if continues else start)
-        turn = Turn(start, asked=True, continues=continues, audio=audio)
+        turn = HeardTurn(start, asked=True, continues=continues, audio=audio)
         if continues:
             turn.voice(start)  # speaking now, though no word is out yet
         while True:
@@ -202,7 +202,7 @@ class SpeechListener:
             if ended is not None:
                 return self._answer_ended(turn, ended, heard.now_s)
 
-    def _answer_ended(self, turn: Turn, ended: TurnEnd | Command, now_s: float) -> Heard:
+    def _answer_ended(self, turn: HeardTurn, ended: TurnEnd | Command, now_s: float) -> Heard:
         """The typed event for how the answer ended."""
         if isinstance(ended, Command):
             return ended
@@ -225,7 +225,7 @@ class SpeechListener:
         name = self._commands.match(answer.text) if answer.text else None
         return Command(name, answer.text) if name else answer  # type: ignore[arg-type]
 
-    def _command_in_progress(self, turn: Turn) -> Command | None:
+    def _command_in_progress(self, turn: HeardTurn) -> Command | None:
         """An early end can come before the grammar has closed its utterance: close it now."""
         alone = alone_in(self._rec.close_grammar())
         if not alone:
@@ -252,7 +252,7 @@ class SpeechListener:
             busy = player is not None and player.busy
             more = pump(not live and not busy)
             if not more and not busy and not turn.busy:
-                self._attending = Turn(asked=False)
+                self._attending = HeardTurn(asked=False)
                 return turn.answer() if turn.words else None
             heard = self._hear(turn, quick_commands=True)
             self._phrases.over_audio(turn, heard.grammar)
@@ -262,7 +262,7 @@ class SpeechListener:
             if ended is TurnEnd.INPUT_OVER:
                 return turn.answer() if turn.words else EndOfInput()
             if ended is not None:
-                self._attending = Turn(asked=False)
+                self._attending = HeardTurn(asked=False)
                 return ended if isinstance(ended, Command) else turn.answer()
 
     # -- while the assistant speaks ---------------------------------------------------------------
@@ -280,7 +280,7 @@ class SpeechListener:
             return self._hear_out(pump, player)
 
     def _hear_out(self, pump: Callable[[bool], bool], player) -> bool:
-        turn = Turn()  # the free text is gated here; kept only to take what was heard
+        turn = HeardTurn()  # the free text is gated here; kept only to take what was heard
         join, live = self._join, self._rec.transport.live
         join_until = self._rec.clock + int(join.window_s * self._rec.rate)
         while True:
@@ -352,6 +352,6 @@ class SpeechListener:
                     return turn.answer()
                 turn = self._paused_turn()  # only commands or noise: wait on
 
-    def _paused_turn(self) -> Turn:
+    def _paused_turn(self) -> HeardTurn:
         now = self._rec.now_s
-        return Turn(now, asked=False, audio=self._rec.audio_since(now))
+        return HeardTurn(now, asked=False, audio=self._rec.audio_since(now))

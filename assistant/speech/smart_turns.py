@@ -18,7 +18,7 @@ from assistant.speech.endpoint import PauseRules, Silence
 from assistant.speech.onnx_models import INSTALL_HINT, TURN_MODEL_PATH
 from assistant.speech.turn_model import TurnModel, TurnVerdict
 from assistant.speech.turn_text import TurnWords, default_turn_words
-from assistant.speech.turns import Turn, TurnEnd
+from assistant.speech.turns import HeardTurn, TurnEnd
 from assistant.speech.vad import VoiceActivity
 
 #: Quiet kept after the speech in what the model hears: as pipecat feeds it (its VAD stops about
@@ -105,7 +105,7 @@ class SmartTurn:
         self._judged_for: float | None = None  # last_voice_s of the pause already judged
         self.judgements: list[Judgement] = []  # kept for benchmarks and tests
 
-    def note(self, turn: Turn) -> str:
+    def note(self, turn: HeardTurn) -> str:
         """For the line on how a turn ended: the model's last verdict on this pause."""
         last = self.judgements[-1] if self.judgements else None
         if not last or last.at_s < (turn.last_voice_s or 0.0):
@@ -118,7 +118,7 @@ class SmartTurn:
             f" (features {v.features_ms:.0f}, model {v.model_ms:.0f})"
         )
 
-    def decide(self, turn: Turn, now_s: float, settings: ListenSettings) -> TurnEnd | None:
+    def decide(self, turn: HeardTurn, now_s: float, settings: ListenSettings) -> TurnEnd | None:
         last = turn.last_voice_s
         if not settings.early_end or not turn.text or last is None:
             return None
@@ -142,6 +142,6 @@ class SmartTurn:
         self.judgements[-1] = replace(judgement, ended=True)
         return TurnEnd.EARLY
 
-    def _held_open(self, turn: Turn) -> bool:
+    def _held_open(self, turn: HeardTurn) -> bool:
         """The words say the turn goes on: mid-clause, or a request for time."""
         return self.words.ends_mid_clause(turn.text) or turn.holds_floor(self.words)

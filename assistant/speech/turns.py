@@ -1,6 +1,6 @@
 """What one turn has heard so far, on the audio clock, and what the phrases in it mean.
 
-`Turn` is the state the end rules (speech/endpoint.py) read: the words the free-text recogniser
+`HeardTurn` is the state the end rules (speech/endpoint.py) read: the words the free-text recogniser
 closed and the ones in progress, where the person's voice was last heard, and the evidence the
 command grammar gave (a command or a closing phrase said alone, a request for time). `Phrases`
 notes that evidence on a turn. Neither decides where the turn ends.
@@ -41,7 +41,7 @@ class TurnEnd(Enum):
 
 
 @dataclass
-class Turn:
+class HeardTurn:
     """One turn as heard so far (times in seconds of audio heard this session)."""
 
     since_s: float = 0.0  # listening since
@@ -180,14 +180,14 @@ class Phrases:
         self._commands = commands
         self._words = words
 
-    def utterance(self, turn: Turn, result: dict) -> None:
+    def utterance(self, turn: HeardTurn, result: dict) -> None:
         """The free-text recogniser closed an utterance: a closing phrase when it is one."""
         words = result.get("result", [])
         if words and self._commands.is_closing(result.get("text", "")):
             turn.closing = (words[0]["start"], words[-1]["end"])
         turn.add_final(result)
 
-    def alone(self, turn: Turn, phrase: str, first: float, last: float) -> None:
+    def alone(self, turn: HeardTurn, phrase: str, first: float, last: float) -> None:
         """A phrase said on its own (the grammar's, or a typed line)."""
         turn.grammar = phrase
         if self._commands.is_closing(phrase):
@@ -196,32 +196,32 @@ class Phrases:
             turn.holding_s = last
         turn.pending = self.command_first(turn, phrase, first) or turn.pending
 
-    def answering(self, turn: Turn, grammar: dict | None) -> None:
+    def answering(self, turn: HeardTurn, grammar: dict | None) -> None:
         """While an answer is listened to: whatever the grammar heard alone."""
         if alone := alone_in(grammar):
             self.alone(turn, *alone)
 
-    def command_first(self, turn: Turn, phrase: str, first: float) -> Command | None:
+    def command_first(self, turn: HeardTurn, phrase: str, first: float) -> Command | None:
         """The command `phrase` says, if nothing of the answer came before it."""
         name = self._commands.match(phrase)
         if name and not turn.closed_text(before_s=first - OVERLAP_S):
             return Command(name, phrase)  # type: ignore[arg-type]
         return None
 
-    def line(self, turn: Turn, line: str, index: int) -> None:
+    def line(self, turn: HeardTurn, line: str, index: int) -> None:
         """A typed line: one unit of the turn, said alone."""
         at = index * LINE_S
         self.utterance(turn, {"text": line, "result": [{"word": line, "start": at, "end": at}]})
         self.alone(turn, line, at, at)
 
-    def over_audio(self, turn: Turn, grammar: dict | None) -> None:
+    def over_audio(self, turn: HeardTurn, grammar: dict | None) -> None:
         """Over a prompt or timed audio: a command said on its own counts at once."""
         alone = alone_in(grammar)
         name = self._commands.match(alone[0]) if alone else None
         if alone and name:
             turn.pending = Command(name, alone[0])  # type: ignore[arg-type]
 
-    def paused(self, turn: Turn, grammar: dict | None, names: tuple[str, ...]) -> None:
+    def paused(self, turn: HeardTurn, grammar: dict | None, names: tuple[str, ...]) -> None:
         """While paused: one of `names` is the command waited for; other commands and closing
         phrases are passed over (not part of what was said)."""
         for name, phrase, first, last in self._paused_commands(grammar):
@@ -256,7 +256,7 @@ class Phrases:
                 break
         return found
 
-    def holding_in_progress(self, turn: Turn, now_s: float, grammar_partial: Callable[[], str],
+    def holding_in_progress(self, turn: HeardTurn, now_s: float, grammar_partial: Callable[[], str],
                             early_end_after_s: float) -> None:  # fmt: skip
         """Once per pause, before an early end could be taken: the grammar's utterance still in
         progress may be "hold on, let me think" (its closed result comes up to a second later,

@@ -17,7 +17,7 @@ from assistant.events import Answer, Command, EndOfInput, Heard, NoAnswer
 from assistant.speech.commands import CommandSet
 from assistant.speech.endpoint import TYPED, first_end
 from assistant.speech.turn_text import default_turn_words
-from assistant.speech.turns import Phrases, Turn, TurnEnd
+from assistant.speech.turns import HeardTurn, Phrases, TurnEnd
 
 
 class TypedListener:
@@ -79,7 +79,7 @@ class TypedListener:
     def listen(self, settings: ListenSettings) -> Heard:
         if settings.long_answer and self._prompt and self._pending is None:
             print(self._commands.replies["typed_long"], flush=True)  # in typing words
-        turn, lines = Turn(), []
+        turn, lines = HeardTurn(), []
         while True:
             line = self._readline(prompt=("  " if self._prompt else None) if lines else None)
             if line == "":  # an empty line ends a long answer; alone it is no answer

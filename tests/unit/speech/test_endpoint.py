@@ -25,15 +25,15 @@ from assistant.speech.endpoint import (
 )
 from assistant.speech.smart_turns import SmartTurn
 from assistant.speech.turn_model import TurnVerdict
-from assistant.speech.turns import Turn, TurnEnd
+from assistant.speech.turns import HeardTurn, TurnEnd
 
 S = ListenSettings()
 SKIP = Command("skip", "skip")
 
 
-def said(*utterances: tuple[str, float], last_voice_s: float | None = None, **kw) -> Turn:
+def said(*utterances: tuple[str, float], last_voice_s: float | None = None, **kw) -> HeardTurn:
     """A turn whose free text closed these utterances, each (text, start), 0.3 s a word."""
-    turn = Turn(**kw)
+    turn = HeardTurn(**kw)
     for text, start in utterances:
         words = [
             {"word": w, "start": start + 0.3 * i, "end": start + 0.3 * (i + 1)}
@@ -47,9 +47,9 @@ def said(*utterances: tuple[str, float], last_voice_s: float | None = None, **kw
 
 def test_a_continuation_with_no_words_ends_after_the_end_silence() -> None:
     rule = Continuation()
-    assert rule.decide(Turn(10.0, continues=True), 12.9, S) is None
-    assert rule.decide(Turn(10.0, continues=True), 13.0, S) is TurnEnd.CONTINUATION
-    assert rule.decide(Turn(10.0), 13.0, S) is None  # not a continuation: Silence decides
+    assert rule.decide(HeardTurn(10.0, continues=True), 12.9, S) is None
+    assert rule.decide(HeardTurn(10.0, continues=True), 13.0, S) is TurnEnd.CONTINUATION
+    assert rule.decide(HeardTurn(10.0), 13.0, S) is None  # not a continuation: Silence decides
     assert rule.decide(said(("and then", 10.1), since_s=10.0, continues=True), 13.0, S) is None
 
 
@@ -82,7 +82,7 @@ def test_a_command_alone_waits_for_the_free_text_and_counts_its_words() -> None:
     rule = CommandAlone()
     alone = said(("cape", 1.0), pending=SKIP)
     assert rule.decide(alone, 2.0, S) == SKIP
-    busy = Turn(pending=SKIP, partial="cape")
+    busy = HeardTurn(pending=SKIP, partial="cape")
     assert rule.decide(busy, 2.0, S) is None and busy.pending == SKIP
     sentence = said(("skip the part where we argued", 1.0), pending=SKIP)
     assert rule.decide(sentence, 3.0, S) is None
@@ -90,30 +90,30 @@ def test_a_command_alone_waits_for_the_free_text_and_counts_its_words() -> None:
 
 
 def test_over_audio_a_command_counts_at_once() -> None:
-    assert CommandAtOnce().decide(Turn(pending=SKIP, partial="skip"), 1.0, S) == SKIP
-    assert CommandAtOnce().decide(Turn(), 1.0, S) is None
+    assert CommandAtOnce().decide(HeardTurn(pending=SKIP, partial="skip"), 1.0, S) == SKIP
+    assert CommandAtOnce().decide(HeardTurn(), 1.0, S) is None
 
 
 def test_while_paused_the_command_waits_for_its_words_to_close_or_the_input_to_end() -> None:
     rule = CommandWhilePaused()
     cont = Command("continue", "continue")
-    assert rule.decide(Turn(pending=cont, partial="continue"), 1.0, S) is None
-    assert rule.decide(Turn(pending=cont, partial="continue", input_over=True), 1.0, S) == cont
+    assert rule.decide(HeardTurn(pending=cont, partial="continue"), 1.0, S) is None
+    assert rule.decide(HeardTurn(pending=cont, partial="continue", input_over=True), 1.0, S) == cont
     assert rule.decide(said(("continue", 0.5), pending=cont), 1.0, S) == cont
 
 
 def test_the_input_over_and_the_first_utterance_over_timed_audio() -> None:
-    assert InputOver().decide(Turn(input_over=True), 1.0, S) is TurnEnd.INPUT_OVER
-    assert InputOver().decide(Turn(), 1.0, S) is None
+    assert InputOver().decide(HeardTurn(input_over=True), 1.0, S) is TurnEnd.INPUT_OVER
+    assert InputOver().decide(HeardTurn(), 1.0, S) is None
     assert UtteranceClosed().decide(said(("stop breathing", 1.0)), 2.0, S) is TurnEnd.UTTERANCE
-    assert UtteranceClosed().decide(Turn(partial="stop"), 2.0, S) is None
+    assert UtteranceClosed().decide(HeardTurn(partial="stop"), 2.0, S) is None
 
 
 def test_silence_ends_an_answer_and_nothing_said_is_no_answer_only_when_asked() -> None:
     rule = Silence()
-    assert rule.decide(Turn(0.0), 19.9, S) is None
-    assert rule.decide(Turn(0.0), 20.0, S) is TurnEnd.NO_ANSWER
-    assert rule.decide(Turn(0.0, asked=False), 60.0, S) is None  # paused: nobody waits
+    assert rule.decide(HeardTurn(0.0), 19.9, S) is None
+    assert rule.decide(HeardTurn(0.0), 20.0, S) is TurnEnd.NO_ANSWER
+    assert rule.decide(HeardTurn(0.0, asked=False), 60.0, S) is None  # paused: nobody waits
     answer = said(("I was sad", 1.0), last_voice_s=2.0)
     assert rule.decide(answer, 4.75, S) is None
     assert rule.decide(answer, 5.0, S) is TurnEnd.SILENCE
@@ -125,7 +125,7 @@ def test_holding_the_floor_as_the_grammar_heard_it() -> None:
     turn.holding_s = 2.0  # the grammar heard "let me think" alone
     assert rule.decide(turn, 31.0, S) is None  # no reprompt while the floor is held
     assert rule.decide(turn, 32.0, S) is TurnEnd.SILENCE  # its words are not only holding
-    assert rule.decide(Turn(0.0, asked=False), 32.0, S) is None
+    assert rule.decide(HeardTurn(0.0, asked=False), 32.0, S) is None
 
 
 def test_the_length_cap_ends_at_a_pause() -> None:

@@ -9,7 +9,7 @@ from assistant.base.settings import ListenSettings
 from assistant.speech.endpoint import PauseRules, Silence
 from assistant.speech.smart_turns import TRAILING_S, SmartTurn
 from assistant.speech.turn_model import TurnVerdict
-from assistant.speech.turns import Turn, TurnEnd
+from assistant.speech.turns import HeardTurn, TurnEnd
 
 
 class Judge:
@@ -22,10 +22,10 @@ class Judge:
         return TurnVerdict(self.probability, 1.0, 1.0)
 
 
-def _view(text: str, last_voice_s: float = 2.0) -> Turn:
+def _view(text: str, last_voice_s: float = 2.0) -> HeardTurn:
     """A turn that said `text` (its words closed, the first at 0.5 s)."""
     words = [{"word": w, "start": 0.5, "end": 0.5} for w in text.split()]
-    return Turn(
+    return HeardTurn(
         0.0, words=words, last_voice_s=last_voice_s, audio=lambda end_s: np.zeros(8, np.int16)
     )
 

@@ -1,4 +1,4 @@
-"""The turn as heard (Turn) and what the phrases in it mean (Phrases, said_alone), on hand-made
+"""The turn as heard (HeardTurn) and what the phrases in it mean (Phrases, said_alone), on hand-made
 recogniser results."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import pytest
 
 from assistant.events import Command
 from assistant.speech.turn_text import default_turn_words
-from assistant.speech.turns import Phrases, Turn, said_alone
+from assistant.speech.turns import HeardTurn, Phrases, said_alone
 
 
 def w(word: str, start: float, end: float) -> dict:
@@ -20,7 +20,7 @@ def phrases(commands) -> Phrases:
 
 
 def test_hiss_closed_as_one_long_word_is_not_speech() -> None:
-    turn = Turn()
+    turn = HeardTurn()
     turn.add_final({"text": "huh", "result": [w("huh", 0.0, 20.0)]})
     assert not turn.words and turn.last_voice_s is None
     turn.add_final({"text": "i was", "result": [w("i", 21.0, 21.2), w("was", 21.2, 21.5)]})
@@ -29,7 +29,7 @@ def test_hiss_closed_as_one_long_word_is_not_speech() -> None:
 
 
 def test_voice_and_partials_move_where_the_person_was_last_heard() -> None:
-    turn = Turn()
+    turn = HeardTurn()
     assert turn.set_partial("i was", 1.0)  # no detector: a changed partial is speech
     assert turn.last_voice_s == 1.0 and turn.busy and turn.text == "i was"
     assert not turn.set_partial("i was", 2.0) and turn.last_voice_s == 1.0
@@ -39,7 +39,7 @@ def test_voice_and_partials_move_where_the_person_was_last_heard() -> None:
 
 
 def test_the_answer_keeps_words_before_a_point_and_outside_what_was_passed_over() -> None:
-    turn = Turn(continues=True)
+    turn = HeardTurn(continues=True)
     turn.add_final({"result": [w("i", 1.0, 1.2), w("skip", 1.5, 1.8), w("went", 2.5, 2.8)]})
     turn.passed_over.append((1.2, 2.1))
     answer = turn.answer()
@@ -57,17 +57,17 @@ def test_a_phrase_is_said_alone_only_with_nothing_right_next_to_it() -> None:
 
 
 def test_the_grammar_notes_a_command_only_before_any_answer_words(phrases: Phrases) -> None:
-    turn = Turn()
+    turn = HeardTurn()
     phrases.answering(turn, {"result": [w("skip", 1.0, 1.4)]})
     assert turn.pending == Command("skip", "skip") and turn.grammar == "skip"
-    later = Turn()
+    later = HeardTurn()
     later.add_final({"result": [w("i", 0.2, 0.4), w("was", 0.4, 0.6)]})
     phrases.answering(later, {"result": [w("skip", 1.0, 1.4)]})
     assert later.pending is None
 
 
 def test_the_grammar_notes_closing_phrases_and_requests_for_time(phrases: Phrases) -> None:
-    turn = Turn()
+    turn = HeardTurn()
     phrases.answering(turn, {"result": [w("that's", 3.0, 3.3), w("all", 3.3, 3.6)]})
     assert turn.closing == (3.0, 3.6)
     phrases.answering(
@@ -82,22 +82,22 @@ def test_paused_continue_counts_with_speech_after_it_other_commands_are_passed_o
     phrases: Phrases,
 ) -> None:
     names = ("continue", "stop")
-    turn = Turn(asked=False)
+    turn = HeardTurn(asked=False)
     phrases.paused(turn, {"result": [w("continue", 1.0, 1.5), w("[unk]", 1.6, 3.0)]}, names)
     assert turn.pending == Command("continue", "continue") and turn.pending_at_s == 1.0
-    passed = Turn(asked=False)
+    passed = HeardTurn(asked=False)
     phrases.paused(passed, {"result": [w("skip", 1.0, 1.4)]}, names)
     assert passed.pending is None and passed.passed_over == [pytest.approx((0.7, 1.7))]
-    sentence = Turn(asked=False)  # "I don't want to continue"
+    sentence = HeardTurn(asked=False)  # "I don't want to continue"
     phrases.paused(sentence, {"result": [w("[unk]", 0.2, 0.9), w("continue", 1.0, 1.5)]}, names)
     assert sentence.pending is None
 
 
 def test_a_typed_line_is_one_unit_said_alone(phrases: Phrases) -> None:
-    first = Turn()
+    first = HeardTurn()
     phrases.line(first, "skip", 0)
     assert first.pending == Command("skip", "skip") and len(first.words) == 1
-    later = Turn()
+    later = HeardTurn()
     phrases.line(later, "I was tired", 0)
     phrases.line(later, "that's all", 1)
     assert later.pending is None and later.closing == (1.0, 1.0)
