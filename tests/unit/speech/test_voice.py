@@ -41,10 +41,13 @@ def test_the_espeak_program_renders_the_same_text():
 
 def test_a_hanging_engine_falls_back_within_the_time_bound(tmp_path, monkeypatch):
     """pyttsx3's runAndWait is known to hang in some set-ups. That cannot be caused on demand,
-    so here (only here) the engine is replaced by one whose runAndWait never returns."""
+    so here (only here) the engine is replaced by one whose runAndWait never returns. Both
+    prompts are spoken while it still hangs: the session never waited for it (how long the
+    bounded wait takes: scripts/bench_voice.py)."""
     import pyttsx3
 
     release = threading.Event()
+    calls: list[str] = []  # what the engine's runAndWait did
 
     class HangingEngine:
         def setProperty(self, name, value):
@@ -57,7 +60,9 @@ def test_a_hanging_engine_falls_back_within_the_time_bound(tmp_path, monkeypatch
             pass
 
         def runAndWait(self):
+            calls.append("entered")
             release.wait()
+            calls.append("returned")
 
     monkeypatch.setattr(pyttsx3, "init", lambda *a, **k: HangingEngine())
     settings = VoiceSettings(synth_timeout_s=0.5)
@@ -67,13 +72,14 @@ def test_a_hanging_engine_falls_back_within_the_time_bound(tmp_path, monkeypatch
     voice = Voice(
         [Pyttsx3Synth(settings), EspeakCliSynth(settings)], sink, shown.append, warnings.append
     )
-    start = time.monotonic()
     voice.say(TEXT)
     voice.say("And a second prompt.")
-    elapsed = time.monotonic() - start
+    during = list(calls)
     release.set()
     voice.close()
-    assert elapsed < 2.0  # one bounded wait, then the fallback for the rest of the session
+    # Both prompts came back while the engine was still stuck in its first call, and the second
+    # never went to it: one bounded wait, then the fallback for the rest of the session.
+    assert during == ["entered"]
     assert shown == [TEXT, "And a second prompt."]
     assert (
         len(warnings) == 1
