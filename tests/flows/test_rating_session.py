@@ -8,12 +8,11 @@ import json
 import textwrap
 
 import pytest
+from child import reflect
 
 from assistant.base.errors import BadScriptError
 from assistant.base.settings import DIALOGS_DIR
 from assistant.dialog.script import find_script, load_script
-
-from conftest import reflect
 
 EVENING = find_script("evening", DIALOGS_DIR)
 SECURE = EVENING.states["secure"]

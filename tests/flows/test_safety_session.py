@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from child import reflect, typed_session_until_saved
 
 from assistant.audio.sinks import NullSink, WavSink
 from assistant.base.errors import BadScriptError
@@ -31,7 +32,6 @@ from assistant.safety.support_file import load_support, reserved_phrases
 from assistant.speech.typed import TypedListener
 from assistant.speech.voice import EspeakCliSynth, Voice, spoken
 
-from conftest import reflect, typed_session_until_saved
 from paths import ROOT
 
 SAFEGUARDS = load_safeguards(DIALOGS_DIR)

@@ -6,6 +6,7 @@ import io
 import json
 
 import pytest
+from child import reflect
 
 from assistant.audio.sinks import NullSink
 from assistant.base.settings import DIALOGS_DIR, ListenSettings
@@ -17,7 +18,7 @@ from assistant.journal.store import Journal
 from assistant.speech.typed import TypedListener
 from assistant.speech.voice import Voice
 
-from conftest import private_modes, reflect
+from conftest import private_modes
 
 
 def run(lines: list[str], data_dir, commands, script: str = "evening"):

@@ -7,11 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from child import reflect
 
 from assistant.base.errors import JournalError
 from assistant.journal.store import Journal
-
-from conftest import reflect
 
 TURN = {"state": "today", "prompt": "What happened today?", "answer": "a late reply"}
 
