@@ -10,11 +10,11 @@ import subprocess
 import sys
 
 import pytest
-from child import reflect, typed_session_until_saved
 
 from assistant.base.settings import DIALOGS_DIR
 
 from audio_helpers import conversation, write
+from child import reflect, typed_session_until_saved
 from paths import ROOT
 
 

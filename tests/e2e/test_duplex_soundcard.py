@@ -22,12 +22,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from child import reflect
 
 from assistant.base.settings import DIALOGS_DIR, VoiceSettings
 from assistant.speech.voice import EspeakCliSynth
 
 from audio_helpers import conversation, write
+from child import reflect
 from pulse import MIC, Child, PulseServer, require
 
 pytestmark = pytest.mark.e2e

@@ -11,11 +11,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from child import reflect
 
 from assistant.cli.reminder import At, Reminder, crontab_line, units
 from assistant.journal.store import Journal
 
+from child import reflect
 from insights_journal import planted_sessions
 
 PASS = "correct horse battery"

@@ -9,14 +9,13 @@ import os
 import sys
 from pathlib import Path
 
-from child import reflect
-
 from assistant.audio.wav import parse_wav, read_wav
 from assistant.journal import files as journal_files
 from assistant.journal.crypto import is_sealed
 from assistant.journal.store import Journal
 
 from audio_helpers import conversation, write
+from child import reflect
 from conftest import private_modes
 from paths import ROOT
 

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from child import reflect
 
 from assistant.base.settings import DIALOGS_DIR
 from assistant.dialog.script import find_script
@@ -31,6 +30,7 @@ from assistant.safety.respond import load_safeguards
 from assistant.speech.commands import load_commands
 
 from audio_helpers import conversation, write
+from child import reflect
 from pulse import Child, PulseServer, require
 
 pytestmark = pytest.mark.e2e

@@ -13,10 +13,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from child import reflect
 
 from assistant.journal.store import Journal
 
+from child import reflect
 from insights_journal import planted_sessions
 from paths import TESTS
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from child import reflect
 
 from assistant.audio.sinks import WavSink
 from assistant.audio.wav import read_wav
@@ -26,6 +25,7 @@ from assistant.speech.timeline import TypedStage
 from assistant.speech.voice import EspeakCliSynth, Voice
 
 from audio_helpers import RATE, silence, speak, write
+from child import reflect
 from onsets import energy_onsets, match_onsets
 
 TEXTS = load_breathe_texts()

@@ -9,13 +9,13 @@ import wave
 from pathlib import Path
 
 import numpy as np
-from child import reflect
 
 from assistant.base.settings import DIALOGS_DIR
 from assistant.dialog.script import find_script
 from assistant.speech.commands import load_commands
 
 from audio_helpers import RATE, silence, speak, write
+from child import reflect
 
 EVENING = find_script("evening", DIALOGS_DIR)
 REPLIES = load_commands(DIALOGS_DIR / "commands.yaml").replies

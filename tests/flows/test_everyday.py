@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 import pytest
-from child import reflect
 
 from assistant import __version__
 from assistant.audio.sinks import NullSink
@@ -31,6 +30,7 @@ from assistant.speech.commands import load_commands
 from assistant.speech.typed import TypedListener
 from assistant.speech.voice import Voice
 
+from child import reflect
 from paths import ROOT
 
 TURN = {"state": "today", "prompt": "What happened today?", "answer": "he was wiretapped data"}

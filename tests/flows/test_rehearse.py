@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 
-from child import reflect
-
 from assistant.base.settings import DIALOGS_DIR
 from assistant.coach.rehearsal import find_rehearsal
 from assistant.conversation.rehearse import NO_COACHING
 
 from audio_helpers import conversation, write
+from child import reflect
 
 WORRY = find_rehearsal("worry", DIALOGS_DIR / "rehearsals")
 HARSH = "you never listen to me and it is your fault"

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 
-from child import reflect
-
 from assistant.audio.sinks import NullSink, WavSink
 from assistant.audio.sources import WavSource
 from assistant.audio.wav import Audio, read_wav
@@ -23,6 +21,7 @@ from assistant.speech.listener import SpeechListener
 from assistant.speech.voice import EspeakCliSynth, Voice
 
 from audio_helpers import RATE, conversation, write
+from child import reflect
 from wer import plain_vosk_transcript
 
 EVENING = find_script("evening", DIALOGS_DIR)

@@ -7,7 +7,6 @@ import json
 import wave
 
 import pytest
-from child import reflect
 
 from assistant.audio.wav import read_wav
 from assistant.base.settings import DIALOGS_DIR
@@ -15,6 +14,7 @@ from assistant.base.text import normalize
 from assistant.dialog.script import find_script
 
 from audio_helpers import conversation, write
+from child import reflect
 from paths import SHARED_SPEECH
 from wer import plain_vosk_transcript, word_error_rate
 

@@ -7,10 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from child import reflect
 
 from assistant.base.errors import JournalError
 from assistant.journal.store import Journal
+
+from child import reflect
 
 TURN = {"state": "today", "prompt": "What happened today?", "answer": "a late reply"}
 
