@@ -32,11 +32,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support")]
 
-from child import reflect  # noqa: E402
-
 from assistant.base.settings import DIALOGS_DIR  # noqa: E402
 
 from audio_helpers import conversation, write  # noqa: E402
+from child import reflect  # noqa: E402
 from person import question_script  # noqa: E402
 from pulse import MIC, Child, PulseServer  # noqa: E402
 from turn_set import generated, human  # noqa: E402

@@ -256,3 +256,14 @@ def exported(data_dir: Path) -> list[dict]:
     done = cli("export", "--format", "json", "--data-dir", str(data_dir))
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)["sessions"]
+
+
+def journal_with(folder: Path, *turns: dict) -> str:
+    """A journal at `folder` with one more completed session of these turns; its id."""
+    journal = Journal(folder)
+    sid = journal.start("evening")
+    for turn in turns:
+        journal.add_turn(sid, turn)
+    journal.finish(sid, "completed")
+    journal.close()
+    return sid
