@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.audio.duplex import AlignedWav, FileDuplex, HalfDuplex
+from assistant.audio.duplex import AlignedWav, FileDuplex, HalfDuplex, Transport
 from assistant.audio.sinks import NullSink, WavSink
 from assistant.audio.sources import WavSource
 from assistant.audio.wav import Audio, read_wav
@@ -52,7 +52,9 @@ from assistant.safety.respond import Safeguards, load_safeguards
 from assistant.speech.commands import CommandSet, load_commands
 from assistant.speech.listener import SpeechListener
 from assistant.speech.smart_turns import turn_taking
+from assistant.speech.turns import TurnDetector
 from assistant.speech.typed import TypedListener
+from assistant.speech.vad import VoiceActivity
 from assistant.speech.voice import EspeakCliSynth, Voice
 
 RATE = ListenSettings.sample_rate_hz
@@ -88,6 +90,7 @@ class FlowResult:
     said: Said  #: what the voice said (and printed), in order
     printed: list[str]  #: the answers as shown, one per turn saved
     notes: list[str]  #: the voice's warnings and how each spoken answer ended (--show-turns)
+    listener: Listener  #: the typed or speech listener, as it ended
     stored: list[dict]  #: every session in the journal, as the journal holds it
     audio_out: Audio | None = None  #: what the assistant said, when a WAV was asked for
 
@@ -134,26 +137,46 @@ def run_wav(
         transport = FileDuplex(audio, out, listen.frame_samples)
     else:
         transport = HalfDuplex(WavSource(audio, listen.chunk_frames))
+    result = run_spoken(script, transport, data_dir=data_dir, model=model, audio_out=audio_out,
+                        **options)  # fmt: skip
+    if audio_out:
+        result.audio_out = read_wav(audio_out, rate_hz=None)
+    return result
+
+
+def run_spoken(
+    script: str | Script,
+    transport: Transport,
+    *,
+    data_dir: Path,
+    model: object,
+    audio_out: Path | None = None,
+    turns: tuple[VoiceActivity | None, TurnDetector] | None = None,
+    **options,
+) -> FlowResult:
+    """A spoken session on any transport (a WAV's, or a simulated person's). Full duplex (the
+    transport has a player) the voice speaks with espeak-ng on its clock; half duplex it speaks
+    into `audio_out` if given, else it is silent. `turns`: the voice activity detector and turn
+    detector (default: the CLI's, whose notes say how each answer ended)."""
     notes: list[str] = []
-    vad, turns = turn_taking(notes.append)
-    listener = SpeechListener(transport, model, commands(), turns=turns, vad=vad)
-    synths = [EspeakCliSynth(VoiceSettings())] if duplex or audio_out else []
-    sink = WavSink(audio_out, gap_s=VoiceSettings.gap_s) if audio_out and not duplex else None
+    vad, detector = turns or turn_taking(notes.append)
+    listener = SpeechListener(transport, model, commands(), turns=detector, vad=vad)
+    audible = transport.player is not None or audio_out is not None
+    synths = [EspeakCliSynth(VoiceSettings())] if audible else []
+    whole = audio_out is not None and transport.player is None  # half duplex: prompts whole
+    sink = WavSink(audio_out, gap_s=VoiceSettings.gap_s) if whole else NullSink()
 
     def voice(said: Said, warn: Callable[[str], None]) -> Voice:
-        made = _voice(said, warn, synths, sink or NullSink(), transport.player)
+        made = _voice(said, warn, synths, sink, transport.player)
         made.attach(listener)
         return made
 
     try:
-        result = _run(
-            script, listener, data_dir, voice=voice, notes=notes, audible=bool(synths), **options
+        return _run(
+            script, listener, data_dir, voice=voice, notes=notes, audible=audible, **options
         )
     finally:
         transport.close()
-    if audio_out:
-        result.audio_out = read_wav(audio_out, rate_hz=None)
-    return result
 
 
 def _voice(said: Said, warn: Callable[[str], None], synths=(), sink=None, player=None) -> Voice:
@@ -221,7 +244,7 @@ def _run(
         spoken.close()
         stored = journal.sessions()
         journal.close()
-    return FlowResult(outcome, said, printed, notes, stored)
+    return FlowResult(outcome, said, printed, notes, listener, stored)
 
 
 @dataclass(frozen=True)
