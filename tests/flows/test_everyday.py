@@ -84,6 +84,36 @@ def test_a_damaged_session_is_marked_in_history_and_named_by_repair(tmp_path):
     assert path.read_bytes()  # never written over
 
 
+def test_a_damaged_index_stops_everything_until_repaired(tmp_path):
+    journal_with(tmp_path, {**TURN, "answer": "first"})
+    journal_with(tmp_path, {**TURN, "answer": "second"})
+    index = tmp_path / "index.json"
+    index.write_bytes(index.read_bytes()[:-20])
+    damaged = index.read_bytes()
+    for args in (["history"], ["evening", "--typed", "--silent"]):
+        result = cli(*args, "--data-dir", str(tmp_path), stdin="an answer\n")
+        assert result.returncode == 4
+        message = result.stderr.strip()
+        assert message.startswith(f"reflect: the journal file {index} is damaged (not JSON")
+        assert message.endswith("`reflect repair` rebuilds the index from the session files")
+        assert index.read_bytes() == damaged and len(message.splitlines()) == 1
+    [copy] = (tmp_path / "backups").iterdir()
+    assert copy.read_bytes() == damaged and str(copy) in message
+    repaired = cli("repair", "--data-dir", str(tmp_path))
+    assert repaired.returncode == 0, repaired.stderr
+    assert "the index lists 2 sessions" in repaired.stderr
+    answers = [s["turns"][0]["answer"] for s in Journal(tmp_path).sessions()]
+    assert sorted(answers) == ["first", "second"]  # both started in the same second
+
+
+def test_empty_typed_input_leaves_no_session(tmp_path):
+    result = cli("journal", "--typed", "--silent", "--data-dir", str(tmp_path), stdin="")
+    assert result.returncode == 0, result.stderr
+    assert "nothing was said, so nothing was kept" in result.stderr
+    history = cli("history", "--data-dir", str(tmp_path))
+    assert history.stdout == "" and "no sessions yet" in history.stderr
+
+
 # -- correcting what was heard ----------------------------------------------------------------
 
 
