@@ -8,6 +8,8 @@ import pytest
 
 from assistant.base.errors import BadInputError, PassphraseError
 from assistant.journal import crypto
+from assistant.journal.encryption import open_lock
+from assistant.journal.folder import JournalFolder
 from assistant.journal.store import Journal
 
 PASS = "a passphrase of mine"
@@ -75,10 +77,11 @@ def test_a_lock_cut_short_is_finished_by_the_next_open(tmp_path):
     index = tmp_path / "index.json"
     index.write_bytes(codec.decode(index.read_bytes(), "index.json"))
     assert not sealed(tmp_path)["index.json"]
-    journal = Journal(tmp_path, passphrase=lambda: PASS)
-    assert journal.finished == "locking" and all(sealed(tmp_path).values())
+    folder = JournalFolder(tmp_path, warn=lambda message: None)
+    assert open_lock(folder, lambda: PASS) == "locking"  # what an open does first
+    assert all(sealed(tmp_path).values()) and folder.codec.locked
     assert "state" not in crypto.read_lock(tmp_path / crypto.LOCK_FILE)
-    assert len(journal.sessions()) == 3
+    assert len(Journal(tmp_path, passphrase=lambda: PASS).sessions()) == 3
 
 
 def test_lock_and_unlock_say_when_there_is_nothing_to_do(tmp_path):

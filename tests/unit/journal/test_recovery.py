@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+from assistant.journal.folder import JournalFolder
+from assistant.journal.recovery import tidy
 from assistant.journal.store import Journal
 
 TURN = {"state": "today", "prompt": "What happened?", "answer": "a late reply"}
@@ -30,7 +32,9 @@ def test_temporary_files_of_killed_writes_are_removed(tmp_path):
     left = [tmp_path / ".index.json.k1.tmp", tmp_path / "sessions" / f".{sid}.json.k2.tmp"]
     for path in left:
         path.write_text("half")
-    Journal(tmp_path).close()
+    folder = JournalFolder(tmp_path, warn=lambda message: None)
+    with folder.writing():
+        tidy(folder)
     assert not any(path.exists() for path in left)
 
 
