@@ -19,6 +19,7 @@ asserts on the audio clock (tests/flows/test_duplex_wav.py) and checks here only
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import shutil
@@ -27,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,6 +81,25 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
+@contextlib.contextmanager
+def sound_card(tmp: Path, dialogs: Path, echo: bool) -> Iterator[tuple]:
+    """A private sound card (an echo room with `echo`), a journal that has given its first-run
+    notice, and the speaker and microphone recorded: (pulse, env, journal, speaker, mic)."""
+    with PulseServer() as pulse:
+        if echo:
+            pulse.echo_room()
+        env = {**pulse.env, "REFLECT_DIALOGS_DIR": str(dialogs)}
+        data = tmp / "journal"
+        reflect("bench", "--typed", "--silent", "--data-dir", str(data), env=env)  # the notice
+        speaker = pulse.record(tmp / "speaker.wav")
+        mic = pulse.record(tmp / "mic.wav", device=f"{MIC}.monitor")
+        try:
+            yield pulse, env, data, speaker, mic
+        finally:
+            speaker.stop()
+            mic.stop()
+
+
 #: A question long enough to be cut well inside it (about 3.7 s at 200 words a minute), one
 #: sentence: a cut question is one stretch of sound.
 LONG_QUESTION = "In question {n} think of a moment when you felt unsure, and tell me about it."
@@ -103,14 +124,7 @@ def barge_in(args: argparse.Namespace) -> int:
     skip = write(tmp / "skip.wav", conversation([0.2, "skip", 0.3]))
     stop = write(tmp / "stop.wav", conversation([0.2, "stop", 0.3]))
     cuts = []
-    with PulseServer() as pulse:
-        if args.echo:
-            pulse.echo_room()
-        env = {**pulse.env, "REFLECT_DIALOGS_DIR": str(dialogs)}
-        data = tmp / "journal"
-        reflect("bench", "--typed", "--silent", "--data-dir", str(data), env=env)  # the notice
-        speaker = pulse.record(tmp / "speaker.wav")
-        mic = pulse.record(tmp / "mic.wav", device=f"{MIC}.monitor")
+    with sound_card(tmp, dialogs, args.echo) as (pulse, env, data, speaker, mic):
         child = Child(["bench", "--data-dir", str(data), "--rate", "200"], env, tmp / "err")
         try:
             at = next_line(child, "» In question 1 ")
@@ -129,8 +143,6 @@ def barge_in(args: argparse.Namespace) -> int:
                 )
         finally:
             child.stop()
-            speaker.stop()
-            mic.stop()
     room = "echo room" if args.echo else "clean room"
     print(
         f"{room}, barge-in over {len(cuts)} questions, the command's end to the question's last "
@@ -177,14 +189,7 @@ def main() -> int:
     answers = generated() + human()
     wavs = [write(tmp / f"a{i}.wav", a.audio) for i, a in enumerate(answers)]
     rows = []
-    with PulseServer() as pulse:
-        if args.echo:
-            pulse.echo_room()
-        env = {**pulse.env, "REFLECT_DIALOGS_DIR": str(dialogs)}
-        data = tmp / "journal"
-        reflect("bench", "--typed", "--silent", "--data-dir", str(data), env=env)  # the notice
-        speaker = pulse.record(tmp / "speaker.wav")
-        mic = pulse.record(tmp / "mic.wav", device=f"{MIC}.monitor")
+    with sound_card(tmp, dialogs, args.echo) as (pulse, env, data, speaker, mic):
         err = tmp / "err"
         child = Child(["bench", "--data-dir", str(data), "--rate", "200", "--show-turns"], env, err)
         tail = StderrTail(err)
@@ -225,8 +230,6 @@ def main() -> int:
         finally:
             tail.stop()
             child.stop()
-            speaker.stop()
-            mic.stop()
         done = reflect("export", "--format", "json", "--data-dir", str(data), env=env)
         sessions = json.loads(done.stdout)["sessions"]
     stored = len(sessions[-1]["turns"]) if sessions else 0

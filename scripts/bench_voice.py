@@ -16,16 +16,17 @@ import argparse
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support")]
 
 from assistant.audio.sinks import WavSink  # noqa: E402
 from assistant.base.settings import VoiceSettings  # noqa: E402
 from assistant.speech.voice import EspeakCliSynth, Pyttsx3Synth, Voice  # noqa: E402
+
+from hanging_tts import HangingEngine  # noqa: E402
 
 TEXT = "What happened today that stirred up a feeling of insecurity, even a small one?"
 
@@ -34,23 +35,9 @@ def hanging_fallback_s(timeout_s: float) -> float:
     """Two prompts said with a pyttsx3 engine whose runAndWait never returns."""
     import pyttsx3
 
-    release = threading.Event()
-
-    class HangingEngine:
-        def setProperty(self, name, value):
-            pass
-
-        def connect(self, topic, callback):
-            pass
-
-        def save_to_file(self, text, path):
-            pass
-
-        def runAndWait(self):
-            release.wait()
-
+    engine = HangingEngine()
     real_init = pyttsx3.init
-    pyttsx3.init = lambda *a, **k: HangingEngine()
+    pyttsx3.init = lambda *a, **k: engine
     settings = VoiceSettings(synth_timeout_s=timeout_s)
     with tempfile.TemporaryDirectory() as tmp:
         voice = Voice(
@@ -65,7 +52,7 @@ def hanging_fallback_s(timeout_s: float) -> float:
             voice.say("And a second prompt.")
             return time.perf_counter() - started
         finally:
-            release.set()
+            engine.release.set()
             voice.close()
             pyttsx3.init = real_init
 

@@ -62,6 +62,15 @@ def test_an_exception_cancels_the_matches_it_overlaps():
     assert overlaps((0, 5), (4, 9)) and not overlaps((0, 5), (5, 9))
 
 
+def refused(tmp_path, phrases: str) -> str:
+    """The error for a coaching file whose blame phrases are `phrases` (YAML under the key)."""
+    path = tmp_path / "coaching.yaml"
+    path.write_text(f"blame:\n  phrases:{phrases}")
+    with pytest.raises(BadScriptError) as caught:
+        compiler(path).matcher(load_yaml(path)["blame"], "blame")
+    return str(caught.value).replace(str(path), "FILE")
+
+
 @pytest.mark.parametrize(
     ("phrase", "message"),
     [
@@ -73,13 +82,8 @@ def test_an_exception_cancels_the_matches_it_overlaps():
     ],
 )
 def test_a_mistake_names_the_file_line_and_key(tmp_path, phrase, message):
-    path = tmp_path / "coaching.yaml"
-    path.write_text(f'blame:\n  phrases:\n    - ok words\n    - "{phrase}"\n')
-    group = load_yaml(path)["blame"]
-    with pytest.raises(BadScriptError) as caught:
-        compiler(path).matcher(group, "blame")
-    assert str(caught.value).startswith(f"{path}:4: blame.phrases[1]: ")
-    assert message in str(caught.value)
+    error = refused(tmp_path, f'\n    - ok words\n    - "{phrase}"\n')
+    assert error.startswith("FILE:4: blame.phrases[1]: ") and message in error
 
 
 @pytest.mark.parametrize(
@@ -91,8 +95,5 @@ def test_a_mistake_names_the_file_line_and_key(tmp_path, phrase, message):
     ],
 )
 def test_a_list_that_is_not_phrases_is_refused(tmp_path, listed, message):
-    path = tmp_path / "coaching.yaml"
-    path.write_text(f"blame:\n  phrases: {listed}\n")
-    with pytest.raises(BadScriptError) as caught:
-        compiler(path).matcher(load_yaml(path)["blame"], "blame")
-    assert str(caught.value).startswith(f"{path}:2: blame.phrases") and message in str(caught.value)
+    error = refused(tmp_path, f" {listed}\n")
+    assert error.startswith("FILE:2: blame.phrases") and message in error

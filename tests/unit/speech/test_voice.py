@@ -14,6 +14,8 @@ from assistant.base.errors import AudioDeviceError
 from assistant.base.settings import VoiceSettings
 from assistant.speech.voice import EspeakCliSynth, Pyttsx3Synth, Voice
 
+from hanging_tts import HangingEngine
+
 TEXT = "What happened today that stirred up a feeling of insecurity, even a small one?"
 
 
@@ -46,25 +48,8 @@ def test_a_hanging_engine_falls_back_within_the_time_bound(tmp_path, monkeypatch
     bounded wait takes: scripts/bench_voice.py)."""
     import pyttsx3
 
-    release = threading.Event()
-    calls: list[str] = []  # what the engine's runAndWait did
-
-    class HangingEngine:
-        def setProperty(self, name, value):
-            pass
-
-        def connect(self, topic, callback):
-            pass
-
-        def save_to_file(self, text, path):
-            pass
-
-        def runAndWait(self):
-            calls.append("entered")
-            release.wait()
-            calls.append("returned")
-
-    monkeypatch.setattr(pyttsx3, "init", lambda *a, **k: HangingEngine())
+    engine = HangingEngine()
+    monkeypatch.setattr(pyttsx3, "init", lambda *a, **k: engine)
     settings = VoiceSettings(synth_timeout_s=0.5)
     warnings: list[str] = []
     shown: list[str] = []
@@ -74,8 +59,8 @@ def test_a_hanging_engine_falls_back_within_the_time_bound(tmp_path, monkeypatch
     )
     voice.say(TEXT)
     voice.say("And a second prompt.")
-    during = list(calls)
-    release.set()
+    during = list(engine.calls)
+    engine.release.set()
     voice.close()
     # Both prompts came back while the engine was still stuck in its first call, and the second
     # never went to it: one bounded wait, then the fallback for the rest of the session.
