@@ -40,9 +40,8 @@ def test_a_spoken_self_harm_disclosure_interrupts_the_evening(tmp_path, model):
         ]
     )
     spoken, data = tmp_path / "assistant.wav", tmp_path / "d"
-    # a new journal, as the CLI's first run: the first-run notice is spoken too
-    result = run_wav("evening", answers, data_dir=data, model=model, audio_out=spoken,
-                     first_run=True)  # fmt: skip
+    # The journal has given its first-run notice (34 s of slow speech, nothing of the check's).
+    result = run_wav("evening", answers, data_dir=data, model=model, audio_out=spoken)
     said = result.said.texts()
 
     # The script stopped at the disclosure: no later question, no usual goodbye.
