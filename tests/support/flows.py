@@ -4,14 +4,15 @@ of it (like Pipecat's `run_test`: real parts, fake edges).
     result = run_typed("evening", ["a late reply", "stop"], data_dir=tmp_path)
     result.said        # what the voice said, in order (what it said slowly marked)
     result.printed     # the answers as shown
-    result.session     # the session as `reflect export` gives it
+    result.session     # the session as the journal stored it (result.exported: as exported)
 
 Real: the script from dialogs/, the Session, the safety check, the journal (in `data_dir`), the
 typed listener or the speech listener with the Vosk model, the voice activity detector and the
 turn model. Fake: the terminal (lists instead of stdout) and, unless a test wants the sound, the
 voice (silent). `run_wav` takes a WAV of the person's side only, or (duplex) what the microphone
-heard from the start, on one clock with what the assistant says. `cli` runs a `reflect` command
-in this process, for the tools (export, show, history, ...) and their exit codes.
+heard from the start, on one clock with what the assistant says; `run_spoken` any transport (a
+simulated person). `cli` runs a `reflect` command in this process with its output captured: the
+tools (export, show, history, ...), typed sessions through the CLI's own wiring, exit codes.
 
 The wiring below follows assistant/cli/session.py; keep the two alike.
 """
@@ -258,7 +259,7 @@ class Done:
 
 def cli(*args: str, stdin: str = "") -> Done:
     """`reflect ARGS` in this process, its input `stdin`: what it printed and its exit code.
-    For the tools and errors: a spoken session wants run_wav (the shared model)."""
+    A spoken session wants run_wav instead (the shared model, not one loaded per run)."""
     out, err = io.StringIO(), io.StringIO()
     # Console's streams default to those of when it was imported: point them here too.
     defaults = Console.__init__.__defaults__
