@@ -9,11 +9,17 @@ to the first sound (from when that line appears: saving, the safety check, synth
 first sentence, output latency); and how many answers were stored whole.
 
     .venv/bin/python scripts/bench_duplex.py [--turns 20] [--echo] [--smart-off]
+
+With --barge-in, "skip" is said over each question (1 s into its sound; "stop" over the last) and
+it prints the time from the end of the command (heard on the microphone) to the question's last
+sound, per question and as median / 95th percentile: the barge-in in real time, which the test
+asserts on the audio clock (tests/flows/test_duplex_wav.py) and checks here only as a cut.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import shutil
@@ -22,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,8 +36,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support")]
 
 from assistant.base.settings import DIALOGS_DIR  # noqa: E402
 
-from audio_helpers import write  # noqa: E402
-from conftest import reflect  # noqa: E402
+from audio_helpers import conversation, write  # noqa: E402
+from child import reflect  # noqa: E402
 from person import question_script  # noqa: E402
 from pulse import MIC, Child, PulseServer  # noqa: E402
 from turn_set import generated, human  # noqa: E402
@@ -74,6 +81,91 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
+@contextlib.contextmanager
+def sound_card(tmp: Path, dialogs: Path, echo: bool) -> Iterator[tuple]:
+    """A private sound card (an echo room with `echo`), a journal that has given its first-run
+    notice, and the speaker and microphone recorded: (pulse, env, journal, speaker, mic)."""
+    with PulseServer() as pulse:
+        if echo:
+            pulse.echo_room()
+        env = {**pulse.env, "REFLECT_DIALOGS_DIR": str(dialogs)}
+        data = tmp / "journal"
+        reflect("bench", "--typed", "--silent", "--data-dir", str(data), env=env)  # the notice
+        speaker = pulse.record(tmp / "speaker.wav")
+        mic = pulse.record(tmp / "mic.wav", device=f"{MIC}.monitor")
+        try:
+            yield pulse, env, data, speaker, mic
+        finally:
+            speaker.stop()
+            mic.stop()
+
+
+#: A question long enough to be cut well inside it (about 3.7 s at 200 words a minute), one
+#: sentence: a cut question is one stretch of sound.
+LONG_QUESTION = "In question {n} think of a moment when you felt unsure, and tell me about it."
+
+
+def barge_in(args: argparse.Namespace) -> int:
+    tmp = Path(tempfile.mkdtemp(prefix="reflect-bench-"))
+    dialogs = tmp / "dialogs"
+    shutil.copytree(DIALOGS_DIR, dialogs)
+    states = "".join(
+        f'    - {{name: q{i}, prompt: "{LONG_QUESTION.format(n=i + 1)}"}}\n'
+        for i in range(args.turns)
+    )
+    dests = [f"q{i}" for i in range(1, args.turns)] + ["end"]
+    moves = "".join(
+        f"    - {{trigger: next, source: q{i}, dest: {dest}}}\n" for i, dest in enumerate(dests)
+    )
+    (dialogs / "bench.yaml").write_text(
+        "description: barge-in run\nintro: Hello.\noutro: Thank you.\nmachine:\n  initial: q0\n"
+        f"  states:\n{states}    - {{name: end, final: true}}\n  transitions:\n{moves}"
+    )
+    skip = write(tmp / "skip.wav", conversation([0.2, "skip", 0.3]))
+    stop = write(tmp / "stop.wav", conversation([0.2, "stop", 0.3]))
+    cuts = []
+    with sound_card(tmp, dialogs, args.echo) as (pulse, env, data, speaker, mic):
+        child = Child(["bench", "--data-dir", str(data), "--rate", "200"], env, tmp / "err")
+        try:
+            at = next_line(child, "» In question 1 ")
+            for turn in range(args.turns):
+                last = turn + 1 == args.turns
+                onset = speaker.wait_for_sound(since=at, sounded_s=1.0)
+                sent = time.monotonic()
+                pulse.play(stop if last else skip)
+                at = next_line(child, "» Stopping here" if last else f"» In question {turn + 2} ")
+                said = [r for r in mic.loud_runs(since=sent - 0.05) if r[1] - r[0] < 1.5]
+                question = speaker.loud_runs(since=onset - 0.01, gap_s=0.2)
+                cut = question[0][1] + speaker.block_s - (said[0][1] + mic.block_s)
+                cuts.append(cut)
+                print(
+                    f"question {turn + 1:2d}: cut {cut:.3f} s after the command ended", flush=True
+                )
+        finally:
+            child.stop()
+    room = "echo room" if args.echo else "clean room"
+    print(
+        f"{room}, barge-in over {len(cuts)} questions, the command's end to the question's last "
+        f"sound: median {statistics.median(cuts):.3f} s, p95 {pct(cuts, 0.95):.3f} s, "
+        f"worst {max(cuts):.3f} s"
+    )
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+def next_line(child: Child, start: str, timeout_s: float = 40) -> float:
+    """When the child printed the next line starting with `start`."""
+    while True:
+        at, line = child.next_line(timeout_s)
+        if line is None:
+            shown = "\n".join(child.transcript)
+            raise SystemExit(
+                f"reflect ended while waiting for {start!r}:\n{shown}\n{child.stderr()}"
+            )
+        if line.startswith(start):
+            return at
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--turns", type=int, default=20)
@@ -81,7 +173,12 @@ def main() -> int:
     ap.add_argument(
         "--smart-off", action="store_true", help="early_end: false (only the end silence)"
     )
+    ap.add_argument(
+        "--barge-in", action="store_true", help="say skip over each question: how soon it stops"
+    )
     args = ap.parse_args()
+    if args.barge_in:
+        return barge_in(args)
     tmp = Path(tempfile.mkdtemp(prefix="reflect-bench-"))
     dialogs = tmp / "dialogs"
     shutil.copytree(DIALOGS_DIR, dialogs)
@@ -92,24 +189,12 @@ def main() -> int:
     answers = generated() + human()
     wavs = [write(tmp / f"a{i}.wav", a.audio) for i, a in enumerate(answers)]
     rows = []
-    with PulseServer() as pulse:
-        if args.echo:
-            pulse.echo_room()
-        env = {**pulse.env, "REFLECT_DIALOGS_DIR": str(dialogs)}
-        data = tmp / "journal"
-        reflect("bench", "--typed", "--silent", "--data-dir", str(data), env=env)  # the notice
-        speaker = pulse.record(tmp / "speaker.wav")
-        mic = pulse.record(tmp / "mic.wav", device=f"{MIC}.monitor")
+    with sound_card(tmp, dialogs, args.echo) as (pulse, env, data, speaker, mic):
         err = tmp / "err"
         child = Child(["bench", "--data-dir", str(data), "--rate", "200", "--show-turns"], env, err)
         tail = StderrTail(err)
         try:
-            while True:  # the first question
-                at, line = child.next_line(40)
-                if line is None:
-                    raise SystemExit(f"reflect ended early:\n{child.stderr()}")
-                if line.startswith("» Question 1."):
-                    break
+            at = next_line(child, "» Question 1.")
             for turn in range(args.turns):
                 speaker.wait_for_quiet(since=at, quiet_s=0.6, min_loud_s=1.0, timeout_s=25)
                 sent = time.monotonic()
@@ -145,8 +230,6 @@ def main() -> int:
         finally:
             tail.stop()
             child.stop()
-            speaker.stop()
-            mic.stop()
         done = reflect("export", "--format", "json", "--data-dir", str(data), env=env)
         sessions = json.loads(done.stdout)["sessions"]
     stored = len(sessions[-1]["turns"]) if sessions else 0

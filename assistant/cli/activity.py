@@ -1,5 +1,6 @@
-"""Wiring `reflect breathe` and `reflect pause`: their data files are read and their options
-checked before anything is opened, like a script's."""
+"""What a session will run (its Plan): a script's questions, a rehearsal, `reflect breathe` or
+`reflect pause`. Their data files are read and their options checked before anything is opened.
+The CLI's session wiring and the tests' flows harness both start from here."""
 
 from __future__ import annotations
 
@@ -19,22 +20,50 @@ from assistant.breathe.patterns import (
 )
 from assistant.breathe.pause_rule import SystemClock, check_minutes, load_pause_texts
 from assistant.breathe.texts import BreatheTexts, load_breathe_texts
-from assistant.coach.rehearsal import load_rehearsals
+from assistant.coach.rehearsal import Rehearsal, find_rehearsal, load_rehearsals
+from assistant.coach.rules import CoachRules, load_coaching
 from assistant.conversation import context
 from assistant.conversation.activities import Breathe, Pause, activity_script
-from assistant.dialog.script import Script
+from assistant.conversation.rehearse import Rehearse, rehearsal_script
+from assistant.dialog.script import Script, find_script
+from assistant.speech.voice import Synthesizer, Voice
 
 
 @dataclass(frozen=True)
-class Activity:
+class Plan:
     script: Script
-    run: context.Activity  # what the session does in place of the script's questions
+    run: context.Activity | None = None  # in place of the script's questions (None: them)
     breathing: context.Breathing | None = None  # the session's breathing, when not the default
+    rehearsal: tuple[Rehearsal, CoachRules] | None = None  # its partner needs the session's voice
+
+    def activity(self, voice: Voice, partner: list[Synthesizer]) -> context.Activity | None:
+        """What the session runs; a rehearsal's partner speaks through `partner`."""
+        if self.rehearsal is None:
+            return self.run
+        practice, coaching = self.rehearsal
+        return Rehearse(practice, coaching, voice.speaking_as(partner))
+
+
+def plan_session(
+    name: str,
+    rehearsal: str | None,
+    args: argparse.Namespace,
+    dialogs_dir: Path,
+    listen: ListenSettings,
+) -> Plan:
+    """The script `name` (or the activity of that name), or with `rehearsal` that rehearsal."""
+    if rehearsal is not None:
+        practice = find_rehearsal(rehearsal, dialogs_dir / "rehearsals")
+        coaching = load_coaching(dialogs_dir / "coaching.yaml")
+        return Plan(rehearsal_script(practice, listen), rehearsal=(practice, coaching))
+    activity = load_activity(name, args, dialogs_dir, listen)
+    return activity if activity is not None else Plan(find_script(name, dialogs_dir))
 
 
 def load_activity(
     name: str, args: argparse.Namespace, dialogs_dir: Path, listen: ListenSettings
-) -> Activity | None:
+) -> Plan | None:
+    """`reflect breathe` or `reflect pause` (else None)."""
     if name == "breathe":
         pattern = find_pattern(args.pattern or DEFAULT_PATTERN, dialogs_dir / "breathing")
         minutes = args.minutes
@@ -45,14 +74,14 @@ def load_activity(
         texts = load_breathe_texts(dialogs_dir / "breathe.yaml")
         script = activity_script("breathe", pattern.description, listen)
         breathing = context.Breathing(pattern, texts)
-        return Activity(script, Breathe(pattern, minutes, _bar(texts)), breathing)
+        return Plan(script, Breathe(pattern, minutes, _bar(texts)), breathing)
     if name == "pause":
         minutes_int = check_minutes(args.minutes)
         texts = load_pause_texts(dialogs_dir / "pause_rule.yaml")
         rehearsals = load_rehearsals(dialogs_dir / "rehearsals").values()
         openers = tuple(r.example for r in rehearsals if r.example)
         script = activity_script("pause", "A break in a heated talk", listen)
-        return Activity(script, Pause(texts, minutes_int, openers, start=SystemClock().now))
+        return Plan(script, Pause(texts, minutes_int, openers, start=SystemClock().now))
     return None
 
 

@@ -23,14 +23,9 @@ from assistant.base.background import Background
 from assistant.base.errors import AudioDeviceError, BadInputError
 from assistant.base.settings import PARTNER_VOICE, ListenSettings, VoiceSettings
 from assistant.cli import passphrase
-from assistant.cli.activity import load_activity
+from assistant.cli.activity import plan_session
 from assistant.cli.console import Console
-from assistant.coach.rehearsal import find_rehearsal
-from assistant.coach.rules import load_coaching
-from assistant.conversation.context import Activity, Breathing
-from assistant.conversation.rehearse import Rehearse, rehearsal_script
 from assistant.conversation.session import Session
-from assistant.dialog.script import find_script
 from assistant.events import Listener
 from assistant.journal.store import Journal
 from assistant.safety.respond import load_safeguards
@@ -99,15 +94,8 @@ def run_session(
 ) -> int:
     """Run the script `name`, or with `rehearsal` the rehearsal of that name. `started`: the
     model's load, begun while this module was imported."""
-    practice = find_rehearsal(rehearsal, dialogs_dir / "rehearsals") if rehearsal else None
-    coaching = load_coaching(dialogs_dir / "coaching.yaml") if rehearsal else None
-    activity = load_activity(name, args, dialogs_dir, listen)  # breathe, pause: else None
-    if activity is not None:
-        script = activity.script
-    elif practice is not None:
-        script = rehearsal_script(practice, listen)
-    else:
-        script = find_script(name, dialogs_dir)
+    plan = plan_session(name, rehearsal, args, dialogs_dir, listen)
+    script = plan.script
     commands = load_commands(dialogs_dir / "commands.yaml")
     console = Console()
 
@@ -162,17 +150,11 @@ def run_session(
         gap_s=voice_settings.gap_s,
     )
     voice.attach(listener)
-    run: Activity | None = None  # the script's questions
-    breathing: Breathing | None = None
-    if activity is not None:
-        run, breathing = activity.run, activity.breathing
-    elif practice is not None and coaching is not None:
-        partner_settings = replace(voice_settings, voice=PARTNER_VOICE)
-        partner = voice.speaking_as([] if args.silent else [EspeakCliSynth(partner_settings)])
-        run = Rehearse(practice, coaching, partner)
+    partner = replace(voice_settings, voice=PARTNER_VOICE)
+    activity = plan.activity(voice, [] if args.silent else [EspeakCliSynth(partner)])
     session = Session(
         script, listener, voice, journal, commands, console.answer, safeguards,
-        activity=run, breathing=breathing,
+        activity=activity, breathing=plan.breathing,
     )  # fmt: skip
     try:
         outcome = session.run()

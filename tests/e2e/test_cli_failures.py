@@ -14,7 +14,7 @@ import pytest
 from assistant.base.settings import DIALOGS_DIR
 
 from audio_helpers import conversation, write
-from conftest import reflect, typed_session_until_saved
+from child import reflect, typed_session_until_saved
 from paths import ROOT
 
 

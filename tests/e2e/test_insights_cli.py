@@ -4,18 +4,15 @@ on a generated journal ending today."""
 from __future__ import annotations
 
 import os
-import shutil
 import stat
-import subprocess
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from assistant.cli.reminder import At, Reminder, crontab_line, units
 from assistant.journal.store import Journal
 
-from conftest import reflect
+from child import reflect
 from insights_journal import planted_sessions
 
 PASS = "correct horse battery"
@@ -118,57 +115,9 @@ def test_report_of_a_locked_journal_warns_it_is_plain_text(locked_dir, tmp_path)
 
 
 # -- the reminder -------------------------------------------------------------------------------
-class FakeSystemctl:
-    def __init__(self, session: bool = True) -> None:
-        self.session = session
-        self.calls: list[list[str]] = []
-
-    def __call__(self, args):
-        self.calls.append(list(args))
-        return self.session
-
-
-@pytest.mark.skipif(not shutil.which("notify-send"), reason="notify-send (libnotify-bin) absent")
-def test_reminder_installs_a_timer_and_removes_it(tmp_path):
-    systemctl = FakeSystemctl()
-    reminder = Reminder(tmp_path / "systemd" / "user", systemctl)
-    assert "reminder set for 21:30" in reminder.install(At.parse("21:30"))
-    assert "OnCalendar=*-*-* 21:30:00" in reminder.timer.read_text()
-    assert "notify-send" in reminder.service.read_text()
-    assert ["enable", "--now", "reflect-reminder.timer"] in systemctl.calls
-    assert "every evening at 21:30" in reminder.describe()
-    assert reminder.remove() == "reminder removed"
-    assert not reminder.timer.exists() and not reminder.service.exists()
-    assert "no reminder set;" in reminder.describe()
-
-
-@pytest.mark.skipif(not shutil.which("notify-send"), reason="notify-send (libnotify-bin) absent")
-def test_without_a_user_session_the_crontab_line_is_printed(tmp_path):
-    reminder = Reminder(tmp_path / "units", FakeSystemctl(session=False))
-    said = reminder.install(At.parse("7:05"))
-    assert "crontab -e" in said and said.splitlines()[-1].startswith("5 7 * * * DBUS_SESSION")
-    assert not (tmp_path / "units").exists()
-
-
 def test_remind_through_the_cli(tmp_path):
     env = _env(XDG_CONFIG_HOME=str(tmp_path))
     bad = reflect("remind", "--at", "25:00", env=env)
     assert bad.returncode == 2 and "HH:MM" in bad.stderr
     shown = reflect("remind", env=env)
     assert shown.returncode == 0 and "no reminder set" in shown.stdout
-
-
-def test_reminder_units_pass_systemd_analyze_verify(tmp_path):
-    if not shutil.which("systemd-analyze"):
-        pytest.skip("systemd-analyze is not installed")
-    program = shutil.which("notify-send") or pytest.skip("notify-send (libnotify-bin) absent")
-    made = units(At.parse("21:30"), program)
-    (tmp_path / "reflect-reminder.service").write_text(made.service)
-    (tmp_path / "reflect-reminder.timer").write_text(made.timer)
-    done = subprocess.run(
-        ["systemd-analyze", "verify", str(tmp_path / "reflect-reminder.timer"),
-         str(tmp_path / "reflect-reminder.service")],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert "notify-send" in crontab_line(At.parse("21:30"), program)

@@ -6,7 +6,7 @@ import json
 import signal
 from datetime import datetime
 
-from conftest import reflect, typed_session, typed_session_until_saved
+from child import reflect, typed_session, typed_session_until_saved
 
 
 def everything_on_disk(folder) -> bytes:

@@ -16,7 +16,8 @@ from assistant.journal.records import Turn
 from assistant.journal.store import Journal
 
 from audio_helpers import conversation, write
-from conftest import private_modes, reflect
+from child import reflect
+from conftest import private_modes
 from paths import ROOT
 
 SECRET = "I am scared he will find my diary"

@@ -30,7 +30,7 @@ from assistant.safety.respond import load_safeguards
 from assistant.speech.commands import load_commands
 
 from audio_helpers import conversation, write
-from conftest import reflect
+from child import reflect
 from pulse import Child, PulseServer, require
 
 pytestmark = pytest.mark.e2e

@@ -16,7 +16,7 @@ import pytest
 
 from assistant.journal.store import Journal
 
-from conftest import reflect
+from child import reflect
 from insights_journal import planted_sessions
 from paths import TESTS
 

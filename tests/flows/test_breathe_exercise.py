@@ -1,9 +1,9 @@
 """Breathing exercises as they run: cues in the --audio-out file at their planned offsets, "stop"
-heard on the one clock, a break inside a session, and the pause rule on an injected clock."""
+heard on the one clock (duplex sessions through the flows harness), a break inside a session,
+and the pause rule on an injected clock."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 
@@ -26,8 +26,8 @@ from assistant.speech.commands import load_commands
 from assistant.speech.timeline import TypedStage
 from assistant.speech.voice import EspeakCliSynth, Voice
 
-from audio_helpers import RATE, silence, speak, write
-from conftest import reflect
+from audio_helpers import RATE, silence, speak
+from flows import cli, run_wav
 from onsets import energy_onsets, match_onsets
 
 TEXTS = load_breathe_texts()
@@ -164,7 +164,7 @@ def test_the_pause_rule_on_an_injected_clock(tmp_path):
 
 @pytest.mark.parametrize("minutes", ["0", "1441", "twenty", "2.5"])
 def test_pause_minutes_outside_a_day_are_a_one_line_error(tmp_path, minutes):
-    done = reflect("pause", "--minutes", minutes, "--typed", "--data-dir", str(tmp_path))
+    done = cli("pause", "--minutes", minutes, "--typed", "--data-dir", str(tmp_path))
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "1 to 1440" in done.stderr
 
@@ -184,24 +184,20 @@ def spans_s(path: Path) -> list[tuple[float, float]]:
     return [(a, b) for a, b in out]
 
 
-def breathe_from(tmp: Path, data: Path, name: str, samples: np.ndarray) -> tuple[Path, dict]:
-    wav_in = write(tmp / f"{name}-in.wav", samples)
+def breathe_from(tmp: Path, data: Path, name: str, samples: np.ndarray, model) -> tuple[Path, dict]:
+    """`reflect breathe box --duplex`, from `samples`: what the assistant played and the
+    exercise's record."""
     out = tmp / f"{name}-out.wav"
-    done = reflect(
-        "breathe", "box", "--audio-in", str(wav_in), "--duplex", "--audio-out", str(out),
-        "--data-dir", str(data),
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    exported = reflect("export", "--format", "json", "--data-dir", str(data))
-    last = json.loads(exported.stdout)["sessions"][-1]
-    return out, next(t["breathing"] for t in last["turns"] if "breathing" in t)
+    done = run_wav(
+        "breathe", samples, data_dir=data, model=model, duplex=True, audio_out=out, pattern="box"
+    )
+    return out, next(t["breathing"] for t in done.stored[-1]["turns"] if "breathing" in t)
 
 
-def test_stop_said_20_s_into_an_exercise_ends_it_within_300_ms(tmp_path):
+def test_stop_said_20_s_into_an_exercise_ends_it_within_300_ms(tmp_path, model):
     data = tmp_path / "journal"
-    reflect("evening", "--typed", "--silent", "--data-dir", str(data))  # first-run notice given
     # 1. Nobody speaks: where does the exercise's first cue start on the clock?
-    out, record = breathe_from(tmp_path, data, "quiet", silence(34))
+    out, record = breathe_from(tmp_path, data, "quiet", silence(34), model)
     assert record["ended"] == "interrupted"  # the input ran out
     exercise_s = 34 - record["actual_s"]  # the clock at the first cue
     first_cue = min(spans_s(out), key=lambda span: abs(span[0] - exercise_s))
@@ -210,7 +206,7 @@ def test_stop_said_20_s_into_an_exercise_ends_it_within_300_ms(tmp_path):
     word = speak("stop")
     stop_end = exercise_s + 20.5
     samples = np.concatenate([silence(stop_end - len(word) / RATE), word, silence(6)])
-    out, record = breathe_from(tmp_path, data, "stop", samples)
+    out, record = breathe_from(tmp_path, data, "stop", samples, model)
     assert record["ended"] == "stopped" and record["rounds_done"] == 1
     # Where this run's exercise began: the onset followed by cues 4, 8 and 12 s later (a
     # fallback voice may have said the introduction in a different time).
@@ -223,24 +219,16 @@ def test_stop_said_20_s_into_an_exercise_ends_it_within_300_ms(tmp_path):
     assert 0 <= cut_s - stop_end <= 0.3, f"ended {cut_s - stop_end:.3f} s after the word"
 
 
-def test_pause_in_an_evening_leads_to_breathing_then_the_same_question(tmp_path):
+def test_pause_in_an_evening_leads_to_breathing_then_the_same_question(tmp_path, model):
     """Said over the prompts (barge-in), so the times need not be exact: "pause" during the first
     question, "breathe" over the reply, "continue" after the round, then the answer."""
-    data = tmp_path / "journal"
-    reflect("evening", "--typed", "--silent", "--data-dir", str(data))  # first-run notice given
     parts: list[str | float] = [
         14.0, "pause", 2.0, "breathe", 75.0, "continue", 12.0,
         "yesterday my partner did not reply to my messages", 8.0, "stop", 4.0,
     ]  # fmt: skip
     samples = np.concatenate([silence(p) if isinstance(p, float) else speak(p) for p in parts])
-    wav_in = write(tmp_path / "in.wav", samples)
-    done = reflect(
-        "evening", "--audio-in", str(wav_in), "--duplex", "--audio-out", str(tmp_path / "o.wav"),
-        "--data-dir", str(data),
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    exported = reflect("export", "--format", "json", "--data-dir", str(data))
-    turns = json.loads(exported.stdout)["sessions"][-1]["turns"]
+    done = run_wav("evening", samples, data_dir=tmp_path / "journal", model=model, duplex=True)
+    turns = done.session["turns"]
     states = [t["state"] for t in turns]
     assert states[0] == "breathing" and turns[0]["breathing"]["ended"] == "completed"
     evening = load_evening()

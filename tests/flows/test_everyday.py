@@ -1,55 +1,32 @@
 """Everyday use as a newcomer meets it: the command list, --version, notes about options that do
-nothing, corrections of what was heard, damaged sessions named, true messages about locking."""
+nothing, corrections of what was heard, damaged sessions named (the CLI in this process; what
+needs a child process: tests/e2e/test_everyday_cli.py)."""
 
 from __future__ import annotations
 
-import io
 import json
-import os
 import re
-import shutil
-import signal
-import subprocess
 import sys
 import textwrap
-import time
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
 from assistant import __version__
-from assistant.audio.sinks import NullSink
 from assistant.base.errors import BadInputError, BadScriptError
 from assistant.base.settings import DIALOGS_DIR
 from assistant.cli.commands import COMMANDS, NAMES, SCRIPT, parser_for, usage
 from assistant.cli.tools import parse_edited
-from assistant.conversation.session import Session
 from assistant.dialog.script import find_script
 from assistant.journal.export import to_json, to_markdown
-from assistant.journal.records import SessionRecord, Turn
+from assistant.journal.records import SessionRecord
 from assistant.journal.store import Journal
 from assistant.speech.commands import load_commands
-from assistant.speech.typed import TypedListener
-from assistant.speech.voice import Voice
 
-from conftest import reflect
+from flows import cli, exported, journal_with, run_typed
 from paths import ROOT
 
 TURN = {"state": "today", "prompt": "What happened today?", "answer": "he was wiretapped data"}
-
-
-def journal_with(folder: Path, *turns: dict) -> str:
-    journal = Journal(folder)
-    sid = journal.start("evening")
-    for turn in turns:
-        journal.add_turn(sid, Turn.from_dict(turn))
-    journal.finish(sid, "completed")
-    return sid
-
-
-def exported(folder: Path) -> list[dict]:
-    return json.loads(reflect("export", "--data-dir", str(folder)).stdout)["sessions"]
 
 
 # -- the command line -------------------------------------------------------------------------
@@ -57,7 +34,7 @@ def exported(folder: Path) -> list[dict]:
 
 def test_version_is_the_package_version():
     version = re.search(r'^version = "(.+)"$', (ROOT / "pyproject.toml").read_text(), re.M)
-    result = reflect("--version")
+    result = cli("--version")
     assert result.returncode == 0 and result.stdout == f"reflect {version[1]}\n"
     assert __version__ == version[1]
 
@@ -73,18 +50,18 @@ def test_every_command_comes_from_one_table():
         assert command.about in text
         assert parser_for(name, command).prog == f"reflect {name}"
         assert (f"reflect {command.name}" in text) or command.name == SCRIPT
-    assert reflect("--help").stdout == f"usage: {text}\n"
+    assert cli("--help").stdout == f"usage: {text}\n"
 
 
 def test_each_session_kind_says_what_it_is_in_its_help():
-    assert "Run a reflection script." in reflect("evening", "--help").stdout
-    assert "A guided breathing exercise." in reflect("breathe", "--help").stdout
-    rehearse = reflect("rehearse", "--help")
+    assert "Run a reflection script." in cli("evening", "--help").stdout
+    assert "A guided breathing exercise." in cli("breathe", "--help").stdout
+    rehearse = cli("rehearse", "--help")
     assert rehearse.returncode == 0 and "usage: reflect rehearse" in rehearse.stdout
 
 
 def test_options_for_spoken_answers_are_said_to_be_unused_with_typed(tmp_path):
-    result = reflect(
+    result = cli(
         "journal", "--typed", "--silent", "--model", str(tmp_path / "nowhere"),
         "--data-dir", str(tmp_path / "d"), stdin="a quiet day\n",
     )  # fmt: skip
@@ -93,69 +70,12 @@ def test_options_for_spoken_answers_are_said_to_be_unused_with_typed(tmp_path):
 
 
 def test_a_typed_command_said_politely_is_still_the_command(tmp_path, commands):
-    said: list[str] = []
-    lines = io.StringIO("repeat please\nplease skip\nstop now\n")
-    journal = Journal(tmp_path)
+    done = run_typed("evening", ["repeat please", "please skip", "stop now"], data_dir=tmp_path)
     script = find_script("evening", DIALOGS_DIR)
-    Session(script, TypedListener(lines, commands), Voice([], NullSink(), show=said.append),
-            journal, commands).run()  # fmt: skip
     today = script.states["today"].prompt
-    assert said[1:4] == [today, today, script.states["fear"].prompt]
-    assert journal.summaries() == []  # nothing was answered: nothing kept
+    assert done.said[1:4] == [today, today, script.states["fear"].prompt]
+    assert done.stored == []  # nothing was answered: nothing kept
     assert commands.match("I wanted to stop please") is None  # still an answer
-
-
-def test_a_script_named_like_a_command_is_refused_with_the_fix(tmp_path):
-    dialogs = tmp_path / "dialogs"
-    shutil.copytree(DIALOGS_DIR, dialogs)
-    shutil.copy(dialogs / "journal.yaml", dialogs / "history.yaml")
-    env = {**os.environ, "REFLECT_DIALOGS_DIR": str(dialogs)}
-    listed = reflect("scripts", env=env).stdout
-    expected = (
-        f"{dialogs / 'history.yaml'}: a script cannot be named like the command `reflect "
-        "history`; rename the file, e.g. to my-history.yaml"
-    )
-    assert f"history      (cannot be used: {expected})" in listed
-    history = reflect("history", "--data-dir", str(tmp_path / "d"), env=env)
-    assert history.returncode == 0 and f"reflect: {expected}\n" in history.stderr
-
-
-def test_ctrl_c_saves_even_when_started_with_sigint_ignored(tmp_path):
-    """As under nohup or in a background job: the child inherits an ignored SIGINT."""
-    child = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "evening", "--typed", "--silent",
-         "--data-dir", str(tmp_path)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        cwd=ROOT, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
-    )  # fmt: skip
-    child.stdin.write("a late reply\n")
-    child.stdin.flush()
-    deadline = time.monotonic() + 30
-    while "you: a late reply" not in child.stdout.readline():
-        assert time.monotonic() < deadline and child.poll() is None
-    child.send_signal(signal.SIGINT)
-    _, err = child.communicate(timeout=20)
-    assert child.returncode == 130, err
-    assert [s["status"] for s in exported(tmp_path)] == ["interrupted"]
-
-
-# -- locking without a terminal ---------------------------------------------------------------
-
-
-def test_lock_without_a_terminal_says_a_new_passphrase_is_needed(tmp_path):
-    journal_with(tmp_path, TURN)
-    env = {k: v for k, v in os.environ.items() if k != "REFLECT_PASSPHRASE"}
-    result = subprocess.run(
-        [sys.executable, "-m", "assistant", "lock", "--data-dir", str(tmp_path)],
-        capture_output=True, text=True, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-        start_new_session=True,  # no controlling terminal, whatever runs the tests
-    )  # fmt: skip
-    assert result.returncode == 5
-    assert result.stderr == (
-        "reflect: a new passphrase is needed to lock the journal: set REFLECT_PASSPHRASE, or "
-        "run `reflect lock` on a terminal; nothing was changed\n"
-    )
-    assert not (tmp_path / "lock.json").exists()
 
 
 # -- damaged sessions -------------------------------------------------------------------------
@@ -166,17 +86,47 @@ def test_a_damaged_session_is_marked_in_history_and_named_by_repair(tmp_path):
     bad = journal_with(tmp_path, {**TURN, "answer": "soon garbled"})
     path = tmp_path / "sessions" / f"{bad}.json"
     path.write_bytes(path.read_bytes()[:40])
-    history = reflect("history", "--data-dir", str(tmp_path))
+    history = cli("history", "--data-dir", str(tmp_path))
     assert history.returncode == 0
     rows = {line.split()[0]: line for line in history.stdout.splitlines()}
     assert "damaged" in rows[bad] and "completed 1 answer" not in rows[bad]
     assert "completed" in rows[good] and "1 answer" in rows[good]
     assert f"{path} is damaged" in history.stderr
-    repair = reflect("repair", "--data-dir", str(tmp_path))
+    repair = cli("repair", "--data-dir", str(tmp_path))
     assert repair.returncode == 0
     assert "the index lists 2 sessions" in repair.stderr
     assert f"damaged: {bad};" in repair.stderr and "a copy in backups/" in repair.stderr
     assert path.read_bytes()  # never written over
+
+
+def test_a_damaged_index_stops_everything_until_repaired(tmp_path):
+    journal_with(tmp_path, {**TURN, "answer": "first"})
+    journal_with(tmp_path, {**TURN, "answer": "second"})
+    index = tmp_path / "index.json"
+    index.write_bytes(index.read_bytes()[:-20])
+    damaged = index.read_bytes()
+    for args in (["history"], ["evening", "--typed", "--silent"]):
+        result = cli(*args, "--data-dir", str(tmp_path), stdin="an answer\n")
+        assert result.returncode == 4
+        message = result.stderr.strip()
+        assert message.startswith(f"reflect: the journal file {index} is damaged (not JSON")
+        assert message.endswith("`reflect repair` rebuilds the index from the session files")
+        assert index.read_bytes() == damaged and len(message.splitlines()) == 1
+    [copy] = (tmp_path / "backups").iterdir()
+    assert copy.read_bytes() == damaged and str(copy) in message
+    repaired = cli("repair", "--data-dir", str(tmp_path))
+    assert repaired.returncode == 0, repaired.stderr
+    assert "the index lists 2 sessions" in repaired.stderr
+    answers = [s.turns[0].answer for s in Journal(tmp_path).sessions()]
+    assert sorted(answers) == ["first", "second"]  # both started in the same second
+
+
+def test_empty_typed_input_leaves_no_session(tmp_path):
+    result = cli("journal", "--typed", "--silent", "--data-dir", str(tmp_path), stdin="")
+    assert result.returncode == 0, result.stderr
+    assert "nothing was said, so nothing was kept" in result.stderr
+    history = cli("history", "--data-dir", str(tmp_path))
+    assert history.stdout == "" and "no sessions yet" in history.stderr
 
 
 # -- correcting what was heard ----------------------------------------------------------------
@@ -184,7 +134,7 @@ def test_a_damaged_session_is_marked_in_history_and_named_by_repair(tmp_path):
 
 def test_edit_one_answer_keeps_what_was_heard_beside_it(tmp_path):
     sid = journal_with(tmp_path, TURN, {**TURN, "state": "fear", "answer": "being left"})
-    result = reflect(
+    result = cli(
         "edit", sid[:4], "--turn", "1", "--text", "he was quiet at dinner",
         "--data-dir", str(tmp_path),
     )  # fmt: skip
@@ -195,12 +145,12 @@ def test_edit_one_answer_keeps_what_was_heard_beside_it(tmp_path):
     assert first["answer"] == "he was quiet at dinner"
     assert first["heard"] == "he was wiretapped data"
     assert "heard" not in second  # untouched
-    diary = reflect("show", sid, "--data-dir", str(tmp_path)).stdout
+    diary = cli("show", sid, "--data-dir", str(tmp_path)).stdout
     assert "He was quiet at dinner" in diary and "first heard as: he was wiretapped data" in diary
     # corrected again, the first transcript stays; corrected back, there is nothing beside it
-    reflect("edit", sid, "--turn", "1", "--text", "he was quiet", "--data-dir", str(tmp_path))
+    cli("edit", sid, "--turn", "1", "--text", "he was quiet", "--data-dir", str(tmp_path))
     assert exported(tmp_path)[0]["turns"][0]["heard"] == "he was wiretapped data"
-    reflect("edit", sid, "--turn", "1", "--text", TURN["answer"], "--data-dir", str(tmp_path))
+    cli("edit", sid, "--turn", "1", "--text", TURN["answer"], "--data-dir", str(tmp_path))
     assert "heard" not in exported(tmp_path)[0]["turns"][0]
 
 
@@ -215,13 +165,13 @@ def test_edit_one_answer_keeps_what_was_heard_beside_it(tmp_path):
 def test_edit_mistakes_are_one_line_and_change_nothing(tmp_path, args, message):
     sid = journal_with(tmp_path, TURN)
     before = (tmp_path / "sessions" / f"{sid}.json").read_bytes()
-    result = reflect("edit", sid, *args, "--data-dir", str(tmp_path))
+    result = cli("edit", sid, *args, "--data-dir", str(tmp_path))
     assert result.returncode == 2 and message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert (tmp_path / "sessions" / f"{sid}.json").read_bytes() == before
 
 
-def test_edit_in_the_editor_saves_every_changed_answer(tmp_path):
+def test_edit_in_the_editor_saves_every_changed_answer(tmp_path, monkeypatch):
     sid = journal_with(tmp_path, TURN, {**TURN, "state": "fear", "answer": "being left"})
     editor = tmp_path.parent / f"{tmp_path.name}-editor.py"  # not inside the journal
     editor.write_text(
@@ -233,8 +183,9 @@ def test_edit_in_the_editor_saves_every_changed_answer(tmp_path):
         path.write_text(text.replace("he was wiretapped data", "he was quiet at dinner"))
     """)
     )
-    env = {**os.environ, "EDITOR": f"{sys.executable} {editor}", "VISUAL": ""}
-    result = reflect("edit", sid, "--data-dir", str(tmp_path), env=env)
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    monkeypatch.setenv("VISUAL", "")
+    result = cli("edit", sid, "--data-dir", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert f"session {sid}: 1 answer corrected" in result.stderr
     turns = exported(tmp_path)[0]["turns"]

@@ -1,10 +1,9 @@
-"""The evening's closing rating, through the real CLI: typed, and spoken (espeak-ng, the real
-Vosk model). A number is kept on the turn, an unclear reply is asked once more, a skip keeps
-none, and the script key is validated like every other."""
+"""The evening's closing rating, typed (spoken: tests/flows/test_session_wav.py). A number is
+kept on the turn, an unclear reply is asked once more, a skip keeps none, and the script key is
+validated like every other."""
 
 from __future__ import annotations
 
-import json
 import textwrap
 
 import pytest
@@ -13,7 +12,7 @@ from assistant.base.errors import BadScriptError
 from assistant.base.settings import DIALOGS_DIR
 from assistant.dialog.script import find_script, load_script
 
-from conftest import reflect
+from flows import cli, run_typed
 
 EVENING = find_script("evening", DIALOGS_DIR)
 SECURE = EVENING.states["secure"]
@@ -22,14 +21,9 @@ FIVE = ["a late reply", "that he is losing interest", "my parents were distant",
 
 
 def evening_typed(data_dir, lines: list[str]) -> tuple[str, dict]:
-    result = reflect(
-        "evening", "--typed", "--data-dir", str(data_dir),
-        stdin="".join(f"{line}\n" for line in lines),
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    exported = reflect("export", "--format", "json", "--data-dir", str(data_dir))
-    [session] = json.loads(exported.stdout)["sessions"]
-    return result.stdout, session
+    """What was said (one text a line) and the session stored."""
+    done = run_typed("evening", lines, data_dir=data_dir)
+    return "\n".join(done.said.texts()), done.session
 
 
 def secure_turns(session: dict) -> list[dict]:
@@ -68,10 +62,10 @@ def test_skip_keeps_no_rating(tmp_path, reply):
 
 def test_the_rating_shows_in_insights(tmp_path):
     evening_typed(tmp_path / "j", [*FIVE, "8 out of 10"])
-    shown = reflect("show", "last", "--data-dir", str(tmp_path / "j"))
+    shown = cli("show", "last", "--data-dir", str(tmp_path / "j"))
     assert shown.returncode == 0 and "8" in shown.stdout
     report = tmp_path / "r.html"
-    made = reflect("report", "--html", str(report), "--data-dir", str(tmp_path / "j"))
+    made = cli("report", "--html", str(report), "--data-dir", str(tmp_path / "j"))
     assert made.returncode == 0, made.stderr
     assert "rated 8" in report.read_text()
 

@@ -3,14 +3,12 @@ a second voice, and tries again; each attempt a turn with its feedback and the p
 
 from __future__ import annotations
 
-import json
-
 from assistant.base.settings import DIALOGS_DIR
 from assistant.coach.rehearsal import find_rehearsal
 from assistant.conversation.rehearse import NO_COACHING
 
-from audio_helpers import conversation, write
-from conftest import reflect
+from audio_helpers import conversation
+from flows import cli, run_typed, run_wav
 
 WORRY = find_rehearsal("worry", DIALOGS_DIR / "rehearsals")
 HARSH = "you never listen to me and it is your fault"
@@ -20,14 +18,8 @@ GENTLE = (
 )
 
 
-def sessions(data) -> list[dict]:
-    done = reflect("export", "--format", "json", "--data-dir", str(data))
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)["sessions"]
-
-
 def test_rehearse_lists_the_rehearsals():
-    listed = reflect("rehearse")
+    listed = cli("rehearse")
     assert listed.returncode == 0, listed.stderr
     names = [line.split()[0] for line in listed.stdout.splitlines()]
     assert len(names) >= 7 and "worry" in names and "pause" in names
@@ -35,12 +27,9 @@ def test_rehearse_lists_the_rehearsals():
 
 def test_typed_attempts_are_coached_and_the_partner_answers_how_it_was_said(tmp_path):
     data = tmp_path / "d"
-    done = reflect(
-        "rehearse", "worry", "--typed", "--silent", "--data-dir", str(data),
-        stdin=f"{HARSH}\nyes\n{GENTLE}\nno\n",
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    [session] = sessions(data)
+    done = run_typed("worry", [HARSH, "yes", GENTLE, "no"], data_dir=data, rehearsal="worry")
+    said = "\n".join(done.said.texts())
+    session = done.session
     assert session["script"] == "worry" and session["status"] == "completed"
     harsh, gentle = session["turns"]
     blamed = [f["words"] for f in harsh["feedback"]["findings"] if f["kind"] == "blame"]
@@ -49,43 +38,33 @@ def test_typed_attempts_are_coached_and_the_partner_answers_how_it_was_said(tmp_
     kinds = {f["kind"] for f in gentle["feedback"]["findings"]}
     assert {"i_statement", "feeling"} <= kinds and "blame" not in kinds
     assert gentle["partner"] in WORRY.replies.open
-    assert "No blame phrases this time, down from two." in done.stdout  # what changed
+    assert "No blame phrases this time, down from two." in said  # what changed
     assert harsh["pace_wpm"] is None  # typed: no word times
-    shown = reflect("show", session["id"], "--data-dir", str(data)).stdout
+    shown = cli("show", session["id"], "--data-dir", str(data)).stdout
     assert harsh["partner"] in shown and "sounds like an absolute" in shown
 
 
 def test_no_coaching_after_an_abuse_concern(tmp_path):
-    data = tmp_path / "d"
-    done = reflect(
-        "rehearse", "worry", "--typed", "--silent", "--data-dir", str(data),
-        stdin="he hit me last night when I tried to talk to him\ncontinue\n",
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert NO_COACHING in done.stdout
-    assert "What worked" not in done.stdout
-    [session] = sessions(data)
+    attempt = "he hit me last night when I tried to talk to him"
+    done = run_typed("worry", [attempt, "continue"], data_dir=tmp_path / "d", rehearsal="worry")
+    said = "\n".join(done.said.texts())
+    assert NO_COACHING in said
+    assert "What worked" not in said
+    session = done.session
     assert session["safety"] == ["abuse"]
     assert session["turns"][0]["answer"].startswith("he hit me")
-    assert not any(t.get("partner") and t["partner"] in done.stdout for t in session["turns"])
+    assert not any(t.get("partner") and t["partner"] in said for t in session["turns"])
 
 
-def test_two_spoken_attempts_from_a_file(tmp_path):
-    wav = write(
-        tmp_path / "attempts.wav",
-        conversation([1.0, "You never listen to me.", 4.0, "yes", 4.0,
-                      "I feel lonely in the evenings. I would like us to talk after dinner.",
-                      4.0, "no", 3.0]),
-    )  # fmt: skip
+def test_two_spoken_attempts_from_a_file(tmp_path, model):
+    attempts = conversation([1.0, "You never listen to me.", 4.0, "yes", 4.0,
+                             "I feel lonely in the evenings. I would like us to talk after dinner.",
+                             4.0, "no", 3.0])  # fmt: skip
     out = tmp_path / "out.wav"
-    data = tmp_path / "d"
-    done = reflect(
-        "rehearse", "worry", "--audio-in", str(wav), "--audio-out", str(out),
-        "--data-dir", str(data),
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    [session] = sessions(data)
-    first, second = session["turns"]
+    done = run_wav(
+        "worry", attempts, data_dir=tmp_path / "d", model=model, audio_out=out, rehearsal="worry"
+    )
+    first, second = done.session["turns"]
     assert {"never", "listen"} <= set(first["answer"].split())
     assert any(f["kind"] == "blame" for f in first["feedback"]["findings"])
     assert first["partner"] in WORRY.replies.defensive

@@ -1,39 +1,31 @@
 """What happens when the safety check fires in a session: the real check, the real state machine,
-real journal files in temporary folders, typed answers (in this process and through the CLI)."""
+real journal files in temporary folders, typed answers (through the flows harness and the CLI,
+both in this process; what needs a child process: tests/e2e/test_safety_session_cli.py)."""
 
 from __future__ import annotations
 
-import io
 import json
-import os
-import shutil
-import signal
-import subprocess
-import sys
 import wave
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from assistant.audio.sinks import NullSink, WavSink
+from assistant.audio.sinks import WavSink
 from assistant.base.errors import BadScriptError
 from assistant.base.settings import DIALOGS_DIR, VoiceSettings
 from assistant.breathe.patterns import find_pattern
-from assistant.conversation.session import Session
 from assistant.dialog.script import find_script
 from assistant.journal.records import PAUSED_STATE, SAFETY_STATE
 from assistant.journal.store import Journal
 from assistant.safety.check import CATEGORIES, Level
-from assistant.safety.notices import COUNSELLOR_FLAG, NOTICE_FLAG
+from assistant.safety.notices import COUNSELLOR_FLAG
 from assistant.safety.resources import Resources
 from assistant.safety.respond import load_safeguards
 from assistant.safety.support_file import load_support, reserved_phrases
-from assistant.speech.typed import TypedListener
 from assistant.speech.voice import EspeakCliSynth, Voice, spoken
 
-from conftest import reflect, typed_session_until_saved
-from paths import ROOT
+from flows import Said, cli, run_typed
 
 SAFEGUARDS = load_safeguards(DIALOGS_DIR)
 SUPPORT = SAFEGUARDS.support
@@ -85,40 +77,18 @@ STRONG = "I was terrified he will leave me and I can't sleep."  # three signals
 CALM = "a late reply, but we talked it through"
 
 
-class Said(list):
-    """What the voice said, in order; slow (clearly printed) texts are marked."""
-
-    def plain(self, text: str) -> None:
-        self.append(text)
-
-    def slow(self, text: str) -> None:
-        self.append(("slow", text))
-
-    def texts(self) -> list[str]:
-        return [t[1] if isinstance(t, tuple) else t for t in self]
-
-
 def run(
     lines: list[str],
     data_dir: Path,
-    commands,
     *,
     script=EVENING,
     notice_shown: bool = True,
     resources: Resources | None = None,
 ):
-    said = Said()
-    voice = Voice([], NullSink(), show=said.plain, show_clearly=said.slow)
-    listener = TypedListener(io.StringIO("".join(line + "\n" for line in lines)), commands)
-    journal = Journal(data_dir)
-    if notice_shown:
-        journal.set_flag(NOTICE_FLAG, True)
-    if resources:
-        journal.set_config(resources.to_config())
-    outcome = Session(script, listener, voice, journal, commands, safeguards=SAFEGUARDS).run()
-    sessions = [s.to_dict() for s in journal.sessions()]
-    journal.close()
-    return outcome, said, sessions[-1] if sessions else {}  # an empty one is not kept
+    done = run_typed(
+        script, lines, data_dir=data_dir, first_run=not notice_shown, resources=resources
+    )
+    return done.outcome, done.said, done.session  # an empty session is not kept: {}
 
 
 def after(said: Said, text: str) -> list[str]:
@@ -132,10 +102,10 @@ def turns(session: dict) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("category", CATEGORIES)
-def test_a_disclosure_stops_the_script_and_says_slowly_where_help_is(category, data_dir, commands):
+def test_a_disclosure_stops_the_script_and_says_slowly_where_help_is(category, data_dir):
     disclosure = DISCLOSURE[category]
     assert SAFEGUARDS.check.check(disclosure).level is Level.HELP  # a clear sign: help at once
-    outcome, said, session = run(["a late reply", disclosure, "yes", "stop"], data_dir, commands)
+    outcome, said, session = run(["a late reply", disclosure, "yes", "stop"], data_dir)
     opener = HELP.openers[category]["self"]
     expected = [opener, help_for(category)]
     if category == "abuse":
@@ -163,7 +133,7 @@ def test_a_disclosure_stops_the_script_and_says_slowly_where_help_is(category, d
     ]
 
 
-def test_an_ordinary_evening_is_not_interrupted(data_dir, commands):
+def test_an_ordinary_evening_is_not_interrupted(data_dir):
     answers = [
         "He didn't text back for hours.",
         "That he is losing interest in me.",
@@ -172,16 +142,14 @@ def test_an_ordinary_evening_is_not_interrupted(data_dir, commands):
         "I will call my sister tomorrow.",
         "six",
     ]
-    outcome, said, session = run(answers, data_dir, commands)
+    outcome, said, session = run(answers, data_dir)
     assert outcome.status == session["status"] == "completed"
     assert said.texts()[-1] == EVENING.outro and not any(isinstance(t, tuple) for t in said)
     assert session["safety"] == [] and session["concerns"] == []
 
 
-def test_a_concern_about_someone_else_uses_the_reported_variant(data_dir, commands):
-    _, said, session = run(
-        ["My friend said she wanted to kill herself.", "stop"], data_dir, commands
-    )
+def test_a_concern_about_someone_else_uses_the_reported_variant(data_dir):
+    _, said, session = run(["My friend said she wanted to kill herself.", "stop"], data_dir)
     texts = said.texts()
     assert HELP.openers["self-harm"]["reported"] in texts
     assert HELP.openers["self-harm"]["self"] not in texts
@@ -190,7 +158,7 @@ def test_a_concern_about_someone_else_uses_the_reported_variant(data_dir, comman
     assert session["status"] == "safety" and session["safety"] == ["self-harm"]
 
 
-def test_after_abuse_relationship_tips_are_left_out(tmp_path, commands):
+def test_after_abuse_relationship_tips_are_left_out(tmp_path):
     """A script with a boundaries tip: asked in an ordinary session, left out after abuse."""
     dialogs = tmp_path / "dialogs"
     dialogs.mkdir()
@@ -216,15 +184,12 @@ machine:
 """
     )
     tips = find_script("tips", dialogs)
-    _, ordinary, _ = run(
-        ["a late reply", "lonely", "a check-in time"], tmp_path / "a", commands, script=tips
-    )
+    _, ordinary, _ = run(["a late reply", "lonely", "a check-in time"], tmp_path / "a", script=tips)
     assert tips.states["tip"].prompt in ordinary.texts()
 
     outcome, said, session = run(
         ["He checks my phone and won't let me see my friends.", "yes", "continue", "scared"],
         tmp_path / "b",
-        commands,
         script=tips,
     )
     texts = said.texts()
@@ -250,13 +215,12 @@ machine:
 
 
 @pytest.mark.parametrize("fine", ["I'm fine.", "im fine"])  # typed without the apostrophe too
-def test_im_fine_is_met_with_one_more_gentle_check(data_dir, commands, fine):
+def test_im_fine_is_met_with_one_more_gentle_check(data_dir, fine):
     """About someone else there is no direct question at once: a first "I'm fine" at the choice
     is checked once more, gently, and directly."""
     _, said, session = run(
         ["My friend said she wanted to kill herself.", fine, "yes", "my dad", "stop"],
         data_dir,
-        commands,
     )
     assert after(said, help_for("self-harm", reported=True))[:6] == [
         CHOOSING.offer,
@@ -278,10 +242,10 @@ def test_im_fine_is_met_with_one_more_gentle_check(data_dir, commands, fine):
 
 
 @pytest.mark.parametrize("taken_back", ["you misunderstood", "I was joking", "forget it"])
-def test_taking_it_back_is_met_with_a_check_never_relief(data_dir, commands, taken_back):
+def test_taking_it_back_is_met_with_a_check_never_relief(data_dir, taken_back):
     """The failure the issue names: a chatbot accepting "you misunderstood" after a suicidal
     disclosure. Here it is checked, in words that are neither relieved nor dismissive."""
-    _, said, _ = run(["I want to die.", taken_back, "stop"], data_dir, commands)
+    _, said, _ = run(["I want to die.", taken_back, "stop"], data_dir)
     assert after(said, DEFAULT_HELP)[:3] == [ASK_SAFE, REPLIES.taken_back_check, ASK_SAFE]
     assert REPLIES.taken_back_check.startswith("I'd rather check than miss something")
     assert REPLIES.fine_check not in said.texts()
@@ -289,10 +253,8 @@ def test_taking_it_back_is_met_with_a_check_never_relief(data_dir, commands, tak
         assert not {"glad", "good", "great", "relieved", "phew"} & set(text.lower().split())
 
 
-def test_a_second_im_fine_goes_on_but_no_to_are_you_safe_does_not(data_dir, commands):
-    _, said, session = run(
-        ["I want to die.", "never mind", "no", "I'm fine", "stop"], data_dir, commands
-    )
+def test_a_second_im_fine_goes_on_but_no_to_are_you_safe_does_not(data_dir):
+    _, said, session = run(["I want to die.", "never mind", "no", "I'm fine", "stop"], data_dir)
     assert after(said, DEFAULT_HELP)[:9] == [
         ASK_SAFE,
         REPLIES.taken_back_check,
@@ -311,10 +273,10 @@ def test_a_second_im_fine_goes_on_but_no_to_are_you_safe_does_not(data_dir, comm
 @pytest.mark.parametrize(
     "reply", ["stop i have the pills here", "i'm not fine", "no", "i need help", "I'm scared"]
 )
-def test_a_reply_saying_it_is_not_over_repeats_what_to_do_now(data_dir, commands, reply):
+def test_a_reply_saying_it_is_not_over_repeats_what_to_do_now(data_dir, reply):
     """Reproduced by the reviewer: these got "Thank you. I'm here, and there's no rush." and
     nothing more. A choice word with more after it is an answer, not the choice."""
-    outcome, said, session = run(["I want to die.", reply, "stop"], data_dir, commands)
+    outcome, said, session = run(["I want to die.", reply, "stop"], data_dir)
     # The pills are a new disclosure to the learned layer: acknowledged, rather than "I hear you".
     lead = HELP.acknowledge["self"][0] if "pills" in reply else REPLIES.still_unsafe[0]
     assert after(said, ASK_SAFE)[:4] == [lead, again(0), CHOOSING.offer, MENU]
@@ -325,12 +287,10 @@ def test_a_reply_saying_it_is_not_over_repeats_what_to_do_now(data_dir, commands
 
 
 @pytest.mark.parametrize("fine", ["I'm fine.", "yes"])
-def test_after_a_disclosure_are_you_safe_is_asked_directly(data_dir, commands, fine):
+def test_after_a_disclosure_are_you_safe_is_asked_directly(data_dir, fine):
     """The person's own disclosure: "Are you safe right now?" at once, not only after "I'm fine".
     A yes (or "I'm fine") to it, then "I'm fine" at the choice, goes on."""
-    _, said, session = run(
-        ["I want to die.", fine, "im fine", "my dad", "stop"], data_dir, commands
-    )
+    _, said, session = run(["I want to die.", fine, "im fine", "my dad", "stop"], data_dir)
     assert after(said, DEFAULT_HELP)[:6] == [
         ASK_SAFE,
         REPLIES.safe_thanks,
@@ -343,13 +303,11 @@ def test_after_a_disclosure_are_you_safe_is_asked_directly(data_dir, commands, f
     assert [t["prompt"] for t in session["turns"][1:3]] == [ASK_SAFE, MENU]
 
 
-def test_no_and_i_dont_know_are_not_met_with_the_same_words(data_dir, commands):
+def test_no_and_i_dont_know_are_not_met_with_the_same_words(data_dir):
     """The newcomer's finding: "no" and "I don't know" got the same sentences word for word, and
     the four-line menu came after every reply. Now: other words each time, the menu in full once,
     then short forms, and no sentence of the choice said twice."""
-    _, said, session = run(
-        ["I want to die.", "no", "I don't know", "not really", "stop"], data_dir, commands
-    )
+    _, said, session = run(["I want to die.", "no", "I don't know", "not really", "stop"], data_dir)
     texts = said.texts()
     replies = after(said, ASK_SAFE)
     assert replies[:2] == [REPLIES.still_unsafe[0], again(0)]
@@ -366,10 +324,8 @@ def test_no_and_i_dont_know_are_not_met_with_the_same_words(data_dir, commands):
     assert len(spoken) == len(set(spoken))
 
 
-def test_a_second_disclosure_in_the_flow_is_acknowledged_briefly(data_dir, commands):
-    _, said, session = run(
-        ["I'm scared of him.", "and sometimes I want to die", "stop"], data_dir, commands
-    )
+def test_a_second_disclosure_in_the_flow_is_acknowledged_briefly(data_dir):
+    _, said, session = run(["I'm scared of him.", "and sometimes I want to die", "stop"], data_dir)
     texts = said.texts()
     assert after(said, HELP.abuse_note["self"])[:5] == [
         ASK_SAFE,
@@ -387,16 +343,16 @@ def test_a_second_disclosure_in_the_flow_is_acknowledged_briefly(data_dir, comma
     assert session["safety"] == ["abuse", "self-harm"]
 
 
-def test_an_unclear_reply_repeats_what_to_do_now_gently(data_dir, commands):
-    _, said, session = run(["I want to die.", "my dad", "stop"], data_dir, commands)
+def test_an_unclear_reply_repeats_what_to_do_now_gently(data_dir):
+    _, said, session = run(["I want to die.", "my dad", "stop"], data_dir)
     assert after(said, ASK_SAFE)[:3] == [CHOOSING.unclear[0], again(0), CHOOSING.offer]
     assert turns(session)[-1] == (SAFETY_STATE, "my dad")
     # after abuse, the line repeated is the abuse line
-    _, said, _ = run(["He hit me last night.", "my dad", "stop"], data_dir / "b", commands)
+    _, said, _ = run(["He hit me last night.", "my dad", "stop"], data_dir / "b")
     assert after(said, ASK_SAFE)[:3] == [CHOOSING.unclear[0], again(0, "abuse"), CHOOSING.offer]
 
 
-def test_continue_goes_on_and_the_session_ends_gently(data_dir, commands):
+def test_continue_goes_on_and_the_session_ends_gently(data_dir):
     outcome, said, session = run(
         [
             "a late reply",
@@ -408,7 +364,6 @@ def test_continue_goes_on_and_the_session_ends_gently(data_dir, commands):
             "five",
         ],
         data_dir,
-        commands,
     )
     texts = said.texts()
     # The fear was answered, so "roots" follows: after eating, no question is left out.
@@ -432,7 +387,6 @@ def test_pause_after_a_concern_waits_then_goes_on(data_dir, commands):
             "stop",
         ],
         data_dir,
-        commands,
     )
     assert after(said, ASK_SAFE)[:3] == [
         commands.replies["paused"],
@@ -465,7 +419,6 @@ def test_what_is_typed_while_paused_is_saved_and_checked(data_dir, commands):
             "stop",
         ],
         data_dir,
-        commands,
     )
     texts = said.texts()
     paused = commands.replies["paused"]
@@ -485,7 +438,7 @@ def test_what_is_typed_while_paused_is_saved_and_checked(data_dir, commands):
 
 def test_paused_from_the_script_a_disclosure_is_still_answered(data_dir, commands):
     _, said, session = run(
-        ["a late reply", "pause", "I want to die.", "continue", "stop"], data_dir, commands
+        ["a late reply", "pause", "I want to die.", "continue", "stop"], data_dir
     )
     assert after(said, commands.replies["paused"])[:2] == [
         HELP.openers["self-harm"]["self"],
@@ -498,7 +451,7 @@ def test_paused_from_the_script_a_disclosure_is_still_answered(data_dir, command
 
 
 def test_while_paused_after_a_concern_fear_is_heard_though_no_rule_matched(data_dir, commands):
-    _, said, session = run(["I want to die.", "pause", "I'm so scared", "stop"], data_dir, commands)
+    _, said, session = run(["I want to die.", "pause", "I'm so scared", "stop"], data_dir)
     assert SAFEGUARDS.check.check("I'm so scared") is None  # the flow's own phrases, not a rule
     assert after(said, commands.replies["paused"])[:4] == [
         REPLIES.still_unsafe[0],
@@ -511,7 +464,7 @@ def test_while_paused_after_a_concern_fear_is_heard_though_no_rule_matched(data_
 
 def test_stop_after_a_concern_ends_with_where_help_is(data_dir, commands):
     outcome, said, session = run(
-        ["I want to die.", "stop"], data_dir, commands, resources=Resources("112", "")
+        ["I want to die.", "stop"], data_dir, resources=Resources("112", "")
     )
     stopped = HELP.fill(CHOOSING.stopped, Resources("112", ""))
     assert said[-1] == ("slow", stopped) and "call 112" in stopped
@@ -520,8 +473,8 @@ def test_stop_after_a_concern_ends_with_where_help_is(data_dir, commands):
     assert session["ended_at"]
 
 
-def test_breathing_then_the_choice_again(data_dir, commands):
-    _, said, session = run(["I want to die.", "breathe", "continue", "stop"], data_dir, commands)
+def test_breathing_then_the_choice_again(data_dir):
+    _, said, session = run(["I want to die.", "breathe", "continue", "stop"], data_dir)
     b = SUPPORT.breathing
     pattern = find_pattern(b.pattern)  # the same exercise as `reflect breathe`
     cues = [phase.say for _ in range(b.rounds) for phase in pattern.phases]
@@ -544,9 +497,7 @@ def test_a_weaker_sign_is_asked_about_and_a_clear_answer_goes_back_to_the_script
     sign, all_right = WEAKER[category]
     concern = SAFEGUARDS.check.check(sign)
     assert concern and concern.level is Level.ASK and concern.category == category
-    outcome, said, session = run(
-        ["a late reply", sign, all_right, "to be held", "stop"], data_dir, commands
-    )
+    outcome, said, session = run(["a late reply", sign, all_right, "to be held", "stop"], data_dir)
     question = SUPPORT.asking.questions[category]
     assert after(said, PROMPT["fear"])[:3] == [
         question.ask,  # asked directly, in its own words, not the full help
@@ -581,9 +532,9 @@ def test_a_weaker_sign_is_asked_about_and_a_clear_answer_goes_back_to_the_script
         ("He makes all the decisions", "I am not", "confirmed"),  # not "I am"
     ],
 )
-def test_a_yes_or_an_unclear_answer_gets_the_full_help(data_dir, commands, sign, reply, outcome):
+def test_a_yes_or_an_unclear_answer_gets_the_full_help(data_dir, sign, reply, outcome):
     category = SAFEGUARDS.check.check(sign).category
-    _, said, session = run([sign, reply, "stop"], data_dir, commands)
+    _, said, session = run([sign, reply, "stop"], data_dir)
     question = SUPPORT.asking.questions[category].ask
     expected = [question, HELP.openers[category]["self"], help_for(category)]
     assert said.texts()[said.texts().index(question) :][:3] == expected
@@ -595,10 +546,8 @@ def test_a_yes_or_an_unclear_answer_gets_the_full_help(data_dir, commands, sign,
     ]
 
 
-def test_a_new_disclosure_in_answer_to_the_question_gets_its_help(data_dir, commands):
-    _, said, session = run(
-        ["I'm just a burden", "no, but he hit me last night", "stop"], data_dir, commands
-    )
+def test_a_new_disclosure_in_answer_to_the_question_gets_its_help(data_dir):
+    _, said, session = run(["I'm just a burden", "no, but he hit me last night", "stop"], data_dir)
     assert after(said, SUPPORT.asking.questions["self-harm"].ask)[:4] == [
         HELP.openers["abuse"]["self"],
         ABUSE_HELP,
@@ -612,9 +561,9 @@ def test_a_new_disclosure_in_answer_to_the_question_gets_its_help(data_dir, comm
     ]
 
 
-def test_silence_at_the_question_asks_once_more_then_gives_the_help(data_dir, commands):
+def test_silence_at_the_question_asks_once_more_then_gives_the_help(data_dir):
     question = SUPPORT.asking.questions["self-harm"]
-    _, said, session = run(["I'm just a burden", "", "", "stop"], data_dir, commands)
+    _, said, session = run(["I'm just a burden", "", "", "stop"], data_dir)
     assert after(said, question.ask)[:4] == [
         question.again,  # gently, once more
         HELP.openers["self-harm"]["self"],
@@ -623,14 +572,14 @@ def test_silence_at_the_question_asks_once_more_then_gives_the_help(data_dir, co
     ]
     assert [c["outcome"] for c in session["concerns"]] == ["unclear"]
     # stopped before any answer: not cleared, so where help is at the end
-    _, said, session = run(["I'm just a burden", "stop"], data_dir / "b", commands)
+    _, said, session = run(["I'm just a burden", "stop"], data_dir / "b")
     assert said[-1] == ("slow", HELP.fill(CHOOSING.stopped, Resources()))
     assert session["safety"] == ["self-harm"]
     assert [c["outcome"] for c in session["concerns"]] == ["unanswered"]
 
 
-def test_typists_are_told_to_type(data_dir, commands):
-    _, said, _ = run(["I want to die.", "yes", "continue", "stop"], data_dir, commands)
+def test_typists_are_told_to_type(data_dir):
+    _, said, _ = run(["I want to die.", "yes", "continue", "stop"], data_dir)
     texts = said.texts()
     assert "You can type breathe" in MENU and MENU in texts
     assert CONTINUING == "We'll go gently. You can type stop at any time." and CONTINUING in texts
@@ -643,9 +592,9 @@ def test_the_levels_are_in_the_journal_the_export_and_history(tmp_path):
     first = "a late reply\nI'm just a burden\nno, I just meant I'm tired\nstop\n"
     second = "He makes all the decisions\nno\nstop\n"
     for stdin in (first, second):
-        result = reflect("evening", "--typed", "--silent", "--data-dir", str(data), stdin=stdin)
+        result = cli("evening", "--typed", "--silent", "--data-dir", str(data), stdin=stdin)
         assert result.returncode == 0, result.stderr
-    exported = reflect("export", "--format", "json", "--data-dir", str(data))
+    exported = cli("export", "--format", "json", "--data-dir", str(data))
     cleared, helped = json.loads(exported.stdout)["sessions"]
     assert cleared["status"] == "stopped" and cleared["safety"] == []
     assert cleared["concerns"] == [
@@ -653,16 +602,16 @@ def test_the_levels_are_in_the_journal_the_export_and_history(tmp_path):
     ]
     assert helped["status"] == "safety" and helped["safety"] == ["abuse"]
     assert helped["concerns"][0]["outcome"] == "confirmed"
-    diary = reflect("export", "--format", "markdown", "--data-dir", str(data)).stdout
+    diary = cli("export", "--format", "markdown", "--data-dir", str(data)).stdout
     assert "*Safety check: self-harm: asked, and all was well.*" in diary
     assert "*Safety check: abuse: asked, then help was offered.*" in diary
-    history = reflect("history", "--data-dir", str(data)).stdout.splitlines()
+    history = cli("history", "--data-dir", str(data)).stdout.splitlines()
     assert "stopped (asked: self-harm)" in history[0] and "safety (abuse)" in history[1]
     assert "burden" not in "".join(history)  # the category, never the words
 
 
 def test_silence_twice_in_the_safety_flow_waits_instead_of_asking_on(data_dir, commands):
-    _, said, session = run(["I want to die.", "", "", "continue", "stop"], data_dir, commands)
+    _, said, session = run(["I want to die.", "", "", "continue", "stop"], data_dir)
     assert after(said, DEFAULT_HELP)[:6] == [
         ASK_SAFE,
         CHOOSING.quiet[0],
@@ -674,37 +623,27 @@ def test_silence_twice_in_the_safety_flow_waits_instead_of_asking_on(data_dir, c
     assert session["status"] == "safety"
 
 
-def test_the_end_of_input_after_a_concern_is_still_stored_as_safety(data_dir, commands):
+def test_the_end_of_input_after_a_concern_is_still_stored_as_safety(data_dir):
     outcome, _, session = run(
-        ["a late reply", "He said he would kill me if I ever left."], data_dir, commands
+        ["a late reply", "He said he would kill me if I ever left."], data_dir
     )
     assert outcome.status == session["status"] == "safety"
     assert session["safety"] == ["abuse"] and session["ended_at"]
 
 
-def test_ctrl_c_after_a_concern_is_still_stored_as_safety(tmp_path):
-    child = typed_session_until_saved(tmp_path, ["a late reply", "I want to die."])
-    while ASK_SAFE not in child.stdout.readline():  # the safety flow has begun
-        assert child.poll() is None
-    child.send_signal(signal.SIGINT)
-    assert child.wait(timeout=20) == 130
-    history = reflect("history", "--data-dir", str(tmp_path)).stdout
-    assert "safety (self-harm)" in history and "2 answers" in history
-
-
-def test_the_first_run_notice_is_said_once(tmp_path, commands):
-    _, first, _ = run(["stop"], tmp_path, commands, notice_shown=False)
+def test_the_first_run_notice_is_said_once(tmp_path):
+    _, first, _ = run(["stop"], tmp_path, notice_shown=False)
     notice = HELP.fill(SUPPORT.notice, Resources())
     assert first[:2] == [("slow", notice), EVENING.intro]  # slowly and set apart, like help
     assert "not therapy" in notice and "988" in notice
     assert "reflect setup" in notice  # outside the US: where to set one's own numbers
-    _, second, _ = run(["stop"], tmp_path, commands, notice_shown=False)
+    _, second, _ = run(["stop"], tmp_path, notice_shown=False)
     assert notice not in second.texts() and second.texts()[0] == EVENING.intro
 
 
-def test_the_counsellor_is_suggested_once_after_three_strong_sessions(tmp_path, commands):
+def test_the_counsellor_is_suggested_once_after_three_strong_sessions(tmp_path):
     def evening(first_answer: str) -> list[str]:
-        return run([first_answer, "stop"], tmp_path, commands)[1].texts()
+        return run([first_answer, "stop"], tmp_path)[1].texts()
 
     assert SUPPORT.strong.in_answer(STRONG) == {"terrified", "will leave me", "can't sleep"}
     assert SUPPORT.counsellor.after_sessions == 3
@@ -720,7 +659,7 @@ def test_the_counsellor_is_suggested_once_after_three_strong_sessions(tmp_path, 
     assert strong == [True, True, False, True, True, True, True]
 
 
-def test_after_abuse_the_counsellor_suggestion_never_mentions_couples(tmp_path, commands):
+def test_after_abuse_the_counsellor_suggestion_never_mentions_couples(tmp_path):
     """Couples counselling is not advised where there is abuse: support of one's own and the
     abuse line instead, whether abuse came up in the row of strong sessions or before it."""
     abused = "He hit me and I was terrified he will leave me and I can't sleep."
@@ -733,7 +672,7 @@ def test_after_abuse_the_counsellor_suggestion_never_mentions_couples(tmp_path, 
         """What was said in the last of these sessions."""
         said = Said()
         for answer in first_answers:
-            _, said, _ = run([answer, "stop"], data, commands)
+            _, said, _ = run([answer, "stop"], data)
         return said.texts()
 
     in_the_row = evenings(tmp_path / "a", [STRONG, abused, STRONG])
@@ -748,14 +687,14 @@ def test_after_abuse_the_counsellor_suggestion_never_mentions_couples(tmp_path, 
     assert "Refuge, call 0808 2000 247" in HELP.fill(SUPPORT.counsellor.say_after_abuse, resources)
 
 
-def test_after_a_serious_concern_questions_about_the_past_are_left_out(data_dir, commands):
+def test_after_a_serious_concern_questions_about_the_past_are_left_out(data_dir):
     """ "Where might that fear come from?" digs into the past: not after self-harm or abuse."""
     assert (
         SUPPORT.skips.probes_past(PROMPT["roots"])
         and "self-harm" in SUPPORT.skips.gentle_categories
     )
     _, said, session = run(
-        ["a late reply", "I want to die.", "continue", "to be held", "stop"], data_dir, commands
+        ["a late reply", "I want to die.", "continue", "to be held", "stop"], data_dir
     )
     assert after(said, ASK_SAFE)[:2] == [CONTINUING, PROMPT["need"]]
     assert PROMPT["roots"] not in said.texts()
@@ -764,36 +703,35 @@ def test_after_a_serious_concern_questions_about_the_past_are_left_out(data_dir,
     _, said, _ = run(
         ["a late reply", "My friend said she wanted to kill herself.", "continue", "stop"],
         data_dir / "b",
-        commands,
     )
     assert after(said, CONTINUING)[:1] == [PROMPT["roots"]]
 
 
-def test_the_device_note_follows_only_the_persons_own_abuse(tmp_path, commands):
+def test_the_device_note_follows_only_the_persons_own_abuse(tmp_path):
     note = HELP.device_note
     assert "reflect lock" in note and "reflect forget" in note
-    _, own, _ = run(["He hit me last night.", "stop"], tmp_path / "a", commands)
-    _, other, _ = run(["My sister's husband hits her.", "stop"], tmp_path / "b", commands)
-    _, harm, _ = run(["I want to die.", "stop"], tmp_path / "c", commands)
+    _, own, _ = run(["He hit me last night.", "stop"], tmp_path / "a")
+    _, other, _ = run(["My sister's husband hits her.", "stop"], tmp_path / "b")
+    _, harm, _ = run(["I want to die.", "stop"], tmp_path / "c")
     assert own[-1] == ("slow", note) and own.texts().count(note) == 1
     assert note not in other.texts() and note not in harm.texts()
 
 
-def test_one_signal_is_not_a_strong_session(data_dir, commands):
-    _, _, session = run(["I can't sleep", "stop"], data_dir, commands)
+def test_one_signal_is_not_a_strong_session(data_dir):
+    _, _, session = run(["I can't sleep", "stop"], data_dir)
     assert session["strong"] is False
 
 
 # -- through the command line ------------------------------------------------------------------
 def test_setup_sets_shows_and_resets_where_help_is(tmp_path):
     data = tmp_path / "d"
-    shown = reflect("setup", "--data-dir", str(data))  # nothing set: the default text
+    shown = cli("setup", "--data-dir", str(data))  # nothing set: the default text
     assert shown.returncode == 0, shown.stderr
     assert DEFAULT_HELP in shown.stdout and ABUSE_HELP in shown.stdout
     # the US National Domestic Violence Hotline, after abuse, by default
     assert "Call 1-800-799-7233, or text START to 88788." in ABUSE_HELP
 
-    result = reflect(
+    result = cli(
         "setup",
         "--emergency-number",
         "112",
@@ -809,7 +747,7 @@ def test_setup_sets_shows_and_resets_where_help_is(tmp_path):
     assert "abuse line:       National Domestic Abuse Helpline" in result.stdout
 
     stdin = "I want to die.\nHe hit me last night.\nstop\n"
-    session = reflect("evening", "--typed", "--silent", "--data-dir", str(data), stdin=stdin)
+    session = cli("evening", "--typed", "--silent", "--data-dir", str(data), stdin=stdin)
     assert session.returncode == 0, session.stderr
     lines = session.stdout.splitlines()
     assert "» If you are in danger or feel unsafe right now, please call 112." in lines
@@ -822,37 +760,10 @@ def test_setup_sets_shows_and_resets_where_help_is(tmp_path):
     assert "988" not in after_disclosure and "1-800" not in after_disclosure
     assert "saved: safety" in session.stderr
 
-    assert "Samaritans" in reflect("setup", "--data-dir", str(data)).stdout  # kept
-    reset = reflect("setup", "--reset", "--data-dir", str(data))
+    assert "Samaritans" in cli("setup", "--data-dir", str(data)).stdout  # kept
+    reset = cli("setup", "--reset", "--data-dir", str(data))
     assert reset.returncode == 0 and DEFAULT_HELP in reset.stdout
-    assert "Samaritans" not in reflect("setup", "--data-dir", str(data)).stdout
-
-
-def test_setup_asks_on_a_terminal(tmp_path):
-    """On a terminal with no flags, setup asks; Enter keeps a value, "-" means the default."""
-    data = tmp_path / "d"
-
-    def ask(answers: str) -> str:
-        main, terminal = os.openpty()
-        try:
-            child = subprocess.Popen(
-                [sys.executable, "-m", "assistant", "setup", "--data-dir", str(data)],
-                stdin=terminal, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, text=True,
-            )  # fmt: skip
-            os.write(main, answers.encode())
-            out, err = child.communicate(timeout=30)
-        finally:
-            os.close(main)
-            os.close(terminal)
-        assert child.returncode == 0, err
-        return out
-
-    first = ask("911\nLifeline, call or text 988\nThe Hotline, call 1-800-799-7233\n")
-    assert "emergency number: 911" in first and "crisis line:      Lifeline" in first
-    assert "abuse line:       The Hotline" in first
-    kept = ask("\n-\n\n")  # keep the number, default crisis text, keep the abuse line
-    assert "emergency number: 911" in kept and "abuse line:       The Hotline" in kept
-    assert "please call 911. In the US, you can also call or text 988" in kept
+    assert "Samaritans" not in cli("setup", "--data-dir", str(data)).stdout
 
 
 @pytest.mark.parametrize(
@@ -867,7 +778,7 @@ def test_setup_asks_on_a_terminal(tmp_path):
     ],
 )
 def test_setup_refuses_bad_input_in_one_line(tmp_path, args, message):
-    result = reflect("setup", *args, "--data-dir", str(tmp_path / "d"))
+    result = cli("setup", *args, "--data-dir", str(tmp_path / "d"))
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("reflect: ") and message in line
@@ -876,14 +787,14 @@ def test_setup_refuses_bad_input_in_one_line(tmp_path, args, message):
 def test_history_shows_the_category_never_the_words(tmp_path):
     data = tmp_path / "d"
     stdin = "a late reply\nI make myself sick after meals.\nstop\n"
-    result = reflect("evening", "--typed", "--silent", "--data-dir", str(data), stdin=stdin)
+    result = cli("evening", "--typed", "--silent", "--data-dir", str(data), stdin=stdin)
     assert result.returncode == 0, result.stderr
-    history = reflect("history", "--data-dir", str(data))
+    history = cli("history", "--data-dir", str(data))
     assert history.returncode == 0, history.stderr
     [line] = history.stdout.splitlines()
     assert "safety (eating)" in line and "2 answers" in line
     assert "sick" not in history.stdout and "meals" not in history.stdout
-    [session] = json.loads(reflect("export", "--data-dir", str(data)).stdout)["sessions"]
+    [session] = json.loads(cli("export", "--data-dir", str(data)).stdout)["sessions"]
     assert session["status"] == "safety"
     assert session["turns"][1]["answer"] == "I make myself sick after meals."  # kept for the user
 
@@ -891,7 +802,7 @@ def test_history_shows_the_category_never_the_words(tmp_path):
 def test_the_flow_through_the_cli_asks_directly_varies_and_speaks_of_typing(tmp_path):
     stdin = "a late reply\nI want to die.\nno\nI don't know\nnot really\nstop\n"
     data = tmp_path / "d"
-    result = reflect("evening", "--typed", "--silent", "--data-dir", str(data), stdin=stdin)
+    result = cli("evening", "--typed", "--silent", "--data-dir", str(data), stdin=stdin)
     assert result.returncode == 0, result.stderr
     after_disclosure = result.stdout.split("you: I want to die.")[1]  # not the first-run notice
     flow = [line for line in after_disclosure.splitlines() if line.startswith("» ")]
@@ -909,8 +820,8 @@ def test_the_flow_through_the_cli_asks_directly_varies_and_speaks_of_typing(tmp_
 
 def test_the_cli_shows_the_notice_on_the_first_run_only(tmp_path):
     data = tmp_path / "d"
-    first = reflect("evening", "--typed", "--silent", "--data-dir", str(data), stdin="stop\n")
-    second = reflect("evening", "--typed", "--silent", "--data-dir", str(data), stdin="stop\n")
+    first = cli("evening", "--typed", "--silent", "--data-dir", str(data), stdin="stop\n")
+    second = cli("evening", "--typed", "--silent", "--data-dir", str(data), stdin="stop\n")
     assert first.returncode == second.returncode == 0, first.stderr + second.stderr
     notice = HELP.fill(SUPPORT.notice, Resources())
     # Set apart like where help is: a blank line, then one sentence per line.
@@ -919,21 +830,6 @@ def test_the_cli_shows_the_notice_on_the_first_run_only(tmp_path):
     assert "» It is not therapy, and it is not an emergency service." in lines
     assert "not therapy" not in second.stdout and second.stdout.startswith(f"» {EVENING.intro}")
     assert notice.startswith("Before we begin, one thing to know. This is a reflection aid.")
-
-
-def test_a_broken_support_file_stops_before_the_journal_is_touched(tmp_path):
-    dialogs = tmp_path / "dialogs"
-    shutil.copytree(DIALOGS_DIR, dialogs)
-    text = (dialogs / "support.yaml").read_text()
-    (dialogs / "support.yaml").write_text(text.replace("{emergency}.", "{emergancy}.", 1))
-    env = {**os.environ, "REFLECT_DIALOGS_DIR": str(dialogs)}
-    data = tmp_path / "d"
-    result = reflect("evening", "--typed", "--data-dir", str(data), stdin="hi\n", env=env)
-    assert result.returncode == 2
-    [line] = result.stderr.strip().splitlines()
-    assert line.startswith(f"reflect: {dialogs / 'support.yaml'}:")
-    assert "help.self: unknown placeholder {emergancy}; use {emergency}" in line
-    assert not data.exists()
 
 
 @pytest.mark.parametrize(

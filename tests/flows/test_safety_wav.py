@@ -1,28 +1,21 @@
 """A spoken self-harm disclosure, end to end: a WAV of answers (espeak-ng, made now) through the
-real CLI, the real Vosk model, the real safety check and journal; what the assistant says is
-written to a WAV and heard back with the same model. And speech while paused: heard, saved and
-checked."""
+flows harness, the real Vosk model, the real safety check and journal; what the assistant says
+is written to a WAV and heard back with the same model. And speech while paused: heard, saved
+and checked."""
 
 from __future__ import annotations
 
-import json
-
-from assistant.audio.sinks import NullSink, WavSink
-from assistant.audio.sources import WavSource
-from assistant.audio.wav import Audio, read_wav
+from assistant.audio.sinks import WavSink
+from assistant.audio.wav import read_wav
 from assistant.base.settings import DIALOGS_DIR, VoiceSettings
-from assistant.conversation.session import Session
 from assistant.dialog.script import find_script
 from assistant.journal.records import PAUSED_STATE
-from assistant.journal.store import Journal
-from assistant.safety.notices import NOTICE_FLAG
 from assistant.safety.resources import Resources
 from assistant.safety.respond import load_safeguards
-from assistant.speech.listener import SpeechListener
 from assistant.speech.voice import EspeakCliSynth, Voice
 
-from audio_helpers import RATE, conversation, write
-from conftest import reflect
+from audio_helpers import conversation
+from flows import cli, run_wav
 from wer import plain_vosk_transcript
 
 EVENING = find_script("evening", DIALOGS_DIR)
@@ -35,43 +28,38 @@ LATER_WORDS = {"familiar": "roots", "tomorrow": "kindness"}
 
 
 def test_a_spoken_self_harm_disclosure_interrupts_the_evening(tmp_path, model):
-    answers = write(
-        tmp_path / "answers.wav",
-        conversation(
-            [
-                1.0,
-                "My partner did not reply to my messages last night.",
-                4.0,
-                "I want to die.",  # at the fear question
-                4.0,
-                "stop",  # at the safety flow's choice
-                3.0,
-            ]
-        ),
+    answers = conversation(
+        [
+            1.0,
+            "My partner did not reply to my messages last night.",
+            4.0,
+            "I want to die.",  # at the fear question
+            4.0,
+            "stop",  # at the safety flow's choice
+            3.0,
+        ]
     )
     spoken, data = tmp_path / "assistant.wav", tmp_path / "d"
-    result = reflect(
-        "evening", "--audio-in", str(answers), "--audio-out", str(spoken), "--data-dir", str(data)
-    )
-    assert result.returncode == 0, result.stderr
-    out = result.stdout
+    # The journal has given its first-run notice (34 s of slow speech, nothing of the check's).
+    result = run_wav("evening", answers, data_dir=data, model=model, audio_out=spoken)
+    said = result.said.texts()
 
     # The script stopped at the disclosure: no later question, no usual goodbye.
-    assert f"» {EVENING.states['fear'].prompt}" in out
+    assert EVENING.states["fear"].prompt in said
     for later in ("roots", "need", "kindness"):
-        assert EVENING.states[later].prompt not in out
-    assert EVENING.outro not in out
-    # What to do now, printed one sentence per line, after the disclosure.
-    after = out.split("  you: ")[-1]
-    assert "want to die" in after.splitlines()[0]
-    lines = after.splitlines()
+        assert EVENING.states[later].prompt not in said
+    assert EVENING.outro not in said
+    # What to do now, said slowly (printed one sentence per line), after the disclosure.
+    assert "want to die" in result.printed[-1]
+    fear_at = said.index(EVENING.states["fear"].prompt)
+    after = [t[1] for t in result.said[fear_at:] if isinstance(t, tuple)]  # ("slow", text)
     for sentence in (
         "If you are in danger or feel unsafe right now, please call your local emergency number.",
         "In the US, you can also call or text 988, the crisis line, day or night.",
         HELP.openers["self-harm"]["self"].split(". ")[0] + ".",
+        f"{HELP.fill(CHOOSING.stopped, Resources()).split('. ')[0]}.",
     ):
-        assert f"» {sentence}" in lines
-    assert f"» {HELP.fill(CHOOSING.stopped, Resources()).split('. ')[0]}." in lines
+        assert any(sentence in text for text in after), sentence
 
     # ... and spoken: heard back in the assistant's WAV after the fear question ("what were you
     # afraid might happen"), which nothing before it says.
@@ -85,12 +73,11 @@ def test_a_spoken_self_harm_disclosure_interrupts_the_evening(tmp_path, model):
     for word, state in LATER_WORDS.items():
         assert word not in safety_part.split(), state
 
-    exported = reflect("export", "--format", "json", "--data-dir", str(data))
-    [session] = json.loads(exported.stdout)["sessions"]
+    [session] = result.exported
     assert session["status"] == "safety" and session["safety"] == ["self-harm"]
     assert [t["state"] for t in session["turns"]] == ["today", "fear"]
     assert "die" in session["turns"][1]["answer"]
-    history = reflect("history", "--data-dir", str(data)).stdout
+    history = cli("history", "--data-dir", str(data)).stdout
     assert f"{session['id']}" in history and "safety (self-harm)" in history
 
 
@@ -113,14 +100,8 @@ def test_speech_while_paused_is_heard_saved_and_checked(tmp_path, model, command
     # The small model mishears "scared of him" in this voice ("scared of game"); this it hears.
     danger = "He is coming home, and he said he would kill me."
     audio = conversation([1.0, "I want to die.", 4.0, "pause", 3.0, danger, 4.0, "stop", 3.0])
-    listener = SpeechListener(WavSource(Audio(audio, RATE)), model, commands)
-    said: list[str] = []
-    voice = Voice([], NullSink(), show=said.append)
-    journal = Journal(tmp_path / "d")
-    journal.set_flag(NOTICE_FLAG, True)
-    outcome = Session(EVENING, listener, voice, journal, commands, safeguards=SAFEGUARDS).run()
-    [session] = [s.to_dict() for s in journal.sessions()]
-    journal.close()
+    done = run_wav("evening", audio, data_dir=tmp_path / "d", model=model)
+    outcome, said, [session] = done.outcome, done.said.texts(), done.stored
 
     assert [t["state"] for t in session["turns"]] == ["today", PAUSED_STATE]
     assert {"coming", "would", "kill"} <= set(session["turns"][1]["answer"].split())
@@ -130,17 +111,11 @@ def test_speech_while_paused_is_heard_saved_and_checked(tmp_path, model, command
     assert said[-2:] == [HELP.fill(CHOOSING.stopped, Resources()), HELP.device_note]
 
 
-def test_spoken_answers_are_told_to_say(tmp_path, model, commands):
+def test_spoken_answers_are_told_to_say(tmp_path, model):
     """Spoken mode keeps "say": the choice after a spoken disclosure, heard by the real model
     (whether it hears "yes" or not, the choice follows the direct question)."""
     audio = conversation([1.0, "I want to die.", 4.0, "yes", 3.0, "stop", 3.0])
-    listener = SpeechListener(WavSource(Audio(audio, RATE)), model, commands)
-    said: list[str] = []
-    voice = Voice([], NullSink(), show=said.append)
-    journal = Journal(tmp_path / "d")
-    journal.set_flag(NOTICE_FLAG, True)
-    Session(EVENING, listener, voice, journal, commands, safeguards=SAFEGUARDS).run()
-    journal.close()
+    said = run_wav("evening", audio, data_dir=tmp_path / "d", model=model).said.texts()
     menu = CHOOSING.choice.replace("{say}", SUPPORT.answering["spoken"])
     assert "You can say breathe" in menu
     assert said[said.index(SUPPORT.replies.ask_safe) + 1 :].count(menu) == 1

@@ -3,39 +3,29 @@
 from __future__ import annotations
 
 import io
-import json
 
 import pytest
 
-from assistant.audio.sinks import NullSink
 from assistant.base.settings import DIALOGS_DIR, ListenSettings
-from assistant.conversation.session import Session
 from assistant.dialog.script import find_script
 from assistant.events import Answer, Command, EndOfInput
-from assistant.journal.export import to_json
 from assistant.journal.store import Journal
 from assistant.speech.typed import TypedListener
-from assistant.speech.voice import Voice
 
-from conftest import private_modes, reflect
+from conftest import private_modes
+from flows import cli, exported, run_typed
 
 
-def run(lines: list[str], data_dir, commands, script: str = "evening"):
-    said: list[str] = []
-    voice = Voice([], NullSink(), show=said.append)
-    listener = TypedListener(io.StringIO("".join(line + "\n" for line in lines)), commands)
-    journal = Journal(data_dir)
-    outcome = Session(find_script(script, DIALOGS_DIR), listener, voice, journal, commands).run()
-    exported = json.loads(to_json(journal.sessions()))["sessions"]
-    journal.close()
-    return outcome, said, exported
+def run(lines: list[str], data_dir, script: str = "evening"):
+    done = run_typed(script, lines, data_dir=data_dir)
+    return done.outcome, done.said, done.exported
 
 
 def answers(session: dict) -> list[tuple[str, str]]:
     return [(t["state"], t["answer"]) for t in session["turns"]]
 
 
-def test_a_whole_evening_in_order(data_dir, commands):
+def test_a_whole_evening_in_order(data_dir):
     outcome, said, [session] = run(
         [
             "a late reply",
@@ -46,7 +36,6 @@ def test_a_whole_evening_in_order(data_dir, commands):
             "I'd say a seven",
         ],
         data_dir,
-        commands,
     )
     assert outcome.status == session["status"] == "completed"
     assert session["turns"][-1]["rating"] == 7
@@ -84,7 +73,6 @@ def test_repeat_skip_back(data_dir, commands):
             "stop",
         ],
         data_dir,
-        commands,
     )
     assert said[1:4] == [today, today, fear]  # repeat asks again; the answer belongs to it
     assert said[4] == need  # skipped fear: the script moves past 'roots' too
@@ -98,7 +86,6 @@ def test_pause_waits_for_continue_and_keeps_what_is_said_meanwhile(data_dir, com
     _, said, [session] = run(
         ["pause", "I am making tea", "skip", "continue", "a cancelled plan", "stop"],
         data_dir,
-        commands,
     )
     assert commands.replies["paused"] in said and commands.replies["resumed"] in said
     # Saved (and, with safeguards, checked); other commands are passed over while paused.
@@ -108,7 +95,7 @@ def test_pause_waits_for_continue_and_keeps_what_is_said_meanwhile(data_dir, com
 
 def test_silence_asks_once_more_then_moves_on(data_dir, commands):
     script = find_script("evening", DIALOGS_DIR)
-    _, said, [session] = run(["", "", "it was fine"], data_dir, commands)
+    _, said, [session] = run(["", "", "it was fine"], data_dir)
     assert said[1:5] == [
         script.states["today"].prompt,
         script.states["today"].reprompt,
@@ -118,27 +105,27 @@ def test_silence_asks_once_more_then_moves_on(data_dir, commands):
     assert answers(session) == [("fear", "it was fine")]
 
 
-def test_an_answer_containing_a_command_word_is_an_answer(data_dir, commands):
-    _, _, [session] = run(["I wanted to stop texting him", "stop"], data_dir, commands)
+def test_an_answer_containing_a_command_word_is_an_answer(data_dir):
+    _, _, [session] = run(["I wanted to stop texting him", "stop"], data_dir)
     assert answers(session) == [("today", "I wanted to stop texting him")]
 
 
-def test_end_of_input_is_interrupted_and_keeps_every_answer(data_dir, commands):
-    outcome, _, [session] = run(["a late reply", "being left"], data_dir, commands)
+def test_end_of_input_is_interrupted_and_keeps_every_answer(data_dir):
+    outcome, _, [session] = run(["a late reply", "being left"], data_dir)
     assert outcome.status == session["status"] == "interrupted"
     assert len(session["turns"]) == 2
 
 
-def test_journal_script_takes_one_free_answer(data_dir, commands):
+def test_journal_script_takes_one_free_answer(data_dir):
     memo = "today was long and I kept thinking about what she said at dinner " * 20
-    outcome, _, [session] = run([memo], data_dir, commands, script="journal")
+    outcome, _, [session] = run([memo], data_dir, script="journal")
     assert outcome.status == "completed"
     assert answers(session) == [("entry", memo.strip())]
 
 
 def test_cli_typed_mode_pipes_answers_and_saves_privately(tmp_path):
     data = tmp_path / "d"
-    result = reflect(
+    result = cli(
         "evening",
         "--typed",
         "--silent",
@@ -152,17 +139,16 @@ def test_cli_typed_mode_pipes_answers_and_saves_privately(tmp_path):
     assert "session" in result.stderr and "stopped" in result.stderr
     # the folder, sessions/; index.json, the session, settings.json (the first-run notice)
     assert private_modes(data) == (2, 3)
-    exported = json.loads(reflect("export", "--format", "json", "--data-dir", str(data)).stdout)
-    assert [t["answer"] for t in exported["sessions"][0]["turns"]] == ["a late reply"]
+    assert [t["answer"] for t in exported(data)[0]["turns"]] == ["a late reply"]
 
 
 @pytest.mark.parametrize("umask", [0o000, 0o022])
-def test_private_even_under_a_permissive_umask(tmp_path, umask, commands):
+def test_private_even_under_a_permissive_umask(tmp_path, umask):
     import os
 
     old = os.umask(umask)
     try:
-        run(["one answer"], tmp_path / "j", commands)
+        run(["one answer"], tmp_path / "j")
     finally:
         os.umask(old)
     journal = Journal(tmp_path / "j")
@@ -172,30 +158,24 @@ def test_private_even_under_a_permissive_umask(tmp_path, umask, commands):
     assert private_modes(tmp_path / "j") == (2, 3)  # + settings.json
 
 
-def test_a_closing_phrase_alone_moves_on_without_storing(data_dir, commands):
+def test_a_closing_phrase_alone_moves_on_without_storing(data_dir):
     script = find_script("evening", DIALOGS_DIR)
-    _, said, [session] = run(["that's all", "being left", "stop"], data_dir, commands)
+    _, said, [session] = run(["that's all", "being left", "stop"], data_dir)
     assert said[1:3] == [script.states["today"].prompt, script.states["fear"].prompt]
     assert answers(session) == [("fear", "being left")]
 
 
 def test_a_typed_journal_entry_runs_over_many_lines_until_a_closing_phrase(tmp_path):
-    data = tmp_path / "d"
-    result = reflect(
-        "journal", "--typed", "--silent", "--data-dir", str(data),
-        stdin="para one\npara two\nthat's all\n",
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    [session] = json.loads(reflect("export", "--data-dir", str(data)).stdout)["sessions"]
-    assert session["status"] == "completed"
-    assert answers(session) == [("entry", "para one\npara two")]
+    done = run_typed("journal", ["para one", "para two", "that's all"], data_dir=tmp_path / "d")
+    assert done.session["status"] == "completed"
+    assert answers(done.session) == [("entry", "para one\npara two")]
 
 
-def test_a_long_typed_answer_ends_at_an_empty_line_or_the_end_of_input(data_dir, commands):
-    _, _, [session] = run(["first line", "second line", "", "ignored"], data_dir, commands,
+def test_a_long_typed_answer_ends_at_an_empty_line_or_the_end_of_input(data_dir):
+    _, _, [session] = run(["first line", "second line", "", "ignored"], data_dir,
                           script="journal")  # fmt: skip
     assert answers(session) == [("entry", "first line\nsecond line")]
-    _, _, [_, later] = run(["only", "lines"], data_dir, commands, script="journal")
+    _, _, [_, later] = run(["only", "lines"], data_dir, script="journal")
     assert answers(later) == [("entry", "only\nlines")]
 
 

@@ -1,9 +1,8 @@
 """Whole sessions from a WAV of spoken answers (espeak-ng, made now) to the exported JSON,
-through the real CLI, the real model, the real state machine and a real TinyDB file."""
+through the flows harness: the real model, listener, state machine and a real TinyDB file."""
 
 from __future__ import annotations
 
-import json
 import wave
 
 import pytest
@@ -13,8 +12,8 @@ from assistant.base.settings import DIALOGS_DIR
 from assistant.base.text import normalize
 from assistant.dialog.script import find_script
 
-from audio_helpers import conversation, write
-from conftest import reflect
+from audio_helpers import conversation
+from flows import cli, run_wav
 from paths import SHARED_SPEECH
 from wer import plain_vosk_transcript, word_error_rate
 
@@ -24,47 +23,32 @@ EVENING = find_script("evening", DIALOGS_DIR)
 VOSK_JITTER = 0.035
 
 
-def export(data_dir) -> list[dict]:
-    result = reflect("export", "--format", "json", "--data-dir", str(data_dir))
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)["sessions"]
-
-
 def test_an_evening_with_pauses_and_commands(tmp_path, model):
-    wav = write(
-        tmp_path / "answers.wav",
-        conversation(
-            [
-                1.0,
-                "Yesterday my partner did not reply to my messages for the whole evening.",
-                2.5,  # a thinking pause inside the first answer
-                "I kept checking my phone and felt more and more anxious.",
-                4.0,
-                "repeat",  # at the fear question: it is asked again and the answer belongs to it
-                2.0,
-                "I was afraid he would stop caring about me.",  # contains "stop": an answer
-                4.0,
-                "skip",  # at roots
-                2.0,
-                "I needed a hug and some kind words.",
-                4.0,
-                "stop",  # at kindness
-                3.0,
-            ]
-        ),
+    wav = conversation(
+        [
+            1.0,
+            "Yesterday my partner did not reply to my messages for the whole evening.",
+            2.5,  # a thinking pause inside the first answer
+            "I kept checking my phone and felt more and more anxious.",
+            4.0,
+            "repeat",  # at the fear question: it is asked again and the answer belongs to it
+            2.0,
+            "I was afraid he would stop caring about me.",  # contains "stop": an answer
+            4.0,
+            "skip",  # at roots
+            2.0,
+            "I needed a hug and some kind words.",
+            4.0,
+            "stop",  # at kindness
+            3.0,
+        ]
     )
     out = tmp_path / "assistant.wav"
-    result = reflect(
-        "evening",
-        "--audio-in",
-        str(wav),
-        "--audio-out",
-        str(out),
-        "--data-dir",
-        str(tmp_path / "d"),
+    # a new journal, as the CLI's first run: the first-run notice is spoken too
+    result = run_wav(
+        "evening", wav, data_dir=tmp_path / "d", model=model, audio_out=out, first_run=True
     )
-    assert result.returncode == 0, result.stderr
-    [session] = export(tmp_path / "d")
+    [session] = result.exported
     assert session["script"] == "evening" and session["status"] == "stopped"
     turns = session["turns"]
     assert [t["state"] for t in turns] == ["today", "fear", "need"]
@@ -90,7 +74,7 @@ def test_an_evening_with_pauses_and_commands(tmp_path, model):
     # most of its words, not each one) and the reply to "stop"
     assert len({"happened", "today", "stirred", "feeling", "small"} & set(heard)) >= 3, heard
     assert "stopping" in heard
-    assert result.stdout.count("» In that moment, what were you afraid might happen?") == 2
+    assert result.said.texts().count("In that moment, what were you afraid might happen?") == 2
 
 
 def test_an_evening_completed_as_accurately_as_a_plain_vosk_loop(tmp_path, model):
@@ -104,12 +88,9 @@ def test_an_evening_completed_as_accurately_as_a_plain_vosk_loop(tmp_path, model
     parts: list[str | float] = [1.0]
     for answer in [*answers, "seven"]:  # the closing rating, a number said alone
         parts += [answer, 4.0]
-    wav = write(tmp_path / "answers.wav", conversation(parts))
-    result = reflect(
-        "evening", "--audio-in", str(wav), "--silent", "--data-dir", str(tmp_path / "d")
-    )
-    assert result.returncode == 0, result.stderr
-    [session] = export(tmp_path / "d")
+    wav = conversation(parts)
+    result = run_wav("evening", wav, data_dir=tmp_path / "d", model=model)
+    [session] = result.exported
     assert session["status"] == "completed"
     states = ["today", "fear", "roots", "need", "kindness", "secure"]
     assert [t["state"] for t in session["turns"]] == states
@@ -117,41 +98,34 @@ def test_an_evening_completed_as_accurately_as_a_plain_vosk_loop(tmp_path, model
     assert rating["rating"] == 7 and rating["answer"] == "seven"  # the grammar's reading
     reference = " ".join(answers)
     ours = word_error_rate(reference, " ".join(t["answer"] for t in session["turns"][:5]))
-    plain = word_error_rate(reference, plain_vosk_transcript(model, read_wav(wav).samples))
+    plain = word_error_rate(reference, plain_vosk_transcript(model, wav))
     print(f"espeak evening WER: loop {ours:.3f}, plain Vosk loop {plain:.3f}")
     assert ours <= plain + VOSK_JITTER
-    shown = reflect("show", session["id"][:4], "--data-dir", str(tmp_path / "d")).stdout
+    shown = cli("show", session["id"][:4], "--data-dir", str(tmp_path / "d")).stdout
     assert "**What happened today" in shown and "cancelled" in shown
-    history = reflect("history", "--data-dir", str(tmp_path / "d")).stdout
+    history = cli("history", "--data-dir", str(tmp_path / "d")).stdout
     assert session["id"] in history and "completed" in history and "6 answers" in history
 
 
-def test_a_spoken_rating_unclear_then_skipped(tmp_path):
+def test_a_spoken_rating_unclear_then_skipped(tmp_path, model):
     """An unclear reply to the rating is asked once more; "skip" then keeps no rating."""
     parts: list[str | float] = [1.0]
     for answer in ["My partner forgot to call.", "That I do not matter.", "skip", "skip",
                    "A walk.", "Purple elephants in the garden.", "skip"]:  # fmt: skip
         parts += [answer, 4.0]
-    wav = write(tmp_path / "answers.wav", conversation(parts))
-    result = reflect(
-        "evening", "--audio-in", str(wav), "--silent", "--data-dir", str(tmp_path / "d")
-    )
-    assert result.returncode == 0, result.stderr
-    [session] = export(tmp_path / "d")
+    wav = conversation(parts)
+    result = run_wav("evening", wav, data_dir=tmp_path / "d", model=model)
+    [session] = result.exported
     assert session["status"] == "completed"
     [unclear] = [t for t in session["turns"] if t["state"] == "secure"]
     assert "rating" not in unclear and "garden" in unclear["answer"]
-    assert result.stdout.count(EVENING.states["secure"].reprompt) == 1  # asked once more
+    assert result.said.count(EVENING.states["secure"].reprompt) == 1  # asked once more
     assert not any("rating" in t for t in session["turns"])
 
 
-def test_the_end_of_the_file_ends_the_session_as_interrupted(tmp_path):
-    wav = write(tmp_path / "a.wav", conversation([0.5, "My partner forgot my birthday.", 4.0]))
-    result = reflect(
-        "evening", "--audio-in", str(wav), "--silent", "--data-dir", str(tmp_path / "d")
-    )
-    assert result.returncode == 0, result.stderr
-    [session] = export(tmp_path / "d")
+def test_the_end_of_the_file_ends_the_session_as_interrupted(tmp_path, model):
+    wav = conversation([0.5, "My partner forgot my birthday.", 4.0])
+    [session] = run_wav("evening", wav, data_dir=tmp_path / "d", model=model).exported
     assert session["status"] == "interrupted" and len(session["turns"]) == 1
 
 
@@ -161,11 +135,7 @@ def test_a_human_voice_memo_is_as_accurate_as_a_plain_vosk_loop(tmp_path, model)
     loop over the same audio (the reference text is imperfect, so compare the two)."""
     wav = SHARED_SPEECH / "polar.wav"
     reference = (SHARED_SPEECH / "polar.txt").read_text()
-    result = reflect(
-        "journal", "--audio-in", str(wav), "--silent", "--data-dir", str(tmp_path / "d")
-    )
-    assert result.returncode == 0, result.stderr
-    [session] = export(tmp_path / "d")
+    [session] = run_wav("journal", wav, data_dir=tmp_path / "d", model=model).exported
     [turn] = session["turns"]
     ours = word_error_rate(reference, turn["answer"])
     plain = word_error_rate(reference, plain_vosk_transcript(model, read_wav(wav).samples))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 import subprocess
 from pathlib import Path
 
@@ -39,3 +40,50 @@ def conversation(parts: list[str | float]) -> np.ndarray:
 def write(path: Path, samples: np.ndarray) -> Path:
     write_wav(path, Audio(samples, RATE))
     return path
+
+
+def tone(rate: int, seconds: float = 1.0, hz: float = 440.0) -> np.ndarray:
+    """A sine at half of full scale, as floats."""
+    t = np.arange(int(rate * seconds)) / rate
+    return 0.5 * np.sin(2 * np.pi * hz * t)
+
+
+def wav_bytes(
+    x: np.ndarray, rate: int, bits: int, channels: int = 1, tag: int = 1, extensible: bool = False
+) -> bytes:
+    """A WAV file of `x` (floats) in any PCM layout: 8, 16, 24 or 32 bits, integer or float
+    (`tag` 3), WAVE_FORMAT_EXTENSIBLE, with an extra chunk the reader must skip."""
+    x = np.repeat(x[:, None], channels, axis=1)
+    if tag == 3:
+        pcm = x.astype("<f4").tobytes()
+    elif bits == 8:
+        pcm = np.round(x * 127 + 128).astype(np.uint8).tobytes()
+    elif bits == 16:
+        pcm = np.round(x * 32767).astype("<i2").tobytes()
+    elif bits == 24:
+        ints = np.round(x * (2**23 - 1)).astype("<i4").reshape(-1)
+        pcm = b"".join(int(v).to_bytes(3, "little", signed=True) for v in ints)
+    else:
+        pcm = np.round(x * (2**31 - 1)).astype("<i4").tobytes()
+    align = channels * bits // 8
+    if extensible:
+        fmt = struct.pack(
+            "<HHIIHHHHIH14s",
+            0xFFFE,
+            channels,
+            rate,
+            rate * align,
+            align,
+            bits,
+            22,
+            bits,
+            0,
+            tag,
+            b"\x00\x00\x00\x00\x10\x00\x80\x00\x00\xaa\x008\x9bq",
+        )
+    else:
+        fmt = struct.pack("<HHIIHH", tag, channels, rate, rate * align, align, bits)
+    chunks = b"fmt " + struct.pack("<I", len(fmt)) + fmt
+    chunks += b"LIST" + struct.pack("<I", 4) + b"INFO"  # an extra chunk to skip
+    chunks += b"data" + struct.pack("<I", len(pcm)) + pcm
+    return b"RIFF" + struct.pack("<I", 4 + len(chunks)) + b"WAVE" + chunks

@@ -122,3 +122,12 @@ def flat_sessions(today: date = TODAY, seed: int = 11) -> list[dict[str, Any]]:
                 rng.choice([4, 5, 5, 6]))
         for i, day in enumerate(_days(today))
     ]  # fmt: skip
+
+
+def computed(sessions: list[dict[str, Any]], today: date = TODAY):
+    """The insights of `sessions` on `today`, with the shipped vocabulary."""
+    from assistant.base.settings import DIALOGS_DIR
+    from assistant.insights.compute import compute
+    from assistant.insights.vocabulary import load_vocabulary
+
+    return compute(sessions, load_vocabulary(DIALOGS_DIR / "themes.yaml"), today)

@@ -339,6 +339,8 @@ class SpeakerRecording:
         self.block_s = block_s
         self.last_loud: float | None = None  # time.monotonic() of the last loud block
         self._loud_times: list[float] = []  # time.monotonic() of every loud block
+        self._loud_samples: list[int] = []  # where each loud block starts in the recording
+        self._samples = 0  # recorded so far
         self.process = subprocess.Popen(
             [
                 "parecord",
@@ -373,6 +375,8 @@ class SpeakerRecording:
                 if len(block) and int(np.abs(block.astype(np.int32)).max()) >= self.loud:
                     self.last_loud = now
                     self._loud_times.append(now)
+                    self._loud_samples.append(self._samples)
+                self._samples += len(block)
                 self._changed.notify_all()
 
     def wait_for_quiet(
@@ -416,6 +420,40 @@ class SpeakerRecording:
             else:
                 runs.append([t, t])
         return [(a, b) for a, b in runs]
+
+    def loud_spans(self, since: float, gap_s: float = 0.25) -> list[tuple[float, float]]:
+        """Stretches of loud blocks that arrived after `since` (a time.monotonic() value: only
+        to find them), as (start, end) in seconds of the recording's own samples, joined over
+        gaps shorter than `gap_s`: how long a sound lasted on the audio clock, whatever the
+        load on the machine that read it."""
+        with self._lock:
+            starts = [
+                n for t, n in zip(self._loud_times, self._loud_samples, strict=True) if t >= since
+            ]
+        block = round(self.block_s * RECORD_RATE)
+        spans: list[list[int]] = []
+        for n in starts:
+            if spans and n - spans[-1][1] <= gap_s * RECORD_RATE:
+                spans[-1][1] = n + block
+            else:
+                spans.append([n, n + block])
+        return [(a / RECORD_RATE, b / RECORD_RATE) for a, b in spans]
+
+    def wait_for_sound(self, since: float, sounded_s: float, timeout_s: float = 15) -> float:
+        """Wait until the speaker has been sounding for `sounded_s` since its first sound after
+        `since` (time.monotonic() values); returns when that sound began. A short run that is
+        already over is the drained tail of a sound cut just before, not a beginning."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            now = time.monotonic()
+            runs = [
+                r for r in self.loud_runs(since=since)
+                if r[1] - r[0] >= 0.4 or now - r[1] < 0.25
+            ]  # fmt: skip
+            if runs and now - runs[0][0] >= sounded_s:
+                return runs[0][0]
+            time.sleep(0.02)
+        raise TimeoutError(f"no {sounded_s} s of sound within {timeout_s} s")
 
     @property
     def loud_s(self) -> float:

@@ -1,7 +1,8 @@
 """One session of plain questions answered by the simulated person (tests/support/person.py), in
 process, on the shared clock: the real listener (Vosk, Silero, Smart Turn), the real session,
-espeak-ng questions on the real player, a real journal in a temp dir. Used by
-tests/flows/test_turn_taking.py and scripts/eval_turn_taking.py."""
+espeak-ng questions on the real player, a real journal in a temp dir (the flows harness,
+tests/support/flows.py). Used by tests/flows/test_turn_taking.py and
+scripts/eval_turn_taking.py."""
 
 from __future__ import annotations
 
@@ -10,17 +11,12 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.audio.sinks import NullSink
-from assistant.base.settings import DIALOGS_DIR, VoiceSettings
 from assistant.dialog.script import load_script
-from assistant.journal.store import Journal
-from assistant.safety.notices import NOTICE_FLAG
-from assistant.safety.respond import load_safeguards
 from assistant.speech.endpoint import PauseRules, Silence
 from assistant.speech.listener import SpeechListener
 from assistant.speech.smart_turns import turn_taking
-from assistant.speech.voice import EspeakCliSynth, Voice
 
+from flows import run_spoken
 from person import Person, Said, question_script
 
 
@@ -39,33 +35,17 @@ def run_turns(
     tmp: Path, answers: list[np.ndarray], model, commands, *, smart: bool = True,
     end_silence_s: float = 3.0,
 ) -> TurnRun:  # fmt: skip
-    from assistant.conversation.session import Session
-
+    """`commands`: unused (the harness reads dialogs/commands.yaml), kept for the callers."""
     path = tmp / "turns.yaml"
     path.write_text(question_script(len(answers), end_silence_s))
-    script = load_script(path)
     person = Person(answers)
     explained: list[str] = []
-    if smart:
-        vad, detector = turn_taking(explained.append)
-    else:
-        vad, detector = None, PauseRules(Silence())
-    listener = SpeechListener(person, model, commands, turns=detector, vad=vad)
-    shown: list[str] = []
-    voice = Voice(
-        [EspeakCliSynth(VoiceSettings())], NullSink(), show=shown.append, player=person.player
+    vad, detector = turn_taking(explained.append) if smart else (None, PauseRules(Silence()))
+    done = run_spoken(
+        load_script(path), person, data_dir=tmp / "journal", model=model, turns=(vad, detector)
     )
-    voice.attach(listener)
-    journal = Journal(tmp / "journal")
-    journal.set_flag(NOTICE_FLAG, True)
-    try:
-        outcome = Session(
-            script, listener, voice, journal, commands, safeguards=load_safeguards(DIALOGS_DIR)
-        ).run()
-        [session] = [s.to_dict() for s in journal.sessions()]
-    finally:
-        voice.close()
-        journal.close()
+    [session] = done.stored
     return TurnRun(
-        session["turns"], person.said, shown, explained, listener, detector, outcome.status
-    )
+        session["turns"], person.said, done.said.texts(), explained, done.listener, detector,
+        done.outcome.status,
+    )  # fmt: skip

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_wav import tone, wav_bytes
 
 from assistant.audio.player import LOG_KEEP_S, Player
 from assistant.audio.wav import Audio, WavStream, read_wav
 from assistant.base.errors import BadInputError
+
+from audio_helpers import tone, wav_bytes
 
 
 def drain(stream: WavStream, frames: int) -> list[np.ndarray]:

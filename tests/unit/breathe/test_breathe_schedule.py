@@ -3,7 +3,6 @@ round, tones and words back, and cues found in a rendered WAV within 50 ms of pl
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from fractions import Fraction
 from functools import cache
@@ -168,7 +167,6 @@ def _adjusted(schedule: Schedule) -> Schedule:
 @pytest.mark.parametrize("adjust", [False, True], ids=["as-planned", "slower-faster-words"])
 @pytest.mark.parametrize("name", sorted(PATTERNS))
 def test_cues_in_a_five_minute_wav_start_within_50_ms_of_plan(tmp_path, name, adjust):
-    started = time.perf_counter()
     pattern = PATTERNS[name]
     schedule = Schedule(pattern, minutes=5)
     if adjust:
@@ -182,14 +180,10 @@ def test_cues_in_a_five_minute_wav_start_within_50_ms_of_plan(tmp_path, name, ad
 
     planned = [s.start_sample for s in schedule.steps]
     errors, missed, extra = match_onsets(planned, energy_onsets(samples), TOLERANCE)
-    elapsed = time.perf_counter() - started
     worst_ms = max(abs(e) for e in errors) * 1000 / RATE_HZ
-    print(
-        f"{name} adjust={adjust}: {len(planned)} onsets, worst {worst_ms:.1f} ms, {elapsed:.2f} s"
-    )
+    print(f"{name} adjust={adjust}: {len(planned)} onsets, worst {worst_ms:.1f} ms")
     assert missed == [] and extra == []
-    assert worst_ms <= 50
-    assert elapsed < 1.0
+    assert worst_ms <= 50  # how long the planning takes: scripts/bench_breathe.py
 
 
 @pytest.mark.parametrize("name", sorted(PATTERNS))

@@ -73,11 +73,26 @@ def test_the_rehearsal_scripts_openers_take_the_place_of_the_files():
     assert events[-1] == Done(mine[0], START + timedelta(minutes=20))
 
 
-def test_driven_on_a_manual_clock_the_whole_break_takes_no_time():
-    clock = ManualClock(START)
-    started = time.perf_counter()
+class WaitsRecorded(ManualClock):
+    def __init__(self, start: datetime) -> None:
+        super().__init__(start)
+        self.waits: list[datetime] = []
+
+    def sleep_until(self, when: datetime) -> None:
+        self.waits.append(when)
+        super().sleep_until(when)
+
+
+def test_driven_on_a_manual_clock_the_whole_break_takes_no_time(monkeypatch):
+    def no_real_waiting(seconds: float) -> None:
+        raise AssertionError(f"waited {seconds} s on the real clock")
+
+    monkeypatch.setattr(time, "sleep", no_real_waiting)
+    clock = WaitsRecorded(START)
     events = list(run_on_clock(PauseRule(TEXTS, 30, START), clock))
-    assert time.perf_counter() - started < 0.1
+    # Every wait went to the injected clock, in order, none before the break began.
+    assert clock.waits == sorted(clock.waits) and clock.waits[0] > START
+    assert clock.waits[-1] == START + timedelta(minutes=30)
     assert [type(e) for e in events] == [Say, Say, OfferBreathing, CheckIn, Say, Say, Done]
     assert events[3].at == START + timedelta(minutes=15)
     assert events[-1].at == clock.now() == START + timedelta(minutes=30)

@@ -1,17 +1,22 @@
-"""SIGKILL at random moments while the journal is being written: every time, the journal still
-opens and holds every turn that had been reported saved."""
+"""SIGKILL while the journal is being written: every time, the journal still opens and holds
+every turn that had been reported saved. Each kill lands just before a durable act (an fsync, a
+rename, a delete) chosen by its number, which the writer reports on a pipe before it is killed
+(tests/support/crash_writer.py): the same kills on a fast machine and a loaded one."""
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import subprocess
 import sys
-import time
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
+
+from assistant.journal import crypto
 from assistant.journal.files import is_temporary
 from assistant.journal.records import Turn
 from assistant.journal.store import Journal
@@ -20,17 +25,28 @@ from paths import ROOT, SUPPORT
 
 PASS = "crash test passphrase"
 SESSION_KILLS = 200
+KILLS_PER_JOURNAL = 25
 LOCK_KILLS = 20
-SESSIONS = 400
+SESSIONS = 40
+#: What a writer killed there leaves behind: a temporary file, written and not yet renamed.
+MID_WRITE = ("writing", "renaming")
+
+
+@pytest.fixture(autouse=True)
+def no_power_cuts(monkeypatch):
+    """As in the writer: the cheapest key derivation a lock file may ask for, and no fsync (what
+    a killed process wrote stays in the page cache; only a power cut needs the sync). What is
+    tested is where a kill lands, not the key's cost or the disk's."""
+    monkeypatch.setattr(crypto, "SCRYPT_N", 2**14)
+    monkeypatch.setattr(os, "fsync", lambda fd: None)
 
 
 class Killer:
-    """The crash_writer child: forks a writer per request and kills it after a delay."""
+    """The crash_writer child: forks a writer per request and kills it at a durable act."""
 
-    def __init__(self, data: Path, log: Path) -> None:
-        self.log = log
+    def __init__(self) -> None:
         self._child = subprocess.Popen(
-            [sys.executable, str(SUPPORT / "crash_writer.py"), str(data), str(log)],
+            [sys.executable, str(SUPPORT / "crash_writer.py")],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -38,11 +54,14 @@ class Killer:
             cwd=ROOT,
         )
 
-    def kill_after(self, mode: str, delay_s: float) -> None:
-        self._child.stdin.write(f"{mode} {delay_s:.4f}\n")
+    def kill_at(self, mode: str, data: Path, log: Path, step: int, seed: int = 0) -> str:
+        """Kill a writer on `data` just before its step-th durable act; returns what that act
+        was."""
+        self._child.stdin.write(f"{mode} {step} {seed} {data} {log}\n")
         self._child.stdin.flush()
         reply = self._child.stdout.readline().strip()
-        assert reply == "killed", f"{reply}: {self._child.stderr.read() if reply else ''}"
+        assert reply.startswith("killed "), f"{reply}: {self._child.stderr.read() if reply else ''}"
+        return reply.removeprefix("killed ")
 
     def run_script(self, data: Path, log: Path, step: int) -> str:
         self._child.stdin.write(f"script {step} {data} {log}\n")
@@ -51,16 +70,15 @@ class Killer:
         assert reply in ("died", "completed"), f"{reply}: {self._child.stderr.read()}"
         return reply
 
-    def reported(self) -> list[list[str]]:
-        """The log's complete lines. SIGKILL can tear even one small write where it crosses a
-        page boundary of the file; a line without its newline was never fully reported."""
-        if not self.log.exists():
-            return []
-        return [line.split() for line in self.log.read_text().split("\n")[:-1]]
-
     def close(self) -> None:
         self._child.stdin.close()
         assert self._child.wait(timeout=30) == 0, self._child.stderr.read()
+
+
+def reported(log: Path) -> list[list[str]]:
+    """The log's lines: what the writers reported saved (a kill lands between them, never
+    inside one)."""
+    return [line.split() for line in log.read_text().splitlines()] if log.exists() else []
 
 
 def pending_temporaries(data: Path) -> int:
@@ -90,49 +108,75 @@ def check_everything_reported_is_there(data: Path, reported: list[list[str]]) ->
 
 
 def test_sigkill_while_saving_turns_loses_nothing_reported(tmp_path, capsys):
-    data = tmp_path / "j"
-    killer = Killer(data, tmp_path / "log")
+    killer = Killer()
     rng = random.Random(20261124)
-    mid_write = 0
+    kinds: list[str] = []
+    turns = 0
     try:
-        for _ in range(SESSION_KILLS):
-            killer.kill_after("session", rng.uniform(0.0, 0.06))
-            mid_write += pending_temporaries(data) > 0
-            turns = check_everything_reported_is_there(data, killer.reported())
+        for kill in range(SESSION_KILLS):
+            # A fresh journal every KILLS_PER_JOURNAL kills: each check reads all of it.
+            data = tmp_path / f"j{kill // KILLS_PER_JOURNAL}"
+            log = data.with_suffix(".log")
+            # a session start and up to 20 turns: three durable acts per file written
+            kinds.append(killer.kill_at("session", data, log, rng.randint(1, 60), seed=kill))
+            left = pending_temporaries(data) > 0
+            assert left == (kinds[-1] in MID_WRITE), (kill, kinds[-1])
+            checked = check_everything_reported_is_there(data, reported(log))
+            if kill % KILLS_PER_JOURNAL == KILLS_PER_JOURNAL - 1:
+                turns += checked
     finally:
         killer.close()
+    mid_write = sum(kind in MID_WRITE for kind in kinds)
     with capsys.disabled():
         print(
             f"\n  SIGKILL while saving: {SESSION_KILLS} kills, {mid_write} of them mid-write "
             f"(a temporary file left behind); all {turns} turns reported saved were there"
         )
+    assert {"writing", "renaming", "syncing-folder"} <= set(kinds)
     assert mid_write >= 5  # the kills did land inside writes, not only between them
     assert turns > 200
 
 
-def test_sigkill_while_locking_or_unlocking_loses_nothing(tmp_path, capsys):
+def durable_acts(action, monkeypatch) -> int:
+    """How many fsyncs, renames and deletes `action()` makes (as the writer counts them)."""
+    count = 0
+
+    def counted(real):
+        def call(*args, **kwargs):
+            nonlocal count
+            count += 1
+            return real(*args, **kwargs)
+
+        return call
+
+    with monkeypatch.context() as patch:
+        for name in ("fsync", "replace", "unlink"):
+            patch.setattr(os, name, counted(getattr(os, name)))
+        action()
+    return count
+
+
+def test_sigkill_while_locking_or_unlocking_loses_nothing(tmp_path, capsys, monkeypatch):
     data = tmp_path / "j"
     journal = Journal(data)
     reported = []
-    for _ in range(SESSIONS):  # many files, so that sealing them all takes a while
+    for _ in range(SESSIONS):  # many files, so that most kills land amid sealing them
         sid = journal.start("evening")
         for turn in range(2):
             journal.add_turn(sid, Turn(state="s", prompt="p", answer=f"{sid}-{turn} words"))
             reported.append(["saved", sid, f"{sid}-{turn}"])
         journal.finish(sid, "completed")
-    # How long one whole lock takes on this machine now (the key derivation, then the files),
-    # so that the kills land before, during and after the files however busy the machine is.
+    # How many durable acts one whole lock makes (the lock file, then every file, then the lock
+    # file again), so that the kills land before, during and after the files.
     trial = tmp_path / "trial"
     shutil.copytree(data, trial)
-    began = time.monotonic()
-    Journal(trial).lock(PASS)
-    whole_s = time.monotonic() - began
-    killer = Killer(data, tmp_path / "log")
+    whole = durable_acts(lambda: Journal(trial).lock(PASS), monkeypatch)
+    killer = Killer()
     rng = random.Random(11)
     halfway = 0
     try:
         for _ in range(LOCK_KILLS):
-            killer.kill_after("lock", rng.uniform(0.35 * whole_s, 1.0 * whole_s))
+            killer.kill_at("lock", data, tmp_path / "log", rng.randint(round(0.35 * whole), whole))
             lock = data / "lock.json"
             halfway += lock.exists() and '"state"' in lock.read_text()
             assert check_everything_reported_is_there(data, reported) == 2 * SESSIONS
@@ -158,7 +202,7 @@ def test_dying_before_each_durable_step_leaves_a_consistent_journal(tmp_path, ca
         "status": "completed",
         "turns": [{"state": "today", "prompt": "p", "answer": "0123abcd-0", "at": "2025"}],
     }
-    killer = Killer(tmp_path / "unused", tmp_path / "unused.log")
+    killer = Killer()
     step = 0
     try:
         while True:

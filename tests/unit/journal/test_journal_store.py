@@ -13,8 +13,6 @@ from assistant.base.errors import JournalError
 from assistant.journal.records import Status, Turn
 from assistant.journal.store import Journal
 
-from conftest import reflect
-
 TURN = Turn(state="today", prompt="What happened today?", answer="a late reply")
 
 
@@ -110,28 +108,6 @@ def test_a_damaged_session_file_is_copied_reported_and_never_written(tmp_path, d
     assert len(list((tmp_path / "backups").iterdir())) == 1  # seen again: the same copy
 
 
-def test_a_damaged_index_stops_everything_until_repaired(tmp_path):
-    journal_with(tmp_path, "first")
-    journal_with(tmp_path, "second")
-    index = tmp_path / "index.json"
-    index.write_bytes(index.read_bytes()[:-20])
-    damaged = index.read_bytes()
-    for args in (["history"], ["evening", "--typed", "--silent"]):
-        result = reflect(*args, "--data-dir", str(tmp_path), stdin="an answer\n")
-        assert result.returncode == 4
-        message = result.stderr.strip()
-        assert message.startswith(f"reflect: the journal file {index} is damaged (not JSON")
-        assert message.endswith("`reflect repair` rebuilds the index from the session files")
-        assert index.read_bytes() == damaged and len(message.splitlines()) == 1
-    [copy] = (tmp_path / "backups").iterdir()
-    assert copy.read_bytes() == damaged and str(copy) in message
-    repaired = reflect("repair", "--data-dir", str(tmp_path))
-    assert repaired.returncode == 0, repaired.stderr
-    assert "the index lists 2 sessions" in repaired.stderr
-    answers = [s.turns[0].answer for s in Journal(tmp_path).sessions()]
-    assert sorted(answers) == ["first", "second"]  # both started in the same second
-
-
 def test_json_that_is_not_a_session_is_damage(tmp_path):
     _, sid = journal_with(tmp_path, "x")
     path = tmp_path / "sessions" / f"{sid}.json"
@@ -190,11 +166,3 @@ def test_a_session_that_died_before_its_first_answer_is_dropped_on_the_next_open
     statuses = {s.id: s.status for s in Journal(tmp_path).summaries()}
     assert dead not in statuses and statuses[with_turn] is Status.INTERRUPTED
     assert not (tmp_path / "sessions" / f"{dead}.json").exists()
-
-
-def test_empty_typed_input_leaves_no_session(tmp_path):
-    result = reflect("journal", "--typed", "--silent", "--data-dir", str(tmp_path), stdin="")
-    assert result.returncode == 0, result.stderr
-    assert "nothing was said, so nothing was kept" in result.stderr
-    history = reflect("history", "--data-dir", str(tmp_path))
-    assert history.stdout == "" and "no sessions yet" in history.stderr

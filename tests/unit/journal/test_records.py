@@ -29,7 +29,7 @@ from assistant.journal.records import (
 from assistant.journal.store import Journal
 from assistant.journal.validate import check_session, fits
 
-from conftest import reflect
+from flows import cli
 from paths import DATA
 
 OLD = DATA / "journal_85fa5e0"  # written by the code before these records (its README.md)
@@ -148,7 +148,7 @@ def test_an_old_journal_shows_as_it_did(old_journal):
 
 def test_an_old_journal_lists_as_it_did_and_is_not_rewritten_by_reading(old_journal):
     before = {p: p.read_bytes() for p in old_journal.rglob("*") if p.is_file()}
-    listed = reflect("history", "--data-dir", str(old_journal))
+    listed = cli("history", "--data-dir", str(old_journal))
     assert listed.returncode == 0, listed.stderr
     assert listed.stdout == (OLD / "history.txt").read_text()
     assert {p: p.read_bytes() for p in old_journal.rglob("*") if p.is_file()} == before
