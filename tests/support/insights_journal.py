@@ -125,9 +125,11 @@ def flat_sessions(today: date = TODAY, seed: int = 11) -> list[dict[str, Any]]:
 
 
 def computed(sessions: list[dict[str, Any]], today: date = TODAY):
-    """The insights of `sessions` on `today`, with the shipped vocabulary."""
+    """The insights of `sessions` (as stored) on `today`, with the shipped vocabulary."""
     from assistant.base.settings import DIALOGS_DIR
     from assistant.insights.compute import compute
     from assistant.insights.vocabulary import load_vocabulary
+    from assistant.journal.records import SessionRecord
 
-    return compute(sessions, load_vocabulary(DIALOGS_DIR / "themes.yaml"), today)
+    records = [SessionRecord.from_dict(s) for s in sessions]
+    return compute(records, load_vocabulary(DIALOGS_DIR / "themes.yaml"), today)

@@ -8,15 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from assistant.base.datafile import Where, load_yaml
+from assistant.base.datafile import Reader, load_yaml
 from assistant.base.errors import BadScriptError
-from assistant.coach.phrases import Matcher, PhraseCompiler, overlaps, sentences
+from assistant.base.phrase_compiler import PhraseCompiler
+from assistant.coach.phrases import COACH_STYLE, Matcher, overlaps, sentences
+from assistant.coach.phrases import matcher as coach_matcher
 
-SLOTS = {"softener": ["maybe", "a bit"], "self": ["{self}"]}
+SLOTS = {"softener": ["maybe", "a bit"], "self": ["i", "myself"]}
 
 
 def compiler(path: Path = Path("coaching.yaml"), gap_words: int = 2) -> PhraseCompiler:
-    made = PhraseCompiler(Where(path), {}, SLOTS)
+    made = PhraseCompiler(Reader(path), {}, COACH_STYLE)
+    made.add_slots({"slots": SLOTS}, "slots", "slots")
     made.set_gap(gap_words, never_across=["and", "but"])
     return made
 
@@ -25,7 +28,7 @@ def matcher(phrases: list[str], excepts: list[str] | None = None) -> Matcher:
     group: dict = {"phrases": phrases}
     if excepts:
         group["except"] = excepts
-    return compiler().matcher(group, "blame")
+    return coach_matcher(compiler(), group, "blame")
 
 
 def test_text_is_matched_sentence_by_sentence_as_plain_words():
@@ -52,7 +55,7 @@ def test_a_slot_stands_for_its_phrases():
     soft = matcher(["{softener} tired"])
     assert soft.first("i am a bit tired") == "a bit tired"
     assert soft.first("maybe tired") == "maybe tired"
-    assert matcher(["{self} tired"]).spans("self tired") == []  # a slot naming itself: nothing
+    assert matcher(["{self} tired"]).spans("self tired") == []  # the slot's words, not its name
 
 
 def test_an_exception_cancels_the_matches_it_overlaps():
@@ -67,7 +70,7 @@ def refused(tmp_path, phrases: str) -> str:
     path = tmp_path / "coaching.yaml"
     path.write_text(f"blame:\n  phrases:{phrases}")
     with pytest.raises(BadScriptError) as caught:
-        compiler(path).matcher(load_yaml(path)["blame"], "blame")
+        coach_matcher(compiler(path), load_yaml(path)["blame"], "blame")
     return str(caught.value).replace(str(path), "FILE")
 
 
@@ -76,8 +79,8 @@ def refused(tmp_path, phrases: str) -> str:
     [
         ("... you never", "a ... gap must stand between two words, not at an end"),
         ("you never//always", "has an empty choice; write a/b/c"),
-        ("c++ is hard", "'c++' is not a plain word; use letters, ' and -"),
-        ("{softener}ly tired", "write a slot on its own, as {name}"),
+        ("c++ is hard", "'c++' is not a plain word"),
+        ("{softener}+ tired", "only letters and ' may be joined to a slot"),
         ("{mood} tired", "unknown slot {mood}; slots are {softener}, {self}"),
     ],
 )
@@ -89,8 +92,8 @@ def test_a_mistake_names_the_file_line_and_key(tmp_path, phrase, message):
 @pytest.mark.parametrize(
     ("listed", "message"),
     [
-        ("[yes, ok words]", "YAML read this word as true/false; quote it"),
-        ("[]", "expected a list of phrases (at least one)"),
+        ("[yes, ok words]", "YAML read this word as true/false; put it in quotes"),
+        ("[]", "expected a list with at least one entry"),
         ("[ok words, 3]", "expected a phrase (text)"),
     ],
 )

@@ -10,7 +10,7 @@ from assistant.dialog.outcomes import Choice, Next, Status
 
 
 def test_a_status_is_the_word_stored_in_the_journal():
-    words = ["completed", "stopped", "interrupted", "safety"]
+    words = ["completed", "stopped", "interrupted", "safety", "running"]
     assert [s.value for s in Status] == words
     assert [Status(word) for word in words] == list(Status)
     assert Status.SAFETY == "safety" and json.dumps({"status": Status.STOPPED}) == (

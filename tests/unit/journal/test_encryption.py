@@ -10,10 +10,11 @@ from assistant.base.errors import BadInputError, PassphraseError
 from assistant.journal import crypto
 from assistant.journal.encryption import open_lock
 from assistant.journal.folder import JournalFolder
+from assistant.journal.records import Status, Turn
 from assistant.journal.store import Journal
 
 PASS = "a passphrase of mine"
-TURN = {"state": "today", "prompt": "What happened?", "answer": "a late reply"}
+TURN = Turn(state="today", prompt="What happened?", answer="a late reply")
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +27,7 @@ def journal_of(folder, sessions: int = 3) -> Journal:
     for _ in range(sessions):
         sid = journal.start("evening")
         journal.add_turn(sid, TURN)
-        journal.finish(sid, "completed")
+        journal.finish(sid, Status.COMPLETED)
     journal.set_flag("notice_shown", True)
     return journal
 

@@ -5,12 +5,14 @@ a session, a recording without its session, sessions whose process died."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from assistant.journal.folder import JournalFolder
+from assistant.journal.records import Status, Turn
 from assistant.journal.recovery import tidy
 from assistant.journal.store import Journal
 
-TURN = {"state": "today", "prompt": "What happened?", "answer": "a late reply"}
+TURN = Turn(state="today", prompt="What happened?", answer="a late reply")
 
 
 def index_ids(folder) -> list[str]:
@@ -21,8 +23,8 @@ def index_ids(folder) -> list[str]:
 def finished_session(folder, answer: str = "a late reply") -> str:
     journal = Journal(folder)
     sid = journal.start("evening")
-    journal.add_turn(sid, {**TURN, "answer": answer})
-    journal.finish(sid, "completed")
+    journal.add_turn(sid, replace(TURN, answer=answer))
+    journal.finish(sid, Status.COMPLETED)
     journal.close()
     return sid
 
@@ -46,7 +48,10 @@ def test_a_session_file_the_index_lost_is_listed_again(tmp_path):
     (tmp_path / "index.json").write_text(json.dumps(index))
     journal = Journal(tmp_path)
     assert sorted(index_ids(tmp_path)) == sorted([kept, lost])
-    assert {s["id"]: s["answers"] for s in journal.summaries()} == {kept: 1, lost: 1}
+    assert {s["id"]: s["answers"] for s in [s.to_dict() for s in journal.summaries()]} == {
+        kept: 1,
+        lost: 1,
+    }
 
 
 def test_an_index_entry_whose_file_is_gone_is_dropped_with_its_recording(tmp_path):
@@ -75,7 +80,7 @@ def test_a_session_whose_process_died_is_interrupted_or_dropped_if_empty(tmp_pat
             record["owner"] = dead
         path.write_text(json.dumps(data))
     journal = Journal(tmp_path)
-    [session] = journal.sessions()
+    [session] = [s.to_dict() for s in journal.sessions()]
     assert session["id"] == said and session["status"] == "interrupted"
     assert session["ended_at"] == session["turns"][-1]["at"]
     assert not (tmp_path / "sessions" / f"{silent}.json").exists()
@@ -85,14 +90,14 @@ def test_a_journal_from_before_the_index_is_moved_to_one_file_per_session(tmp_pa
     legacy = {
         "id": "0123abcd", "script": "evening", "started_at": "2025-01-01T21:00:00+00:00",
         "ended_at": "2025-01-01T21:10:00+00:00", "status": "completed",
-        "turns": [{**TURN, "at": "2025-01-01T21:01:00+00:00"}],
+        "turns": [{**TURN.to_dict(), "at": "2025-01-01T21:01:00+00:00"}],
     }  # fmt: skip
     tmp_path.chmod(0o700)
     (tmp_path / "journal.json").write_text(json.dumps({"sessions": {"1": legacy}}))
     journal = Journal(tmp_path)
     assert not (tmp_path / "journal.json").exists()
     assert (tmp_path / "sessions" / "0123abcd.json").exists()
-    [session] = journal.sessions()
+    [session] = [s.to_dict() for s in journal.sessions()]
     assert session["turns"][0]["answer"] == "a late reply" and session["safety"] == []
 
 
@@ -101,7 +106,7 @@ def test_repair_puts_a_damaged_index_aside_and_rebuilds_it(tmp_path):
     (tmp_path / "index.json").write_text('{"sessions": {"1": ')
     warned: list[str] = []
     journal = Journal(tmp_path, warn=warned.append, repair=True)
-    assert [s["id"] for s in journal.summaries()] == [sid]
+    assert [s["id"] for s in [s.to_dict() for s in journal.summaries()]] == [sid]
     [note] = warned
     assert "a copy is in" in note and note.endswith("rebuilding it from the session files")
     [copy] = (tmp_path / "backups").iterdir()
