@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.base.errors import BadInputError
-from assistant.base.settings import ListenSettings
+from assistant.base.settings import PARTNER_VOICE, ListenSettings, VoiceSettings
 from assistant.breathe.bar import LiveBar
 from assistant.breathe.patterns import (
     DEFAULT_PATTERN,
@@ -25,8 +26,13 @@ from assistant.coach.rules import CoachRules, load_coaching
 from assistant.conversation import context
 from assistant.conversation.activities import Breathe, Pause, activity_script
 from assistant.conversation.rehearse import Rehearse, rehearsal_script
+from assistant.conversation.session import Session
 from assistant.dialog.script import Script, find_script
-from assistant.speech.voice import Synthesizer, Voice
+from assistant.events import Listener
+from assistant.journal.store import Journal
+from assistant.safety.respond import Safeguards
+from assistant.speech.commands import CommandSet
+from assistant.speech.voice import EspeakCliSynth, Synthesizer, Voice
 
 
 @dataclass(frozen=True)
@@ -36,12 +42,29 @@ class Plan:
     breathing: context.Breathing | None = None  # the session's breathing, when not the default
     rehearsal: tuple[Rehearsal, CoachRules] | None = None  # its partner needs the session's voice
 
-    def activity(self, voice: Voice, partner: list[Synthesizer]) -> context.Activity | None:
-        """What the session runs; a rehearsal's partner speaks through `partner`."""
-        if self.rehearsal is None:
-            return self.run
-        practice, coaching = self.rehearsal
-        return Rehearse(practice, coaching, voice.speaking_as(partner))
+    def session(
+        self,
+        listener: Listener,
+        voice: Voice,
+        journal: Journal,
+        commands: CommandSet,
+        show_answer: Callable[[str], None],
+        safeguards: Safeguards | None,
+        voice_settings: VoiceSettings | None,
+    ) -> Session:
+        """The session that runs this plan. A rehearsal's partner speaks in the second voice
+        with these settings (None: silent, like the guide)."""
+        activity = self.run
+        if self.rehearsal is not None:
+            practice, coaching = self.rehearsal
+            synths: list[Synthesizer] = []
+            if voice_settings is not None:
+                synths = [EspeakCliSynth(replace(voice_settings, voice=PARTNER_VOICE))]
+            activity = Rehearse(practice, coaching, voice.speaking_as(synths))
+        return Session(
+            self.script, listener, voice, journal, commands, show_answer, safeguards,
+            activity=activity, breathing=self.breathing,
+        )  # fmt: skip
 
 
 def plan_session(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from assistant.audio import devices
@@ -21,11 +20,10 @@ from assistant.audio.sources import WavSource
 from assistant.audio.wav import WavStream, wav_bytes
 from assistant.base.background import Background
 from assistant.base.errors import AudioDeviceError, BadInputError
-from assistant.base.settings import PARTNER_VOICE, ListenSettings, VoiceSettings
+from assistant.base.settings import ListenSettings, VoiceSettings
 from assistant.cli import passphrase
 from assistant.cli.activity import plan_session
 from assistant.cli.console import Console
-from assistant.conversation.session import Session
 from assistant.events import Listener
 from assistant.journal.store import Journal
 from assistant.safety.respond import load_safeguards
@@ -95,7 +93,6 @@ def run_session(
     """Run the script `name`, or with `rehearsal` the rehearsal of that name. `started`: the
     model's load, begun while this module was imported."""
     plan = plan_session(name, rehearsal, args, dialogs_dir, listen)
-    script = plan.script
     commands = load_commands(dialogs_dir / "commands.yaml")
     console = Console()
 
@@ -150,11 +147,9 @@ def run_session(
         gap_s=voice_settings.gap_s,
     )
     voice.attach(listener)
-    partner = replace(voice_settings, voice=PARTNER_VOICE)
-    activity = plan.activity(voice, [] if args.silent else [EspeakCliSynth(partner)])
-    session = Session(
-        script, listener, voice, journal, commands, console.answer, safeguards,
-        activity=activity, breathing=plan.breathing,
+    session = plan.session(
+        listener, voice, journal, commands, console.answer, safeguards,
+        None if args.silent else voice_settings,
     )  # fmt: skip
     try:
         outcome = session.run()

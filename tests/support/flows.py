@@ -25,7 +25,7 @@ import json
 import sys
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -35,11 +35,11 @@ from assistant.audio.duplex import AlignedWav, FileDuplex, HalfDuplex, Transport
 from assistant.audio.sinks import NullSink, WavSink
 from assistant.audio.sources import WavSource
 from assistant.audio.wav import Audio, read_wav
-from assistant.base.settings import DIALOGS_DIR, PARTNER_VOICE, ListenSettings, VoiceSettings
+from assistant.base.settings import DIALOGS_DIR, ListenSettings, VoiceSettings
 from assistant.cli.activity import Plan, plan_session
 from assistant.cli.console import Console
 from assistant.cli.main import main
-from assistant.conversation.session import Outcome, Session
+from assistant.conversation.session import Outcome
 from assistant.dialog.script import Script
 from assistant.events import Listener
 from assistant.journal.export import to_json
@@ -230,11 +230,9 @@ def _run(
         plan = Plan(script)
     else:
         plan = plan_session(name, rehearsal, options, dialogs_dir, listen)
-    partner = replace(VoiceSettings(), voice=PARTNER_VOICE)
-    activity = plan.activity(spoken, [EspeakCliSynth(partner)] if audible else [])
-    session = Session(
-        plan.script, listener, spoken, journal, commands(dialogs_dir), printed.append, guards,
-        activity=activity, breathing=plan.breathing,
+    session = plan.session(
+        listener, spoken, journal, commands(dialogs_dir), printed.append, guards,
+        VoiceSettings() if audible else None,
     )  # fmt: skip
     try:
         outcome = session.run()
