@@ -36,6 +36,7 @@ from assistant.events import Answer, Command, EndOfInput, Heard, NoAnswer
 from assistant.speech.commands import CommandSet
 from assistant.speech.endpoint import (
     OVER_AUDIO,
+    CommandAlone,
     EndRule,
     PauseRules,
     Silence,
@@ -200,9 +201,11 @@ class SpeechListener:
                 )
             ended = first_end(self._answer_rules, turn, heard.now_s, settings)
             if ended is not None:
-                return self._answer_ended(turn, ended, heard.now_s)
+                return self._answer_ended(turn, ended, heard.now_s, settings)
 
-    def _answer_ended(self, turn: HeardTurn, ended: TurnEnd | Command, now_s: float) -> Heard:
+    def _answer_ended(
+        self, turn: HeardTurn, ended: TurnEnd | Command, now_s: float, settings: ListenSettings
+    ) -> Heard:
         """The typed event for how the answer ended."""
         if isinstance(ended, Command):
             return ended
@@ -216,6 +219,10 @@ class SpeechListener:
         if ended in (TurnEnd.SILENCE, TurnEnd.EARLY) and turn.busy:
             # the utterance is still open: close it (noise in it is dropped as "words")
             turn.add_final(self._rec.close_text())
+            # A command the grammar already heard alone waited only for the free text to close
+            # ("skip" that the free text was still writing as "cape"): now it can be taken.
+            if isinstance(command := CommandAlone().decide(turn, now_s, settings), Command):
+                return command
         if ended is TurnEnd.EARLY and (command := self._command_in_progress(turn)):
             return command
         self._join.ended(ended)  # on a pause the person may go on over the next question

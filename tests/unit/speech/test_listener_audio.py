@@ -206,3 +206,27 @@ def test_continue_straight_into_speech_resumes(model, commands):
     audio = conversation([1.0, "continue", 0.5, "I felt anxious when he did not reply.", 4.0])
     listener = SpeechListener(WavSource(Audio(audio, RATE)), model, commands)
     assert listener.wait_for_command(("continue", "stop"), DEFAULT).name == "continue"
+
+
+def test_an_early_end_takes_the_command_the_grammar_heard_while_the_free_text_was_busy(
+    model, commands
+):
+    """Through the sound card "skip" was once stored as the answer "cape": the grammar had heard
+    "skip" alone, but the free text was still writing "cape" when the turn model ended the
+    answer early. Once the free text is closed the waiting command is taken. The timing race
+    cannot be made on demand with real audio, so the recogniser's free-text close is stood in
+    for here (the rest is the real listener and its rules)."""
+    from assistant.events import Command
+    from assistant.speech.turns import HeardTurn, TurnEnd
+
+    listener = SpeechListener(WavSource(Audio(np.zeros(RATE, np.int16), RATE)), model, commands)
+    cape = {"result": [{"word": "cape", "start": 1.0, "end": 1.3, "conf": 0.6}], "text": "cape"}
+    listener._rec.close_text = lambda: cape  # the free text closes its utterance as "cape"
+    turn = HeardTurn(0.0, partial="cape", last_voice_s=1.3)
+    turn.pending = Command("skip", "skip")  # the grammar heard "skip" said on its own
+    ended = listener._answer_ended(turn, TurnEnd.EARLY, 2.0, DEFAULT)
+    assert ended == Command("skip", "skip")
+    # Without a command waiting, the same end is the answer as written.
+    turn = HeardTurn(0.0, partial="cape", last_voice_s=1.3)
+    answer = listener._answer_ended(turn, TurnEnd.EARLY, 2.0, DEFAULT)
+    assert isinstance(answer, Answer) and answer.text == "cape"
