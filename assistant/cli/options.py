@@ -25,10 +25,6 @@ def data_dir_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-#: Session options that only matter for spoken answers: with --typed they are not used.
-SPOKEN_ONLY = (("model", "--model"), ("device", "--device"))
-
-
 def _device(value: str) -> int | str:
     return int(value) if value.isdigit() else value
 

@@ -10,13 +10,13 @@ import pytest
 
 from assistant.base.settings import VoiceSettings
 from assistant.cli.options import (
-    SPOKEN_ONLY,
     Parser,
     breathe_options,
     data_dir_option,
     pause_options,
     session_parser,
 )
+from assistant.cli.start import SPOKEN_ONLY
 
 
 def test_defaults():
