@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from assistant.base.text import plural
 from assistant.insights.compute import Days, Insights, RatingTrend, RepeatedWorry, Trend, Week
 
 
 def day_text(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
-
-
-def plural(count: int, one: str, many: str = "") -> str:
-    return f"{count} {one if count == 1 else many or one + 's'}"
 
 
 def heading(insights: Insights) -> str:
@@ -63,7 +60,7 @@ def worry_sentence(worry: RepeatedWorry) -> str:
         f"{label} came back on {plural(worry.sessions, 'evening')}{said}, between "
         f"{day_text(worry.first)} and {day_text(worry.last)}. Going over a worry again and again "
         f"is very human, and it says how much this matters to you. It may help to practise "
-        f"{worry.rehearsal_about} (rehearsal: {worry.topic.rehearsal})."
+        f"{worry.rehearsal_about} (reflect rehearse {worry.topic.rehearsal})."
     )
 
 

@@ -76,7 +76,8 @@ def test_a_worry_that_came_back_is_named_kindly_with_a_rehearsal():
         "The fear of being left came back on 4 evenings, in 2 different ways, between "
         "Sun 1 Mar 2026 and Fri 20 Mar 2026."
     )
-    assert "very human" in said and "practise saying what you need (rehearsal: worry)" in said
+    assert "very human" in said
+    assert "practise saying what you need (reflect rehearse worry)." in said
     once = RepeatedWorry(topic, "it", 2, date(2026, 3, 1), date(2026, 3, 2), ("left",), ())
     assert "different ways" not in worry_sentence(once)
 
