@@ -240,7 +240,8 @@ def missing_blocks(edited: dict[int, str], count: int) -> str | None:
     missing = [str(n) for n in range(1, count + 1) if n not in edited]
     if not missing:
         return None
-    which = f"answer {missing[0]} was" if len(missing) == 1 else f"answers {', '.join(missing)} were"
+    many = len(missing) > 1
+    which = f"answers {', '.join(missing)} were" if many else f"answer {missing[0]} was"
     return f"{which} missing from the edited file, so left as it was"
 
 
