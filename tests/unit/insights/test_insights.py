@@ -183,7 +183,8 @@ def test_a_broken_vocabulary_is_one_line_with_file_line_and_fix(tmp_path):
     with pytest.raises(BadScriptError) as caught:
         load_vocabulary(broken)
     message = str(caught.value)
-    line = next(i for i, t in enumerate(broken.read_text().splitlines(), 1) if "rehearsal: pauses" in t)
+    lines = broken.read_text().splitlines()
+    line = next(i for i, t in enumerate(lines, 1) if "rehearsal: pauses" in t)
     assert message.startswith(f"{broken}:{line}: worries.list[3].rehearsal: expected one of")
     assert "\n" not in message
 
