@@ -10,7 +10,7 @@ from typing import TextIO
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 #: "say skip", "You can say repeat, ... or stop": to someone typing, "type skip".
 _SAY_COMMAND = re.compile(
-    r"\b([Ss])ay(?= (?:repeat|skip|go back|pause|stop|breathe|continue|words|that's all)\b)"
+    r"\b([Ss])ay(?= (?:repeat|skip|go back|pause|stop|breathe|continue|words|that's all|yes)\b)"
 )
 
 
