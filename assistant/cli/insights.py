@@ -64,6 +64,10 @@ def _options(name: str, p: argparse.ArgumentParser) -> argparse.ArgumentParser:
             default=InsightSettings.weeks,
             help="how many weeks up to today (default %(default)s)",
         )
+    if name == "insights":
+        p.add_argument(
+            "--explain", action="store_true", help="also say how each figure is worked out"
+        )
     if name == "report":
         p.add_argument(
             "--html", type=Path, required=True, metavar="FILE", help="the HTML file to write"
@@ -207,7 +211,7 @@ def _insights(
     from assistant.insights.terminal import print_insights
 
     console, buffer = _console()
-    print_insights(insights, console)
+    print_insights(insights, console, explain=args.explain)
     show(buffer.getvalue())
     return 0
 
