@@ -17,7 +17,7 @@ SPOKEN_ONLY = (("model", "--model"), ("device", "--device"))
 #: Activities that need no answer: with no microphone they play their cues, unheard.
 LISTENING_OPTIONAL = ("breathe", "pause")
 NO_MICROPHONE = (
-    "no microphone found, so nothing said is heard; the cues are played (type stop to end)"
+    "no microphone found, so nothing said is heard; the cues are played (Ctrl-C ends it)"
 )
 
 

@@ -95,7 +95,7 @@ def test_breathing_with_no_microphone_plays_the_cues_and_says_so_in_one_line(
     done, out = breathe_without_microphone(tmp_path, monkeypatch)
     notes = [line for line in done.stderr.splitlines() if "microphone" in line]
     assert notes == ["reflect: no microphone found, so nothing said is heard; the cues are "
-                     "played (type stop to end)"]  # fmt: skip
+                     "played (Ctrl-C ends it)"]  # fmt: skip
     assert "soft tone" in done.stdout
     assert read_wav(out, RATE).duration_s > 55  # a minute of cues on the audio clock
     history = cli("history", "--data-dir", str(tmp_path / "d")).stdout
