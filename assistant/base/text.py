@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 
 def normalize(text: str) -> str:
-    """Lower case, apostrophes kept, other punctuation and extra spaces dropped. The safety
-    rules need the apostrophes ("don't" -> "do not"); phrases are compared by phrase_key."""
+    """Lower case, accents folded ("contestó" -> "contesto", not "contest"), apostrophes kept,
+    other punctuation and extra spaces dropped. The safety rules need the apostrophes ("don't"
+    -> "do not"); phrases are compared by phrase_key."""
     text = text.lower().replace("\u2019", "'")
+    if not text.isascii():
+        folded = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in folded if not unicodedata.combining(c))
     return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text).split())
 
 
@@ -69,3 +74,8 @@ def plain_words(text: str) -> list[str]:
     """to_words without possessives ("my sister's car" -> my sister car): the words counted and
     lemmatised by the insights, where "sister's" is the word "sister"."""
     return [w[:-2] if w.endswith("'s") else w for w in to_words(text, {})]
+
+
+def plural(count: int, one: str, many: str = "") -> str:
+    """"1 minute", "2 minutes": the count with its noun (`many` where adding an s is wrong)."""
+    return f"{count:g} {one if count == 1 else many or one + 's'}"

@@ -68,7 +68,6 @@ class Exercise:
         self._on_said, self._bar, self._intro = on_said, bar, intro
         self._closing = closing  # "well done" / "we'll stop here" (the caller may say its own)
         self._shown = 0
-        self._tones_noted = False
 
     def run(self) -> Breathing:
         """Run it; returns what the journal keeps of it. It ends completed, stopped ("stop", or
@@ -79,6 +78,8 @@ class Exercise:
             minutes = round(schedule.end_sample / schedule.rate_hz / 60)
             length = f"{minutes} minutes" if minutes > 1 else "a minute"
             voice.say(texts.intro.format(description=self.pattern.description, minutes=length))
+        if self._intro and any(not s.spoken for s in schedule.steps):  # eyes may close: say it
+            voice.say(texts.tones)
         rendered = _render(voice, self.pattern, schedule.rate_hz)
         stage = voice.stage()
         self._place(stage, schedule.steps, rendered)
@@ -161,8 +162,5 @@ class Exercise:
             self._shown += 1
             if step.spoken and self._bar is None:  # the bar shows the phase on a terminal
                 self._voice.show(step.phase.say)
-            elif not self._tones_noted:
-                self._tones_noted = True
-                self._voice.show(self._texts.tones)
         if self._bar is not None:
             self._bar.show(bar_state(self.schedule, now))

@@ -21,6 +21,7 @@ from assistant.base.datafile import Reader, load_yaml, unknown_keys
 from assistant.base.errors import BadInputError
 from assistant.base.phrases import contains_phrase
 from assistant.base.settings import DIALOGS_DIR
+from assistant.base.text import plural
 
 PAUSE_FILE = DIALOGS_DIR / "pause_rule.yaml"
 MIN_MINUTES, MAX_MINUTES = 1, 24 * 60  # a break comes back within a day
@@ -180,7 +181,7 @@ class PauseRule:
         at = self.started_at
         events: list[Event] = []
         if self.minutes < SUGGESTED_MINUTES:
-            events.append(Say(self.texts.short.format(minutes=self.minutes), at))
+            events.append(Say(self.texts.short.format(minutes=plural(self.minutes, 'minute')), at))
         tomorrow = self.return_at.date() != self.started_at.date()
         start = self.texts.start_tomorrow if tomorrow else self.texts.start
         events += [
@@ -213,7 +214,7 @@ class PauseRule:
         if self.stage is Stage.WAITING and at >= self.halfway_at:
             self.stage = Stage.CHECKED_IN
             remaining = max(1, round((self.return_at - at).total_seconds() / 60))
-            return [CheckIn(self.texts.check_in.format(remaining=remaining), at)]
+            return [CheckIn(self.texts.check_in.format(remaining=plural(remaining, 'minute')), at)]
         return []
 
     def goes_over_grievance(self, text: str) -> bool:

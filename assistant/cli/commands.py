@@ -103,7 +103,7 @@ COMMANDS: tuple[Command, ...] = (
             reading.runner("show")),
     Command("search", "WORDS", "answers holding all of these words", reading.options("search"),
             reading.runner("search")),
-    Command("insights", "[--weeks N]", "what keeps coming back, over the last weeks",
+    Command("insights", "[--weeks N] [--explain]", "what keeps coming back, over the last weeks",
             reading.options("insights"), reading.runner("insights")),
     Command("report", "--html FILE", "the same as one web page (plain text: keep it private)",
             reading.options("report"), reading.runner("report")),

@@ -64,6 +64,10 @@ def _options(name: str, p: argparse.ArgumentParser) -> argparse.ArgumentParser:
             default=InsightSettings.weeks,
             help="how many weeks up to today (default %(default)s)",
         )
+    if name == "insights":
+        p.add_argument(
+            "--explain", action="store_true", help="also say how each figure is worked out"
+        )
     if name == "report":
         p.add_argument(
             "--html", type=Path, required=True, metavar="FILE", help="the HTML file to write"
@@ -99,6 +103,7 @@ def _run(name: str, args: argparse.Namespace, dialogs_dir: Path, folder: Path) -
 
 
 def _history(journal: Any, args: argparse.Namespace) -> int:
+    from assistant.base.text import plural
     from assistant.cli.pager import show
 
     sessions = journal.summaries()
@@ -111,9 +116,9 @@ def _history(journal: Any, args: argparse.Namespace) -> int:
     damaged = journal.damaged()
     for problem in damaged.values():
         journal.warn(problem)
-    lines = []
+    rows = []
     for s in sessions:
-        answers = f"{s.answers} answer{'' if s.answers == 1 else 's'}"
+        answers = plural(s.answers, "answer")
         when = s.started_at[:16].replace("T", " ")
         # The category of a safety concern, never the words that raised it.
         status = f"{s.status.value} ({', '.join(s.safety)})" if s.safety else s.status.value
@@ -122,10 +127,11 @@ def _history(journal: Any, args: argparse.Namespace) -> int:
             status = f"{status} (asked: {', '.join(dict.fromkeys(asked))})"
         if s.id in damaged:  # what the index remembers, but the answers cannot be read
             status, answers = "damaged", "(see `reflect repair`)"
-        if s.summary and s.id not in damaged:
-            answers = s.summary  # a breathing exercise or a break: what it was, not a count
-        lines.append(f"{s.id}  {when}  {s.script:10s} {status:11s} {answers}\n")
-    show("".join(lines))
+        if s.summary and s.id not in damaged:  # a breathing exercise or a break: what it was
+            answers = s.summary.removesuffix(f", {s.status.value}")  # the status has its column
+        rows.append((s.id, when, s.script, status, answers))
+    width = max((len(row[3]) for row in rows), default=0)  # "safety (self-harm)" stays in line
+    show("".join(f"{i}  {w}  {c:10s} {t:{width}s} {a}\n" for i, w, c, t, a in rows))
     return 0
 
 
@@ -150,7 +156,8 @@ def _search(journal: Any, words: Sequence[str]) -> int:
     from assistant.insights.words import lemmas, tokens
 
     wanted = [w for word in words for w in tokens(word)]
-    if not wanted:
+    signs = [word for word in words if word.strip() and not tokens(word)]  # "😔": as written
+    if not wanted and not signs:
         from assistant.base.errors import BadInputError
 
         raise BadInputError("say which words to look for, e.g. reflect search late reply")
@@ -162,6 +169,8 @@ def _search(journal: Any, words: Sequence[str]) -> int:
             have = set(tokens(said)) | set(lemmas(tokens(said)))
             pairs = zip(wanted, lemmas(wanted), strict=True)
             if not all(word in have or lemma in have for word, lemma in pairs):
+                continue
+            if not all(sign in said for sign in signs):
                 continue
             found += 1
             when = session.started_at[:16].replace("T", " ")
@@ -202,7 +211,7 @@ def _insights(
     from assistant.insights.terminal import print_insights
 
     console, buffer = _console()
-    print_insights(insights, console)
+    print_insights(insights, console, explain=args.explain)
     show(buffer.getvalue())
     return 0
 

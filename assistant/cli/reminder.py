@@ -113,6 +113,12 @@ class Reminder:
     def install(self, at: At) -> str:
         """Set the reminder; returns what to tell the person."""
         program = notify_send()
+        if not has_user_session(self._run) and not shutil.which("crontab"):
+            return (
+                f"this machine has neither a systemd user session nor cron, so no reminder can "
+                f"be set here; install cron (sudo apt-get install cron) and run this again, or "
+                f"set one for {at} on your phone"
+            )
         if not has_user_session(self._run):
             return (
                 "there is no systemd user session here; to be reminded at "
@@ -128,7 +134,7 @@ class Reminder:
 
     def remove(self) -> str:
         if not self.timer.exists() and not self.service.exists():
-            if not has_user_session(self._run):
+            if not has_user_session(self._run) and shutil.which("crontab"):
                 return "no reminder set here; a crontab line is removed with `crontab -e`"
             return "no reminder was set"
         self._run(["disable", "--now", self.timer.name])
@@ -140,7 +146,9 @@ class Reminder:
     def describe(self) -> str:
         at = self.at()
         if at is None:
-            cron = "" if has_user_session(self._run) else " (a crontab line shows in `crontab -l`)"
+            cron = ""
+            if not has_user_session(self._run) and shutil.which("crontab"):
+                cron = " (a crontab line shows in `crontab -l`)"
             return f"no reminder set{cron}; `reflect remind --at 21:30` sets one"
         active = self._run(["is-active", "--quiet", self.timer.name])
         state = "" if active else " (not active: is the systemd user session running?)"

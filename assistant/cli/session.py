@@ -21,6 +21,7 @@ from assistant.audio.wav import WavStream, wav_bytes
 from assistant.base.background import Background
 from assistant.base.errors import AudioDeviceError, BadInputError
 from assistant.base.settings import ListenSettings, VoiceSettings
+from assistant.base.text import plural
 from assistant.cli import passphrase
 from assistant.cli.activity import plan_session
 from assistant.cli.console import Console
@@ -109,7 +110,9 @@ def run_session(
         if sys.stdin is None:
             raise BadInputError("--typed reads answers from standard input, which is closed")
         sys.stdin.reconfigure(errors="replace")  # a stray byte must not cost the session
-        listener = TypedListener(sys.stdin, commands, prompt="> " if sys.stdin.isatty() else "")
+        at_terminal = sys.stdin.isatty()
+        listener = TypedListener(sys.stdin, commands, prompt="> " if at_terminal else "")
+        console.typing, console.typing_at_terminal = True, at_terminal
         sink, note = _sink(args, voice_settings)  # an unwritable --audio-out stops us here
     else:
         # Its header is checked now; the samples are read as they are heard (an hour is 115 MB).
@@ -170,7 +173,7 @@ def run_session(
     if not outcome.answers:  # an empty session is not kept (Journal.finish)
         console.note("nothing was said, so nothing was kept")
         return 0
-    answers = f"{outcome.answers} answer{'' if outcome.answers == 1 else 's'}"
+    answers = plural(outcome.answers, "answer")
     console.note(
         f"session {outcome.session_id} saved: {outcome.status.value}, {answers} "
         f"(reflect show {outcome.session_id})"

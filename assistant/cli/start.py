@@ -14,6 +14,11 @@ from assistant.speech.model import preload_model
 
 #: Session options that only matter for spoken answers: with --typed they are not used.
 SPOKEN_ONLY = (("model", "--model"), ("device", "--device"))
+#: Activities that need no answer: with no microphone they play their cues, unheard.
+LISTENING_OPTIONAL = ("breathe", "pause")
+NO_MICROPHONE = (
+    "no microphone found, so nothing said is heard; the cues are played (Ctrl-C ends it)"
+)
 
 
 def start_session(kind: str, args: argparse.Namespace, dialogs_dir: Path, data_dir: Path) -> int:
@@ -22,6 +27,9 @@ def start_session(kind: str, args: argparse.Namespace, dialogs_dir: Path, data_d
         return list_rehearsals(dialogs_dir)
     if kind == "breathe" and args.list:
         return list_patterns(dialogs_dir)
+    if kind in LISTENING_OPTIONAL and not (args.typed or args.audio_in) and not _microphone(args):
+        print(f"reflect: {NO_MICROPHONE}", file=sys.stderr)
+        args = argparse.Namespace(**{**vars(args), "typed": True})
     if args.typed:
         for attr, option in SPOKEN_ONLY:
             if getattr(args, attr) is not None:
@@ -39,6 +47,20 @@ def start_session(kind: str, args: argparse.Namespace, dialogs_dir: Path, data_d
     return run_session(
         name, args, dialogs_dir, data_dir, ListenSettings(), voice, rehearsal, started
     )
+
+
+def _microphone(args: argparse.Namespace) -> bool:
+    """Is there a microphone to listen with? (A named --device that is missing is still the
+    session's one-line error.)"""
+    from assistant.audio import devices
+    from assistant.base.errors import AudioDeviceError
+
+    if args.device is not None:
+        return True
+    try:
+        return devices.has_device("input", None)
+    except AudioDeviceError:
+        return False
 
 
 def list_patterns(dialogs_dir: Path) -> int:

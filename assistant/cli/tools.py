@@ -14,9 +14,11 @@ from pathlib import Path
 
 from assistant.audio import devices
 from assistant.base.errors import AudioDeviceError, BadInputError, ReflectError
+from assistant.base.text import plural
 from assistant.cli import passphrase
 from assistant.cli.console import Console
 from assistant.dialog.script import command_clash, load_script, script_paths
+from assistant.insights.rating import parse_rating
 from assistant.journal.crypto import LOCK_FILE
 from assistant.journal.export import to_json, to_markdown
 from assistant.journal.records import SessionRecord
@@ -72,7 +74,8 @@ def repair(journal: Journal) -> int:
 
 def forget(journal: Journal, args: argparse.Namespace) -> int:
     if args.all:
-        what = f"all {len(journal.summaries())} sessions"
+        count = len(journal.summaries())
+        what = "the only session" if count == 1 else f"all {plural(count, 'session')}"
     else:
         sid = journal.resolve(args.id)  # a damaged session can be deleted too
         listed = {s.id: s for s in journal.summaries()}.get(sid)
@@ -223,11 +226,23 @@ def parse_edited(text: str, count: int) -> dict[int, str]:
             current.append(line)
         elif line.strip():
             raise BadInputError(f"line {number}: text before the first answer line; move it")
-    if sorted(answers) != list(range(1, count + 1)):
+    beyond = sorted(n for n in answers if not 1 <= n <= count)
+    if beyond or not answers:
         raise BadInputError(
             f"the edited file has answers {sorted(answers)}, not 1 to {count}; nothing was saved"
         )
     return {n: "\n".join(lines).strip() for n, lines in answers.items()}
+
+
+def missing_blocks(edited: dict[int, str], count: int) -> str | None:
+    """A block removed in the editor leaves that answer as it was (the other edits are kept):
+    the line that says which."""
+    missing = [str(n) for n in range(1, count + 1) if n not in edited]
+    if not missing:
+        return None
+    many = len(missing) > 1
+    which = f"answers {', '.join(missing)} were" if many else f"answer {missing[0]} was"
+    return f"{which} missing from the edited file, so left as it was"
 
 
 def _editor() -> list[str]:
@@ -260,7 +275,7 @@ def edit(journal: Journal, args: argparse.Namespace) -> int:
     if args.text is not None or args.turn is not None:
         if args.text is None or args.turn is None:
             raise BadInputError("--turn N and --text go together")
-        changed = journal.correct(sid, {args.turn: args.text})
+        changed = journal.correct(sid, {args.turn: args.text}, rating=parse_rating)
     else:
         editor = _editor()
         with tempfile.TemporaryDirectory(
@@ -283,9 +298,12 @@ def edit(journal: Journal, args: argparse.Namespace) -> int:
                 journal.warn("nothing changed")
                 return 0
             edited = parse_edited(path.read_text(encoding="utf-8", errors="replace"), count)
-        changed = journal.correct(sid, edited)
+            missing = missing_blocks(edited, count)
+            if missing:
+                journal.warn(missing)
+        changed = journal.correct(sid, edited, rating=parse_rating)
     journal.warn(
-        f"session {sid}: {changed} answer{'' if changed == 1 else 's'} corrected"
+        f"session {sid}: {plural(changed, 'answer')} corrected"
         if changed
         else "nothing changed"
     )

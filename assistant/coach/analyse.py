@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from assistant.base.numbers import number_words
 from assistant.base.text import to_words
+from assistant.coach.feedback_texts import feeling_or_default, sayable_rest
 from assistant.coach.findings import Assessment, Finding, Kind, StartUp
 from assistant.coach.phrases import overlaps, sentences
 from assistant.coach.rules import BlameGroup, CoachRules
@@ -91,10 +92,11 @@ def assess(
     for blame in _blames(said, rules):
         quote = said[blame.sentence][blame.start : blame.end]
         quote = f"{quote} {blame.rest}".strip()
+        rest, felt = sayable_rest(blame.rest), feeling_or_default(feeling_word)
         reword = (
-            blame.group.reword.format(rest=blame.rest, feeling=feeling_word)
-            if blame.rest
-            else blame.group.reword_plain.format(feeling=feeling_word)
+            blame.group.reword.format(rest=rest, feeling=felt)
+            if rest
+            else blame.group.reword_plain.format(feeling=felt)
         )
         add(Kind.BLAME, quote, what=blame.group.what, suggestion=reword)
     subjects = _subjects(said, rules)

@@ -11,6 +11,8 @@ from assistant.coach.findings import Assessment, Finding, Kind
 
 #: A quote in the spoken part is cut to this many words, to keep it short.
 SPOKEN_QUOTE_WORDS = 5
+#: Printed things to try after an attempt: one or two, the most useful first (more is a lecture).
+MAX_TRIES = 2
 
 
 @dataclass(frozen=True)
@@ -115,13 +117,23 @@ def _printed(now: Assessment, texts: Texts, found: list[Change]) -> str:
     good = [f.suggestion for f in now.findings if f.kind.strength]
     if not now.has(Kind.BLAME) and now.words:
         good.append(texts.worked["no_blame"])
-    tries = [f.suggestion for f in now.findings if not f.kind.strength]
+    tries = [f.suggestion for f in _most_useful(now, texts)[:MAX_TRIES]]
     lines = ["What worked:", *(f"  - {t}" for t in good or [texts.worked["tried"]])]
     if tries:
         lines += ["To try:", *(f"  - {t}" for t in tries)]
     if found:
         lines += ["What changed:", *(f"  - {c.text}" for c in found)]
     return "\n".join(lines)
+
+
+def _most_useful(now: Assessment, texts: Texts) -> list[Finding]:
+    """Things to try, one of each kind, in the order of texts.tries (blame before pace): the
+    first is the one also spoken."""
+    out = []
+    for kind_name in texts.tries:
+        if kind_name != "none" and (found := now.of(Kind(kind_name))):
+            out.append(found[0])
+    return out
 
 
 def _capital(text: str) -> str:

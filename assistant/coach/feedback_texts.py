@@ -22,6 +22,30 @@ TRY_KINDS = (
 )  # fmt: skip
 
 
+#: A rewording reuses the rest of a blamed clause only if it reads as words a person could say:
+#: not ending on a word that needs more ("you don't care about how"), not carrying the blame on
+#: ("ignore me it is your fault").
+DANGLING = frozenset({
+    "a", "about", "an", "as", "at", "by", "for", "from", "how", "like", "of", "on", "our",
+    "that", "the", "their", "to", "what", "with", "your",
+})  # fmt: skip
+STILL_BLAMING = frozenset({"you", "your", "yours", "fault", "blame"})
+#: The feeling a rewording names when the person named none (a sentence has no blanks).
+DEFAULT_FEELING = "hurt"
+
+
+def sayable_rest(rest: str) -> str:
+    """`rest`, or "" when a rewording with it would not be a sentence a person could say."""
+    words = rest.lower().split()
+    if not words or words[-1] in DANGLING or STILL_BLAMING & set(words):
+        return ""
+    return rest
+
+
+def feeling_or_default(feeling: str) -> str:
+    return DEFAULT_FEELING if feeling in ("", "...") else feeling
+
+
 @dataclass(frozen=True)
 class ChangeTexts:
     counted: dict[str, tuple[str, str]]  # kind -> (one, many)

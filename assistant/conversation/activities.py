@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.base.settings import ListenSettings
+from assistant.base.text import plural
 from assistant.breathe.patterns import Pattern
 from assistant.breathe.pause_rule import CheckIn, Done, PauseRule, PauseTexts
 from assistant.conversation.breathing import breathe
@@ -74,7 +75,7 @@ class Pause:
         stage = (self._stage or ctx.voice.stage)()  # type: ignore[attr-defined]
         rule = PauseRule(self._texts, self._minutes, self._start(), self._openers)
         pause = _Break(ctx, stage, rule)
-        summary = f"{self._minutes} minutes, back at {rule.return_at:%H:%M}"
+        summary = f"{plural(self._minutes, 'minute')}, back at {rule.return_at:%H:%M}"
         ctx.summary = summary
         pause.speak(rule.begin())
         status = Status.INTERRUPTED

@@ -241,7 +241,7 @@ def days(every: Sequence[Entry], start: date, today: date) -> Days:
     how = (
         f"days with at least one answer, by the date the session started, in the {period_days} "
         "days up to today; the streak counts consecutive days and lasts until a day is missed "
-        "(tonight not yet counts)"
+        "(today, not reflected yet, does not end it)"
     )
     return Days(reflected, period_days, current, longest, how)
 

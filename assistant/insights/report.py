@@ -57,8 +57,21 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 8px 0 24px; }
 """
 
 
-def _how(text: str) -> str:
-    return f'<p class="how">How: {escape(text)}.</p>'
+def _footnotes(insights: Insights) -> str:
+    """How each figure is worked out: at the end, for whoever wants the method."""
+    hows = [
+        ("How secure you felt", insights.rating.how),
+        ("Days reflected", insights.days.how),
+        ("What keeps coming up", insights.themes.how),
+        ("Worries you came back to", insights.worries.how),
+        ("Absolutist words", insights.language.how_absolutist),
+        ("I and you", insights.language.how_i_you),
+    ]
+    items = "".join(f"<dt>{escape(name)}</dt><dd>{escape(how)}.</dd>" for name, how in hows)
+    return (
+        '<section class="how"><details><summary>How these are worked out</summary>'
+        f"<dl>{items}</dl></details></section>"
+    )
 
 
 def _section(title: str, *body: str, css: str = "") -> str:
@@ -79,7 +92,9 @@ def _rating(insights: Insights) -> str:
     rating = insights.rating
     body = [f"<p>{escape(phrases.rating_sentence(rating))}</p>"]
     if rating.points:
-        series = [svg.Series([(_x(insights, d), float(r)) for d, r in rating.points])]
+        one_day = len({d for d, _ in rating.points}) < 2  # dots, not a line straight up
+        points = [(_x(insights, d), float(r)) for d, r in rating.points]
+        series = [svg.Series(points, joined=not one_day)]
         if rating.slope_per_week is not None and rating.trend is not Trend.TOO_FEW:
             first = rating.points[0][0]
             mean_x = sum((d - first).days / 7 for d, _ in rating.points) / len(rating.points)
@@ -93,7 +108,6 @@ def _rating(insights: Insights) -> str:
         ticks = [(1, "1"), (5, "5"), (10, "10")]
         body.append(svg.line_chart("How secure you felt, 1 to 10", series, (1, 10), ticks,
                                    _x_ticks(insights)))  # fmt: skip
-    body.append(_how(rating.how))
     return _section("How secure you felt", *body)
 
 
@@ -110,7 +124,6 @@ def _themes(insights: Insights) -> str:
         "What keeps coming up",
         _bars("What tends to set the feeling off", insights.themes.triggers, sessions),
         _bars("Where it may come from", insights.themes.themes, sessions),
-        _how(insights.themes.how),
     )
 
 
@@ -121,7 +134,7 @@ def _worries(insights: Insights) -> str:
         body += [f'<p class="quote">“{escape(q)}”</p>' for q in worry.quotes]
     if not body:
         body.append("<p>No worry has come back often enough to point out.</p>")
-    return _section("Worries you came back to", *body, _how(insights.worries.how))
+    return _section("Worries you came back to", *body)
 
 
 def _language(insights: Insights) -> str:
@@ -142,11 +155,9 @@ def _language(insights: Insights) -> str:
         "<p>Absolutist words, share of all words (%)</p>",
         svg.line_chart("Absolutist words by week, percent", [svg.Series(absolutist)],
                        (0, top), [(0, "0"), (top, f"{top:.0f}")], ticks, height=150),
-        _how(insights.language.how_absolutist),
         "<p>“I” as a share of “I” and “you” (%)</p>",
         svg.line_chart("I as a share of I and you, by week", [svg.Series(i_share, "second")],
                        (0, 100), [(0, "0"), (50, "50"), (100, "100")], ticks, height=150),
-        _how(insights.language.how_i_you),
         '<div class="scroll"><table><tr><th>week of</th><th>words</th><th>absolutist</th>'
         f"<th>I and you</th></tr>{rows}</table></div>",
     )  # fmt: skip
@@ -162,7 +173,7 @@ def _calendar(insights: Insights) -> str:
         "Days reflected", insights.start, insights.today, ratings, phrases.day_text
     ).replace('class="chart"', 'class="chart calendar"', 1)
     return _section("Days reflected", f"<p>{escape(phrases.days_sentence(insights.days))}</p>",
-                    chart, _how(insights.days.how))  # fmt: skip
+                    chart)  # fmt: skip
 
 
 def _on_this_day(insights: Insights) -> str:
@@ -180,7 +191,7 @@ def _on_this_day(insights: Insights) -> str:
 def _session(entry: Entry, open_: bool = False) -> str:
     rating = f" · rated {entry.rating}" if entry.rating is not None else ""
     answers = "".join(
-        f"<dt>{escape(a.prompt)}</dt><dd>{escape(a.text[:1].upper() + a.text[1:])}</dd>"
+        f"<dt>{escape(a.prompt)}</dt><dd>{escape(a.text)}</dd>"  # as said
         for a in entry.answers
     )
     return (
@@ -189,6 +200,11 @@ def _session(entry: Entry, open_: bool = False) -> str:
         f"{escape(entry.script)}{rating}</summary><dl>{answers or '<dd>(nothing was said)</dd>'}"
         "</dl></details>"
     )
+
+
+def _summary(insights: Insights) -> str:
+    sentences = "".join(f"<p>{escape(s)}</p>" for s in phrases.summary(insights))
+    return _section("In short", sentences, css="summary")
 
 
 def render_html(insights: Insights, locked: bool = False) -> str:
@@ -208,6 +224,7 @@ def render_html(insights: Insights, locked: bool = False) -> str:
         '<meta name="color-scheme" content="light dark">'
         f"<title>reflect: insights</title><style>{CSS}</style></head><body><main>"
         f"<h1>Your reflections</h1><p>{escape(phrases.heading(insights))}.</p>{warning}"
+        + _summary(insights)
         + _rating(insights)
         + _calendar(insights)
         + _themes(insights)
@@ -215,6 +232,7 @@ def render_html(insights: Insights, locked: bool = False) -> str:
         + _language(insights)
         + _on_this_day(insights)
         + _section("Sessions", sessions or "<p>No sessions in this period.</p>")
+        + _footnotes(insights)
         + "<footer>Made by reflect from your journal, on this computer. This file is plain "
         "text: anyone who can open it can read it.</footer></main></body></html>\n"
     )

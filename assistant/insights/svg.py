@@ -28,6 +28,7 @@ class Series:
     points: Sequence[tuple[float, float | None]]  # (x from 0 to 1, y or None for a gap)
     css: str = "line"
     dots: bool = True
+    joined: bool = True  # False: dots only (ratings of one day are no line going up and down)
 
 
 def line_chart(
@@ -59,7 +60,7 @@ def line_chart(
         run: list[str] = []
         for x, y in [*one.points, (0.0, None)]:  # a final gap closes the last run
             if y is None:
-                if len(run) > 1:
+                if len(run) > 1 and one.joined:
                     body.append(f'<polyline class="{one.css}" points="{" ".join(run)}"/>')
                 run = []
                 continue
@@ -90,8 +91,11 @@ def calendar(label: str, start: date, end: date, ratings: dict[date, int | None]
     """One square per day, a column per week (Monday on top); a day reflected is filled, the
     deeper the higher its rating."""
     cell, gap, left, top = 13, 3, 30, 18
+    label_w = 26  # room for a month's name ("Sep"), so the last one is not cut to "Se"
     first = start - timedelta(days=start.weekday())
     weeks = (end - first).days // 7 + 1
+    width = left + weeks * (cell + gap) + label_w
+    last_label = -label_w
     height = top + 7 * (cell + gap) + 4
     body = [
         f'<text class="tick" x="0" y="{top + row * (cell + gap) + 10}">{name}</text>'
@@ -100,8 +104,10 @@ def calendar(label: str, start: date, end: date, ratings: dict[date, int | None]
     for week in range(weeks):
         x = left + week * (cell + gap)
         monday = first + timedelta(days=7 * week)
-        if week == 0 or monday.day <= 7:
+        # a month's name where its first Monday is, unless it would run into the one before
+        if (week == 0 or monday.day <= 7) and x - last_label >= label_w:
             body.append(f'<text class="tick" x="{x}" y="11">{monday:%b}</text>')
+            last_label = x
         for row in range(7):
             day = monday + timedelta(days=row)
             if not start <= day <= end:
@@ -117,8 +123,6 @@ def calendar(label: str, start: date, end: date, ratings: dict[date, int | None]
             else:
                 body.append(f'<rect class="day" x="{x}" y="{y}" width="{cell}" height="{cell}" '
                             f'rx="2"><title>{day_text(day)}</title></rect>')  # fmt: skip
-    svg = _svg(height, label, body, width=left + weeks * (cell + gap), css="calendar")
+    svg = _svg(height, label, body, width=width, css="calendar")
     # drawn small; shown at 1.6 times on a wide page (and never wider than the page)
-    return svg.replace(
-        "<svg ", f'<svg style="width: {1.6 * (left + weeks * (cell + gap)):.0f}px" ', 1
-    )
+    return svg.replace("<svg ", f'<svg style="width: {1.6 * width:.0f}px" ', 1)

@@ -10,6 +10,7 @@ from enum import Enum
 from pathlib import Path
 
 from assistant.base.datafile import Reader, load_yaml, unknown_keys
+from assistant.coach.rehearsal import rehearsal_paths
 from assistant.insights.words import lemma, tokens
 
 #: How many other words may stand between two words of a term.
@@ -92,6 +93,13 @@ def load_vocabulary(path: Path) -> Vocabulary:
     if not rehearsals:
         raise r.error(data, "rehearsals", "rehearsals", "expected name: what is practised")
     abouts = {name: r.text(rehearsals, name, f"rehearsals.{name}") for name in rehearsals}
+    scripts = rehearsal_paths(path.parent / "rehearsals")  # every name pointed to must exist
+    for name in rehearsals:
+        if scripts and name not in scripts:
+            raise r.error(
+                rehearsals, name, f"rehearsals.{name}",
+                f"no such rehearsal; use one of {', '.join(scripts)} (dialogs/rehearsals/)",
+            )  # fmt: skip
     worries = r.mapping(data, "worries", "worries", WORRIES_KEYS)
     language = r.mapping(data, "language", "language", LANGUAGE_KEYS, required=LANGUAGE_KEYS)
 

@@ -70,19 +70,16 @@ def _when(started_at: str) -> str:
 
 
 def _sentence(text: str) -> str:
-    """Transcripts come in lower case; a diary reads better with a capital to start. Lines of a
+    """An answer as it was said or typed (never re-cased: "about a six" stays so); lines of a
     typed entry become paragraphs."""
-    return "\n\n".join(line[:1].upper() + line[1:] for line in text.split("\n"))
+    return "\n\n".join(text.split("\n"))
 
 
 def _activity(turn: Turn) -> list[str] | None:
     """A breathing exercise or a break, as one line of the diary."""
     b, p = turn.breathing, turn.pause
     if b is not None:
-        return [
-            f"*Breathing ({b.pattern}): {b.rounds_done} of {b.rounds} rounds, "
-            f"{b.actual_s / 60:.1f} minutes, {b.ended.value}.*", "",
-        ]  # fmt: skip
+        return [f"*Breathing: {b.summary()}.*", ""]  # as history says it: 0:08 of 5:01
     if p is not None:
         opener = f' Suggested opener: "{p.opener}"' if p.opener else ""
         return [f"*A {p.minutes}-minute break, {p.ended.value}.{opener}*", ""]

@@ -171,10 +171,16 @@ class Journal:
             update_meta(self._folder, sid, ended)  # first: the index follows it
             self._index.update(ended.listed(answers).to_dict(), Query().id == sid)
 
-    def correct(self, sid: str, answers: dict[int, str]) -> int:
+    def correct(
+        self,
+        sid: str,
+        answers: dict[int, str],
+        rating: Callable[[str], int | None] | None = None,
+    ) -> int:
         """Replace the answers of turns (numbered from 1, in spoken order) with corrected text,
         in one atomic write of the session's file. The transcript as first heard is kept beside
-        each, as `heard`. Returns how many turns changed."""
+        each, as `heard`; a rating answer's number is read again from the correction by
+        `rating` (none read: the rating is dropped). Returns how many turns changed."""
         with self._folder.writing():
             if any(live(doc) for doc in self._index.search(Query().id == sid)):
                 raise BadInputError(f"session {sid} is still running; end it first, then edit it")
@@ -200,6 +206,8 @@ class Journal:
                 heard = turn.heard if turn.heard is not None else turn.answer
                 # corrected back to what was heard: nothing to keep beside it
                 turn = replace(turn, answer=text, heard=None if text == heard else heard)
+                if rating is not None and turn.rating is not None:  # the corrected number counts
+                    turn = replace(turn, rating=rating(text))
                 changes.append((docs[number - 1].doc_id, turn))
             if changes:
                 data = db.storage.read() or {}

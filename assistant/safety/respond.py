@@ -170,6 +170,7 @@ class SafetyFlow:
         self._menu_said = False  # the choice in full, once in a session
         self._offered = False  # the breathing offer, once in each flow
         self._asked_safe = False  # "Are you safe right now?" was asked in this flow
+        self._lines_said = 0  # times the crisis or abuse line was said in this flow
 
     @property
     def noticed(self) -> list[str]:
@@ -281,6 +282,7 @@ class SafetyFlow:
     # -- the full help -------------------------------------------------------------------------
     def _start_flow(self) -> None:
         self._offered = self._asked_safe = False
+        self._lines_said = 0
 
     def _help_now(self, concern: Concern, listen: ListenSettings) -> Choice:
         self._start_flow()
@@ -316,6 +318,7 @@ class SafetyFlow:
                 self._resources, category=concern.category, reported=concern.reported, again=again
             )
         )
+        self._lines_said += 1
         if concern.category == "abuse":
             if variant not in self._noted:
                 self._noted.add(variant)
@@ -330,6 +333,12 @@ class SafetyFlow:
         self._say(lead)
         reported = latest.reported and not own
         again = None if reported else self._variants.next(self._help.again)
+        # The whole line at most twice in a flow; after that the number alone, in a sentence,
+        # so a short exchange does not read the hotline out a third time.
+        if again is not None and self._lines_said >= 2:
+            self._say(self._help.fill(again, self._resources))
+            return
+        self._lines_said += 1
         self._say(
             self._help.what_to_do(
                 self._resources, category=latest.category, reported=reported, again=again

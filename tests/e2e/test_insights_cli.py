@@ -45,10 +45,14 @@ def test_insights_in_the_terminal(journal_dir):
     out = result.stdout
     assert "Feeling more secure over these weeks" in out
     assert "late or missing replies" in out and "30 of 60 sessions" in out
-    assert "The fear of being left came back on 20 evenings" in out and "not-wanted" in out
+    assert "The fear of being left came back on 20 evenings" in out
+    assert "reflect rehearse wanted" in out
     assert "social media" not in out
-    assert out.count("how:") == 6  # rating, days, themes, worries, two language measures
+    assert "how:" not in out and "reflect insights --explain" in out  # the method on request
     assert "\x1b[" not in out  # no colour codes when the output is not a terminal
+    explained = reflect("insights", "--explain", "--data-dir", str(journal_dir), env=_env())
+    # rating, days, themes, worries, two language measures
+    assert explained.stdout.count("how:") == 6
 
 
 def test_insights_over_fewer_weeks(journal_dir):

@@ -4,11 +4,9 @@ Each run saves the screenshots to tests/artifacts/ (git-ignored), to be looked a
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import struct
-import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -16,21 +14,12 @@ import pytest
 
 from assistant.journal.store import Journal
 
+from browser import chromium, run_browser
 from child import reflect
 from insights_journal import planted_sessions
 from paths import TESTS
 
 SCREENS = TESTS / "artifacts"  #: where every run leaves its screenshots
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-def _chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not found:
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium is not installed (scripts/setup.sh --test installs it)")
-        pytest.skip("chromium is not installed")
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -43,14 +32,6 @@ def report(tmp_path_factory) -> Path:
     return target
 
 
-def _run(browser: str, *args: str, home: Path) -> subprocess.CompletedProcess:
-    # a home of its own: no profile of anyone's is read or written
-    env = {**os.environ, "HOME": str(home)}
-    return subprocess.run(
-        [browser, *FLAGS, *args], capture_output=True, timeout=120, env=env, cwd=home
-    )
-
-
 def test_the_page_asks_for_nothing_outside_itself(report):
     html = report.read_text(encoding="utf-8")
     assert not re.search(r"https?:", html, re.I)
@@ -61,8 +42,8 @@ def test_the_page_asks_for_nothing_outside_itself(report):
 
 
 def test_charts_exist_and_have_size(report, tmp_path):
-    browser = _chromium()
-    dom = _run(browser, "--dump-dom", report.as_uri(), home=tmp_path).stdout.decode()
+    browser = chromium()
+    dom = run_browser(browser, "--dump-dom", report.as_uri(), home=tmp_path).stdout.decode()
     charts = re.findall(r"<svg\b[^>]*>", dom)
     assert len(charts) == 6  # rating, calendar, triggers, themes, two language measures
     for tag in charts:
@@ -75,9 +56,9 @@ def test_charts_exist_and_have_size(report, tmp_path):
 
 @pytest.mark.parametrize("width", [390, 1280])
 def test_screenshots_at_phone_and_desktop_width(report, tmp_path, width):
-    browser = _chromium()
+    browser = chromium()
     shot = tmp_path / f"report-{width}.png"
-    done = _run(
+    done = run_browser(
         browser, f"--screenshot={shot}", f"--window-size={width},2000", report.as_uri(),
         home=tmp_path,
     )  # fmt: skip

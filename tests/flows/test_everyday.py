@@ -146,7 +146,7 @@ def test_edit_one_answer_keeps_what_was_heard_beside_it(tmp_path):
     assert first["heard"] == "he was wiretapped data"
     assert "heard" not in second  # untouched
     diary = cli("show", sid, "--data-dir", str(tmp_path)).stdout
-    assert "He was quiet at dinner" in diary and "first heard as: he was wiretapped data" in diary
+    assert "he was quiet at dinner" in diary and "first heard as: he was wiretapped data" in diary
     # corrected again, the first transcript stays; corrected back, there is nothing beside it
     cli("edit", sid, "--turn", "1", "--text", "he was quiet", "--data-dir", str(tmp_path))
     assert exported(tmp_path)[0]["turns"][0]["heard"] == "he was wiretapped data"
@@ -196,8 +196,9 @@ def test_edit_in_the_editor_saves_every_changed_answer(tmp_path, monkeypatch):
 def test_an_edited_file_whose_shape_was_changed_is_refused():
     text = "# header\n== answer 1 ==\n# prompt\nfirst\n== answer 2 ==\nsecond\nmore\n"
     assert parse_edited(text, 2) == {1: "first", 2: "second\nmore"}
-    with pytest.raises(BadInputError, match=r"answers \[1\], not 1 to 2"):
-        parse_edited("== answer 1 ==\nfirst\n", 2)
+    assert parse_edited("== answer 1 ==\nfirst\n", 2) == {1: "first"}  # 2 is left as it was
+    with pytest.raises(BadInputError, match=r"answers \[3\], not 1 to 2"):
+        parse_edited("== answer 3 ==\nfirst\n", 2)
     with pytest.raises(BadInputError, match="line 1: text before the first answer line"):
         parse_edited("stray\n== answer 1 ==\nfirst\n", 1)
 
@@ -226,7 +227,7 @@ def test_the_diary_shows_safety_replies_as_said_not_as_answers_to_the_menu():
     diary = to_markdown([session])
     assert menu not in diary and "Are you safe right now?" not in diary
     assert diary.count("\n**") == 1  # one question heading: the script's
-    assert "*During the check-in:* I'm fine" in diary and "*During the check-in:* Yes" in diary
+    assert "*During the check-in:* i'm fine" in diary and "*During the check-in:* yes" in diary
     only_replies = to_markdown([replace(session, turns=session.turns[1:])])
     assert "*(no question was answered)*" in only_replies
 

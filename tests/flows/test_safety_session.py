@@ -15,6 +15,7 @@ from assistant.audio.sinks import WavSink
 from assistant.base.errors import BadScriptError
 from assistant.base.settings import DIALOGS_DIR, VoiceSettings
 from assistant.breathe.patterns import find_pattern
+from assistant.cli.console import typed_wording
 from assistant.dialog.script import find_script
 from assistant.journal.records import PAUSED_STATE, SAFETY_STATE
 from assistant.journal.store import Journal
@@ -89,6 +90,11 @@ def run(
         script, lines, data_dir=data_dir, first_run=not notice_shown, resources=resources
     )
     return done.outcome, done.said, done.session  # an empty session is not kept: {}
+
+
+def number_again(n: int) -> str:
+    """The n-th rewording alone: said once the whole line has been said twice in a flow."""
+    return HELP.fill(HELP.again[n % len(HELP.again)], Resources())
 
 
 def after(said: Said, text: str) -> list[str]:
@@ -311,8 +317,10 @@ def test_no_and_i_dont_know_are_not_met_with_the_same_words(data_dir):
     texts = said.texts()
     replies = after(said, ASK_SAFE)
     assert replies[:2] == [REPLIES.still_unsafe[0], again(0)]
-    assert replies[4:6] == [REPLIES.still_unsafe[1], again(1)]  # after "I don't know"
-    assert replies[7:9] == [REPLIES.still_unsafe[2], again(2)]  # after "not really"
+    # the crisis line twice in the flow (help, then "no"), then the number alone
+    assert replies[4:6] == [REPLIES.still_unsafe[1], number_again(1)]  # after "I don't know"
+    assert replies[7:9] == [REPLIES.still_unsafe[2], number_again(2)]  # after "not really"
+    assert sum("988" in t for t in texts) == 2
     menus = [t for t in texts if t == MENU or t in SHORT]
     assert menus == [MENU, SHORT[0], SHORT[1]]  # in full once, then short, never the same twice
     assert texts.count(CHOOSING.offer) == 1
@@ -828,7 +836,8 @@ def test_the_cli_shows_the_notice_on_the_first_run_only(tmp_path):
     lines = first.stdout.splitlines()
     assert lines[:3] == ["", "» Before we begin, one thing to know.", "» This is a reflection aid."]
     assert "» It is not therapy, and it is not an emergency service." in lines
-    assert "not therapy" not in second.stdout and second.stdout.startswith(f"» {EVENING.intro}")
+    intro = typed_wording(EVENING.intro)  # typed: "You can type repeat, skip, ..."
+    assert "not therapy" not in second.stdout and second.stdout.startswith(f"» {intro}")
     assert notice.startswith("Before we begin, one thing to know. This is a reflection aid.")
 
 

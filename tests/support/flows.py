@@ -28,6 +28,7 @@ from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 
@@ -252,15 +253,18 @@ class Done:
     stderr: str
 
 
-def cli(*args: str, stdin: str = "") -> Done:
-    """`reflect ARGS` in this process, its input `stdin`: what it printed and its exit code.
-    A spoken session wants run_wav instead (the shared model, not one loaded per run)."""
+def cli(*args: str, stdin: str | TextIO = "") -> Done:
+    """`reflect ARGS` in this process, its input `stdin` (text, or an open file such as a
+    terminal's): what it printed and its exit code. A spoken session wants run_wav instead (the
+    shared model, not one loaded per run)."""
     out, err = io.StringIO(), io.StringIO()
     # Console's streams default to those of when it was imported: point them here too.
     defaults = Console.__init__.__defaults__
     Console.__init__.__defaults__ = (out, err)
     real_stdin = sys.stdin
-    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin.encode()), encoding="utf-8")
+    if isinstance(stdin, str):
+        stdin = io.TextIOWrapper(io.BytesIO(stdin.encode()), encoding="utf-8")
+    sys.stdin = stdin
     try:
         with redirect_stdout(out), redirect_stderr(err):
             try:

@@ -144,7 +144,7 @@ def test_minutes_in_range_are_taken(minutes, expected):
 
 def test_a_mistake_in_the_texts_names_file_line_and_key(tmp_path):
     path = tmp_path / "pause_rule.yaml"
-    text = PAUSE_FILE.read_text().replace("{remaining} minutes", "{left} minutes")
+    text = PAUSE_FILE.read_text().replace("{remaining} to go", "{left} to go")
     path.write_text(text)
     line = next(i for i, s in enumerate(text.splitlines(), 1) if s.startswith("check_in:"))
     with pytest.raises(BadScriptError, match=rf":{line}: check_in: unknown placeholder \{{left\}}"):

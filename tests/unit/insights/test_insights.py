@@ -99,7 +99,7 @@ def test_worry_in_different_words_is_found_with_its_rehearsal(planted):
     left = worries["being-left"]
     assert left.sessions == 20
     assert len(left.wordings) == 5  # leave me, walk away, break up, someone better, tired of me
-    assert left.topic.rehearsal == "not-wanted"
+    assert left.topic.rehearsal == "wanted"
     assert left.quotes and all(len(q) <= 92 for q in left.quotes)
 
 
@@ -169,8 +169,8 @@ def test_every_figure_says_how_it_was_computed(planted):
 # -- the vocabulary file -------------------------------------------------------------------------
 def test_vocabulary_names_only_known_rehearsals(vocabulary):
     names = set(vocabulary.rehearsals)
-    assert names == {"sharing-a-worry", "still-matter", "not-wanted", "say-when-hurt",
-                     "pause-rule", "one-trigger", "check-ins"}  # fmt: skip
+    # each a rehearsal `reflect rehearse NAME` knows (insights point people to them)
+    assert names == {p.stem for p in (DIALOGS_DIR / "rehearsals").glob("*.yaml")}
     assert {t.rehearsal for t in (*vocabulary.themes, *vocabulary.worries)} <= names
     kinds = {t.kind.value for t in vocabulary.themes}
     assert kinds == {"trigger", "theme"} and len(vocabulary.themes) == 8
@@ -179,11 +179,12 @@ def test_vocabulary_names_only_known_rehearsals(vocabulary):
 def test_a_broken_vocabulary_is_one_line_with_file_line_and_fix(tmp_path):
     text = (DIALOGS_DIR / "themes.yaml").read_text(encoding="utf-8")
     broken = tmp_path / "themes.yaml"
-    broken.write_text(text.replace("rehearsal: pause-rule", "rehearsal: pause-rules"), "utf-8")
+    broken.write_text(text.replace("rehearsal: pause\n", "rehearsal: pauses\n"), "utf-8")
     with pytest.raises(BadScriptError) as caught:
         load_vocabulary(broken)
     message = str(caught.value)
-    line = next(i for i, t in enumerate(broken.read_text().splitlines(), 1) if "pause-rules" in t)
+    lines = broken.read_text().splitlines()
+    line = next(i for i, t in enumerate(lines, 1) if "rehearsal: pauses" in t)
     assert message.startswith(f"{broken}:{line}: worries.list[3].rehearsal: expected one of")
     assert "\n" not in message
 

@@ -41,12 +41,15 @@ def test_the_page_holds_every_figure_and_nothing_from_outside():
     html = render_html(computed(planted_sessions()))
     page = outline(html)
     assert page.headings == [
-        "How secure you felt", "Days reflected", "What keeps coming up",
+        "In short", "How secure you felt", "Days reflected", "What keeps coming up",
         "Worries you came back to", "Language, week by week", "On this day", "Sessions",
     ]  # fmt: skip
     assert "script" not in page.tags and not re.search(r"https?:|\b(src|href)\s*=", html)
     assert html.count("<svg") == 6  # rating, calendar, two bar charts, two language lines
-    assert html.count("<details") == 60 and html.count("<details open>") == 1  # the latest open
+    # 60 sessions, the latest open, and the method folded away at the end
+    assert html.count("<details") == 61 and html.count("<details open>") == 1
+    method = html.index("How these are worked out")
+    assert method > html.index("<h2>Sessions</h2>") and html.find("simplemma") > method
     assert "This file is not encrypted" not in html
 
 

@@ -49,6 +49,6 @@ def test_the_calendar_has_a_square_per_day_deeper_for_higher_ratings():
     assert chart.count('<rect class="day') == 14 and chart.count('class="day on"') == 3
     low, high, unrated = numbers(chart, "fill-opacity")
     assert low < unrated < high
-    assert "<title>Wed 4 Mar 2026: rated 9</title>" in chart
-    assert "<title>Thu 5 Mar 2026: reflected</title>" in chart
+    assert "<title>Wednesday 4 March 2026: rated 9</title>" in chart
+    assert "<title>Thursday 5 March 2026: reflected</title>" in chart
     assert ">Mar</text>" in chart and chart.startswith('<svg style="width:')
