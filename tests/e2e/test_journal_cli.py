@@ -38,7 +38,7 @@ def test_markdown_export_reads_like_a_diary(tmp_path):
     assert (
         "**What happened today that stirred up a feeling of insecurity, even a small one?**" in text
     )
-    assert "\nA late reply\n" in text and "\nThat he would leave\n" in text
+    assert "\na late reply\n" in text and "\nthat he would leave\n" in text  # kept as said
     day = datetime.now().astimezone()
     assert f"\n## {day:%A} {day.day} {day:%B %Y}, " in text  # a date a person reads
     assert text.count("*Stopped before the end. Session `") == 1  # the journal one completed
