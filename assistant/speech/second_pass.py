@@ -1,0 +1,176 @@
+"""The second pass: once an answer has ended, Whisper hears its audio again and writes it as
+sentences, on a worker thread while the next question is spoken.
+
+The live recogniser (Vosk) stays what turn-taking, commands and word times rest on; its words
+also guard the second pass against Whisper's known failures:
+- it invents text over silence ("Thank you for watching"): it is given only the stretches the
+  voice activity detector (or Vosk) found speech in, and what it writes where Vosk heard nothing
+  and it is itself unsure there was speech is dropped;
+- it can skip part of a long answer: answers are cut into windows of at most `window_s` at
+  pauses, and a window where it wrote far fewer words than Vosk heard keeps Vosk's words.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.base.text import normalize
+from assistant.speech.vad import SileroVad, speech_segments
+from assistant.speech.whisper_model import RATE_HZ, Decoded, WhisperMissing, WhisperModel
+
+#: What Whisper writes over silence or noise, learned from subtitles; dropped where Vosk heard
+#: nothing (a person may say "thank you" and Vosk hear it: then it stays).
+INVENTED = re.compile(r"^(thank you|thanks)( (so much|very much))?( for watching| for listening)?$"
+                      r"|subscribe|subtitles? by|^you$|^bye$")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SecondPassSettings:
+    window_s: float = 25.0  # at most this much speech per Whisper window (it reads 30 s)
+    pad_s: float = 0.2  # audio kept either side of each stretch of speech
+    gap_s: float = 0.3  # quiet put between two stretches joined in one window
+    #: A window keeps Vosk's words when Whisper wrote fewer than this share of them ...
+    keep_live_below: float = 0.6
+    keep_live_min_words: int = 4  # ... and Vosk heard at least this many there
+    #: Where Vosk heard nothing, Whisper's text counts only if it is this sure of speech.
+    max_no_speech: float = 0.5
+    min_avg_logprob: float = -1.0
+
+
+@dataclass(frozen=True)
+class Window:
+    """Stretches of speech (start, end in seconds of the answer's audio) heard as one."""
+
+    spans: tuple[tuple[float, float], ...]
+
+    def audio(self, samples: np.ndarray, gap: int) -> np.ndarray:
+        quiet = np.zeros(gap, dtype=np.int16)
+        parts = []
+        for a, b in self.spans:
+            parts += [samples[int(a * RATE_HZ) : int(b * RATE_HZ)], quiet]
+        return np.concatenate(parts[:-1]) if parts else quiet
+
+    def holds(self, word: dict, offset_s: float) -> bool:
+        middle = (word["start"] + word["end"]) / 2 - offset_s
+        return any(a <= middle <= b for a, b in self.spans)
+
+
+def speech_spans(
+    samples: np.ndarray, words: Sequence[dict], offset_s: float, settings: SecondPassSettings,
+    vad: SileroVad | None = None,
+) -> list[tuple[float, float]]:  # fmt: skip
+    """Where there is speech in the answer's audio: what the detector found, plus any word Vosk
+    heard outside it; padded, overlaps merged."""
+    length = len(samples) / RATE_HZ
+    spans = list(speech_segments(samples, vad=vad))
+    spans += [(w["start"] - offset_s, w["end"] - offset_s) for w in words]
+    pad = settings.pad_s
+    merged: list[tuple[float, float]] = []
+    for a, b in sorted((max(0.0, a - pad), min(length, b + pad)) for a, b in spans):
+        if b <= a:
+            continue
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def windows(spans: Sequence[tuple[float, float]], window_s: float) -> list[Window]:
+    """The spans grouped in order into windows of at most `window_s` of speech, cut at pauses;
+    a span longer than that is cut into pieces."""
+    pieces = []
+    for a, b in spans:
+        while b - a > window_s:
+            pieces.append((a, a + window_s))
+            a += window_s
+        pieces.append((a, b))
+    out: list[list[tuple[float, float]]] = []
+    total = 0.0
+    for a, b in pieces:
+        if not out or total + (b - a) > window_s:
+            out.append([])
+            total = 0.0
+        out[-1].append((a, b))
+        total += b - a
+    return [Window(tuple(w)) for w in out]
+
+
+def as_sentence(words: Sequence[dict]) -> str:
+    """Vosk's words, written as a sentence (where they stand in for Whisper's)."""
+    text = " ".join(w["word"] for w in words)
+    return f"{text[:1].upper()}{text[1:]}." if text else ""
+
+
+class Transcriber:
+    """An answer's audio and the live words heard in it -> the accurate transcript."""
+
+    def __init__(self, model: WhisperModel, settings: SecondPassSettings = SecondPassSettings()):
+        self._model = model
+        self._settings = settings
+        self._vad = SileroVad()
+
+    def transcribe(self, samples: np.ndarray, words: Sequence[dict], offset_s: float) -> str:
+        """`samples`: 16 kHz int16 from `offset_s` on the live clock (where `words` are timed)."""
+        s = self._settings
+        spans = speech_spans(samples, words, offset_s, s, self._vad)
+        texts = []
+        for window in windows(spans, s.window_s):
+            heard = [w for w in words if window.holds(w, offset_s)]
+            decoded = self._model.decode(window.audio(samples, int(s.gap_s * RATE_HZ)))
+            texts.append(self._choose(decoded, heard))
+        return " ".join(t for t in texts if t)
+
+    def _choose(self, decoded: Sequence[Decoded], heard: Sequence[dict]) -> str:
+        s = self._settings
+        if not heard:  # Vosk heard nothing here: keep only what Whisper is sure is speech
+            decoded = [
+                d for d in decoded
+                if d.no_speech < s.max_no_speech and d.avg_logprob > s.min_avg_logprob
+                and not INVENTED.search(normalize(d.text))
+            ]  # fmt: skip
+        text = " ".join(d.text for d in decoded if d.text)
+        if len(heard) >= s.keep_live_min_words and (
+            len(normalize(text).split()) < s.keep_live_below * len(heard)
+        ):
+            return as_sentence(heard)  # Whisper skipped a stretch here
+        return text
+
+
+class SecondPass:
+    """The transcriber on one worker thread: `submit` an ended answer, get its accurate text
+    later (None: no second pass, keep the live text). The model loads on the worker at once."""
+
+    def __init__(
+        self, load: Callable[[], WhisperModel] = WhisperModel,
+        note: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
+    ) -> None:  # fmt: skip
+        self._worker = ThreadPoolExecutor(1, thread_name_prefix="reflect-second-pass")
+        self._note = note
+        self._transcriber: Transcriber | None = None
+        self.missing: str | None = None  # why there is no second pass
+        self._loaded = self._worker.submit(self._load, load)
+
+    def _load(self, load: Callable[[], WhisperModel]) -> None:
+        try:
+            self._transcriber = Transcriber(load())
+        except WhisperMissing as exc:
+            self.missing = f"{exc}; answers keep the live transcript"
+            self._note(self.missing)
+
+    def submit(self, samples: np.ndarray, words: Sequence[dict], offset_s: float) -> Future:
+        return self._worker.submit(self._run, samples, tuple(words), offset_s)
+
+    def _run(self, samples: np.ndarray, words: Sequence[dict], offset_s: float) -> str | None:
+        if self._transcriber is None:
+            return None
+        return self._transcriber.transcribe(samples, words, offset_s)
+
+    def close(self) -> None:
+        self._worker.shutdown(wait=False, cancel_futures=True)
