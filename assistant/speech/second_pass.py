@@ -35,6 +35,7 @@ class SecondPassSettings:
     window_s: float = 25.0  # at most this much speech per Whisper window (it reads 30 s)
     pad_s: float = 0.2  # audio kept either side of each stretch of speech
     gap_s: float = 0.3  # quiet put between two stretches joined in one window
+    margin_s: float = 0.5  # speech this far before Vosk's first word or after its last counts
     #: A window keeps Vosk's words when Whisper wrote fewer than this share of them ...
     keep_live_below: float = 0.6
     keep_live_min_words: int = 4  # ... and Vosk heard at least this many there
@@ -69,6 +70,10 @@ def speech_spans(
     heard outside it; padded, overlaps merged."""
     length = len(samples) / RATE_HZ
     spans = list(speech_segments(samples, vad=vad))
+    if words:  # not the noise before the answer, nor a command said after it
+        first = words[0]["start"] - offset_s - settings.margin_s
+        last = words[-1]["end"] - offset_s + settings.margin_s
+        spans = [(max(a, first), min(b, last)) for a, b in spans if b > first and a < last]
     spans += [(w["start"] - offset_s, w["end"] - offset_s) for w in words]
     pad = settings.pad_s
     merged: list[tuple[float, float]] = []

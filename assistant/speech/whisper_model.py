@@ -47,7 +47,7 @@ class WhisperModel:
         try:
             from faster_whisper import WhisperModel as _Model
         except ImportError as exc:
-            raise WhisperMissing(f"faster-whisper is not installed ({exc}); {INSTALL_HINT}") from None
+            raise WhisperMissing(f"faster-whisper is missing ({exc}); {INSTALL_HINT}") from None
         try:
             self._model = _Model(
                 str(path), device="cpu", compute_type="int8", cpu_threads=cpu_threads,
