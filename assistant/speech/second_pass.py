@@ -42,6 +42,8 @@ class SecondPassSettings:
     #: Where Vosk heard nothing, Whisper's text counts only if it is this sure of speech.
     max_no_speech: float = 0.5
     min_avg_logprob: float = -1.0
+    max_compression: float = 2.4  # Whisper's own sign of a loop
+    max_more: float = 2.0  # or it wrote more than this many words for each Vosk heard
 
 
 @dataclass(frozen=True)
@@ -132,18 +134,16 @@ class Transcriber:
             texts.append(self._choose(decoded, heard))
         return " ".join(t for t in texts if t)
 
-    def _choose(self, decoded: Sequence[Decoded], heard: Sequence[dict]) -> str:
-        s = self._settings
+    def _choose(self, decoded: Decoded, heard: Sequence[dict]) -> str:
+        s, text = self._settings, decoded.text
         if not heard:  # Vosk heard nothing here: keep only what Whisper is sure is speech
-            decoded = [
-                d for d in decoded
-                if d.no_speech < s.max_no_speech and d.avg_logprob > s.min_avg_logprob
-                and not INVENTED.search(normalize(d.text))
-            ]  # fmt: skip
-        text = " ".join(d.text for d in decoded if d.text)
-        if len(heard) >= s.keep_live_min_words and (
-            len(normalize(text).split()) < s.keep_live_below * len(heard)
-        ):
+            sure = decoded.no_speech < s.max_no_speech and decoded.avg_logprob > s.min_avg_logprob
+            unsure = not sure
+            return "" if unsure or INVENTED.search(normalize(text)) else text
+        written = len(normalize(text).split())
+        if decoded.compression > s.max_compression or written > s.max_more * len(heard) + 4:
+            return as_sentence(heard)  # it went round in a loop
+        if len(heard) >= s.keep_live_min_words and written < s.keep_live_below * len(heard):
             return as_sentence(heard)  # Whisper skipped a stretch here
         return text
 

@@ -9,7 +9,7 @@ the live transcript, with one line saying why (`WhisperMissing`).
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +20,13 @@ from assistant.speech.onnx_models import INSTALL_HINT, MODELS_DIR
 WHISPER_DIR = MODELS_DIR / "whisper-base"
 WHISPER_FILES = ("model.bin", "config.json", "tokenizer.json", "vocabulary.json")
 RATE_HZ = 16_000
+MAX_WINDOW_S = 29.0  # the encoder reads at most 30 s
+FULL_FRAMES = 3000  # 30 s of 10 ms feature frames
+#: Quiet read after a shorter window: with less, Whisper base repeats a short answer ("I felt
+#: alone. I felt alone. ...").
+PAD_FRAMES = 300
+TOKENS_PER_S = 8  # far above the fastest speech: a longer output is a loop
+MAX_LENGTH = 448  # the decoder's limit
 
 
 class WhisperMissing(Exception):
@@ -33,6 +40,12 @@ class Decoded:
     text: str
     no_speech: float  # the model's probability that there was no speech
     avg_logprob: float
+    compression: float  # zlib's ratio on the text: high when it repeats itself (a loop)
+
+
+def compression_ratio(text: str) -> float:
+    data = text.encode()
+    return len(data) / len(zlib.compress(data)) if data else 0.0
 
 
 class WhisperModel:
@@ -45,7 +58,10 @@ class WhisperModel:
                                  f"{INSTALL_HINT}")  # fmt: skip
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local path never downloads; be sure
         try:
+            import ctranslate2
             from faster_whisper import WhisperModel as _Model
+            from faster_whisper.audio import pad_or_trim
+            from faster_whisper.tokenizer import Tokenizer
         except ImportError as exc:
             raise WhisperMissing(f"faster-whisper is missing ({exc}); {INSTALL_HINT}") from None
         try:
@@ -57,14 +73,30 @@ class WhisperModel:
             first = (str(exc).splitlines() or [type(exc).__name__])[0]
             raise WhisperMissing(f"the second-pass model {path} could not be loaded ({first}); "
                                  f"{INSTALL_HINT}") from None  # fmt: skip
-
-    def decode(self, samples: np.ndarray, prompt: str | None = None) -> Sequence[Decoded]:
-        """Whisper's segments for int16 samples: greedy, English, no timestamps, no context
-        carried between windows (a hallucination must not feed the next one)."""
-        audio = samples.astype(np.float32) / 32768.0
-        segments, _ = self._model.transcribe(
-            audio, language="en", beam_size=1, best_of=1, temperature=0.0,
-            condition_on_previous_text=False, without_timestamps=True, vad_filter=False,
-            initial_prompt=prompt,
+        self._storage, self._pad = ctranslate2.StorageView.from_array, pad_or_trim
+        self._tokenizer = Tokenizer(
+            self._model.hf_tokenizer, self._model.model.is_multilingual, task="transcribe",
+            language="en",
         )  # fmt: skip
-        return [Decoded(s.text.strip(), s.no_speech_prob, s.avg_logprob) for s in segments]
+
+    def decode(self, samples: np.ndarray) -> Decoded:
+        """Whisper's text for at most MAX_WINDOW_S of int16 samples: greedy, English, no
+        timestamps. The encoder reads the window and PAD_FRAMES of quiet, not the 30 s it was
+        trained on: as accurate on ../shared/speech (scripts/bench_asr.py) at about half the
+        cost, and a short answer costs little."""
+        audio = samples[: int(MAX_WINDOW_S * RATE_HZ)].astype(np.float32) / 32768.0
+        whisper = self._model
+        features = whisper.feature_extractor(audio)
+        frames = min(FULL_FRAMES, features.shape[-1] + PAD_FRAMES)
+        features = np.ascontiguousarray(self._pad(features, length=frames)[np.newaxis])
+        encoded = whisper.model.encode(self._storage(features))
+        prompt = [*self._tokenizer.sot_sequence, self._tokenizer.no_timestamps]
+        most = len(prompt) + int(TOKENS_PER_S * len(audio) / RATE_HZ) + 16  # no endless loop
+        result = whisper.model.generate(
+            encoded, [prompt], beam_size=1, max_length=min(most, MAX_LENGTH),
+            return_scores=True, return_no_speech_prob=True, suppress_blank=True,
+        )[0]  # fmt: skip
+        tokens = result.sequences_ids[0]
+        text = self._tokenizer.decode(tokens).strip()
+        mean = result.scores[0] * len(tokens) / (len(tokens) + 1)  # as faster-whisper has it
+        return Decoded(text, result.no_speech_prob, mean, compression_ratio(text))
