@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from assistant.base.settings import ListenSettings
 from assistant.dialog.outcomes import Choice
 from assistant.events import Answer, Command, EndOfInput, Heard, Listener
-from assistant.speech.second_pass import SecondPass
+from assistant.speech.second_pass import SecondPass, timed_words
 
 
 @dataclass
@@ -63,7 +63,8 @@ class Refining:
         text = self.part(heard).text()
         if text == heard.text:
             return heard
-        return replace(heard, text=text, heard_live=heard.text)
+        words = tuple(timed_words(text, heard.words))  # Vosk's times, the accurate words
+        return replace(heard, text=text, words=words, heard_live=heard.text)
 
     def add(self, turn_id: int, state: str, heard: Answer) -> None:
         self._last = turn_id

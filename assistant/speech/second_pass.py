@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 import numpy as np
 
@@ -113,6 +114,26 @@ def as_sentence(words: Sequence[dict]) -> str:
     """Vosk's words, written as a sentence (where they stand in for Whisper's)."""
     text = " ".join(w["word"] for w in words)
     return f"{text[:1].upper()}{text[1:]}." if text else ""
+
+
+def timed_words(text: str, live: Sequence[dict]) -> list[dict]:
+    """The words of `text` (the second pass's) with times taken from Vosk's words where the two
+    agree, and spread over the stretch Vosk heard otherwise: what reads word times (a coach's
+    pace and pauses) reads the accurate words on the live clock."""
+    said = [w for w in (normalize(token).strip("'") for token in text.split()) if w]
+    heard = [normalize(w["word"]) for w in live]
+    out: list[dict] = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, heard, said, autojunk=False).get_opcodes():
+        if op == "equal":
+            out += [{**live[i1 + k], "word": said[j1 + k]} for k in range(j2 - j1)]
+        elif op in ("replace", "insert"):
+            start = live[i1]["start"] if i1 < i2 else (out[-1]["end"] if out else 0.0)
+            end = live[i2 - 1]["end"] if i1 < i2 else start
+            step = (end - start) / (j2 - j1)
+            out += [{"word": said[j1 + k], "start": round(start + k * step, 3),
+                     "end": round(start + (k + 1) * step, 3), "conf": 1.0}
+                    for k in range(j2 - j1)]  # fmt: skip
+    return out
 
 
 class Transcriber:
