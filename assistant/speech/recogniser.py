@@ -44,6 +44,8 @@ RECENT_S = 8.0
 CONTINUE_PREROLL_S = 0.2
 #: Live audio kept while the model loads (s); beyond it the listener waits for the model.
 MAX_BACKLOG_S = 30.0
+#: An answer's audio kept for the second pass, at most (s): 29 MB; Vosk's words stand for the rest.
+MAX_KEPT_S = 900.0
 #: Over a prompt, a command phrase is taken once the speaker has been quiet this long (s).
 BARGE_QUIET_S = 0.06
 
@@ -156,7 +158,7 @@ class Recogniser:
         text_samples = np.zeros_like(frame.samples) if gated else frame.samples
         self._recent.write(text_samples)
         self._raw.write(frame.samples)
-        if self._kept is not None:
+        if self._kept is not None and self.clock - self._kept_from <= MAX_KEPT_S * self.rate:
             self._kept.append(text_samples)
         ended, speaking = self._hear_voice(frame.samples, gated) if self.vad else ((), False)
         utterance = self._text.accept(text_samples)

@@ -157,13 +157,16 @@ class Transcriber:
     def transcribe(self, samples: np.ndarray, words: Sequence[dict], offset_s: float) -> str:
         """`samples`: 16 kHz int16 from `offset_s` on the live clock (where `words` are timed)."""
         s = self._settings
+        end_s = offset_s + len(samples) / RATE_HZ
+        beyond = [w for w in words if w["start"] >= end_s]  # past the audio kept: Vosk's words
+        words = [w for w in words if w["start"] < end_s]
         spans = speech_spans(samples, words, offset_s, s, self._vad)
         texts = []
         for window in windows(spans, s.window_s):
             heard = [w for w in words if window.holds(w, offset_s)]
             decoded = self._model.decode(window.audio(samples, int(s.gap_s * RATE_HZ)))
             texts.append(self._choose(decoded, heard))
-        return " ".join(t for t in texts if t)
+        return " ".join(t for t in (*texts, as_sentence(beyond)) if t)
 
     def _choose(self, decoded: Decoded, heard: Sequence[dict]) -> str:
         s, text = self._settings, decoded.text

@@ -89,3 +89,10 @@ def test_what_whisper_writes_where_vosk_heard_nothing_counts_only_when_sure(seco
     assert (choose(invented, []), choose(unsure, []), choose(sure, [])) == ("", "", "I went home.")
     heard = [{"word": "thank", "start": 0.0, "end": 0.2}, {"word": "you", "start": 0.2, "end": 0.4}]
     assert choose(Decoded("Thank you.", 0.2, -0.3, 1.0), heard) == "Thank you."  # said: kept
+
+
+def test_words_past_the_audio_kept_stay_as_vosk_heard_them(second_pass):
+    # An answer longer than the audio kept (recogniser.MAX_KEPT_S): the rest is Vosk's words.
+    later = [{"word": w, "start": 4.0 + i * 0.3, "end": 4.2 + i * 0.3, "conf": 1.0}
+             for i, w in enumerate("and then i went home".split())]  # fmt: skip
+    assert second_pass.submit(silence(2.0), later, 1.0).result() == "And then i went home."
