@@ -47,7 +47,10 @@ class Refining:
     """The turns of a session whose second pass is under way."""
 
     second_pass: SecondPass | None
-    _open: dict[int, tuple[str, list[Part]]] = field(default_factory=dict)
+    #: Every spoken turn's parts, kept once settled: what the person goes on to say later is
+    #: joined to the accurate text of what they said first.
+    _turns: dict[int, tuple[str, list[Part]]] = field(default_factory=dict)
+    _open: set[int] = field(default_factory=set)  # turns with a part still to settle
     _last: int | None = None
 
     def part(self, heard: Answer) -> Part:
@@ -69,23 +72,27 @@ class Refining:
     def add(self, turn_id: int, state: str, heard: Answer) -> None:
         self._last = turn_id
         part = self.part(heard)
+        self._turns[turn_id] = (state, [part])
         if part.job is not None:
-            self._open[turn_id] = (state, [part])
+            self._open.add(turn_id)
 
     def extend(self, heard: Answer) -> None:
         """More of the last turn's answer."""
-        if self._last is None or (part := self.part(heard)).job is None:
+        if self._last is None or self._last not in self._turns:
             return
-        state, parts = self._open.get(self._last, ("", []))
-        self._open[self._last] = (state, [*parts, part])
+        part = self.part(heard)
+        self._turns[self._last][1].append(part)
+        if part.job is not None:
+            self._open.add(self._last)
 
     def settle(self) -> list[Refined]:
         """Every turn under way, once its accurate text has come (waits for it)."""
         done = []
-        for turn_id, (state, parts) in list(self._open.items()):
+        for turn_id in sorted(self._open):
+            state, parts = self._turns[turn_id]
             text = " ".join(p.text() for p in parts)
             done.append(Refined(turn_id, state, text, " ".join(p.live for p in parts)))
-            del self._open[turn_id]
+        self._open.clear()
         return done
 
 

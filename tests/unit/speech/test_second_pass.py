@@ -94,5 +94,5 @@ def test_what_whisper_writes_where_vosk_heard_nothing_counts_only_when_sure(seco
 def test_words_past_the_audio_kept_stay_as_vosk_heard_them(second_pass):
     # An answer longer than the audio kept (recogniser.MAX_KEPT_S): the rest is Vosk's words.
     later = [{"word": w, "start": 4.0 + i * 0.3, "end": 4.2 + i * 0.3, "conf": 1.0}
-             for i, w in enumerate("and then i went home".split())]  # fmt: skip
+             for i, w in enumerate(["and", "then", "i", "went", "home"])]  # fmt: skip
     assert second_pass.submit(silence(2.0), later, 1.0).result() == "And then i went home."
