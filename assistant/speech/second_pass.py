@@ -219,12 +219,12 @@ class SecondPass:
         finally:
             _give_back()
 
+    def close(self) -> None:
+        self._worker.shutdown(wait=False, cancel_futures=True)
+
 
 def _give_back() -> None:
     """Return the freed working memory of a window to the system (about 45 MB; glibc keeps it
     otherwise)."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-    def close(self) -> None:
-        self._worker.shutdown(wait=False, cancel_futures=True)
