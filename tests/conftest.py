@@ -3,17 +3,29 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.base.settings import DIALOGS_DIR
 from assistant.speech.commands import load_commands
 from assistant.speech.model import load_model
+from assistant.speech.second_pass import SecondPass
 
 
 @pytest.fixture(scope="session")
 def model():
     """The real Vosk model; ./scripts/test installs it, so its absence is a failure, not a skip."""
     return load_model()
+
+
+@pytest.fixture(scope="session")
+def second_pass():
+    """Whisper base on its worker, loaded once; ./scripts/test installs it, like the Vosk model."""
+    made = SecondPass()
+    made.submit(np.zeros(1600, dtype=np.int16), (), 0.0).result()  # loaded, or missing
+    assert made.missing is None, made.missing
+    yield made
+    made.close()
 
 
 @pytest.fixture(scope="session")

@@ -32,6 +32,7 @@ from assistant.events import Listener
 from assistant.journal.store import Journal
 from assistant.safety.respond import Safeguards
 from assistant.speech.commands import CommandSet
+from assistant.speech.second_pass import SecondPass
 from assistant.speech.voice import EspeakCliSynth, Synthesizer, Voice
 
 
@@ -51,6 +52,7 @@ class Plan:
         show_answer: Callable[[str], None],
         safeguards: Safeguards | None,
         voice_settings: VoiceSettings | None,
+        second_pass: SecondPass | None = None,
     ) -> Session:
         """The session that runs this plan. A rehearsal's partner speaks in the second voice
         with these settings (None: silent, like the guide)."""
@@ -63,7 +65,7 @@ class Plan:
             activity = Rehearse(practice, coaching, voice.speaking_as(synths))
         return Session(
             self.script, listener, voice, journal, commands, show_answer, safeguards,
-            activity=activity, breathing=self.breathing,
+            activity=activity, breathing=self.breathing, second_pass=second_pass,
         )  # fmt: skip
 
 

@@ -31,6 +31,7 @@ from assistant.safety.respond import load_safeguards
 from assistant.speech.commands import load_commands
 from assistant.speech.listener import SpeechListener
 from assistant.speech.model import load_model_in_background
+from assistant.speech.second_pass import SecondPass
 from assistant.speech.smart_turns import turn_taking
 from assistant.speech.typed import TypedListener
 from assistant.speech.voice import EspeakCliSynth, Pyttsx3Synth, Voice
@@ -100,6 +101,7 @@ def run_session(
     transport: AudioTransport | None = None
     recorder: Recorded | None = None
     model: Background | None = None
+    second_pass: SecondPass | None = None
     listener: Listener
     if args.typed and args.keep_audio:
         raise BadInputError("--keep-audio keeps spoken answers; with --typed there are none")
@@ -124,6 +126,8 @@ def run_session(
         if args.keep_audio:
             transport = recorder = Recorded(transport)
         vad, turns = turn_taking(console.note if args.show_turns else None)
+        # Whisper loads on its own worker; missing, it is one line and the live text is kept.
+        second_pass = SecondPass(note=console.note)
         listener = SpeechListener(
             transport, model, commands, on_partial=console.partial, turns=turns, vad=vad
         )
@@ -152,12 +156,14 @@ def run_session(
     voice.attach(listener)
     session = plan.session(
         listener, voice, journal, commands, console.answer, safeguards,
-        None if args.silent else voice_settings,
+        None if args.silent else voice_settings, second_pass,
     )  # fmt: skip
     try:
         outcome = session.run()
     finally:
         voice.close()
+        if second_pass is not None:
+            second_pass.close()
         if transport is not None:
             for line in transport.notes():
                 console.note(line)

@@ -8,6 +8,7 @@ context: the listener and the voice, and the session's own record and review.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -66,6 +67,8 @@ class Context:
     safety: SafetyFlow | None = None  # set once the session has started, with safeguards
     #: History's line, for a session where answers are not the point (breathing, a break).
     summary: str | None = None
+    #: An answer with the second pass's accurate text, waited for (unchanged without one).
+    accurate: Callable[[Answer], Answer] = lambda heard: heard
 
     @property
     def replies(self) -> dict[str, str]:

@@ -121,9 +121,13 @@ class Rehearse:
     ) -> Status | None:
         """Coach one attempt: saved with its feedback and the partner's reply, then checked."""
         safety = ctx.safety
+        live = heard.text
+        heard = ctx.accurate(heard)  # the coach reads the words as said (pace: Vosk's times)
         coached = None if safety and safety.unsafe_relationship else self._coach(heard, attempts)
         ctx.record(ATTEMPT_STATE, self._rehearsal.ask, heard, coached.extra if coached else None)
-        choice = ctx.review(heard.text, state.listen)
+        choice = ctx.review(live, state.listen)
+        if choice is None and heard.text != live and ctx.flagged(heard.text):
+            choice = ctx.review(heard.text, state.listen)  # only the accurate words show it
         if choice is not None:
             step = follow(ctx, choice, state)
             if isinstance(step, Status):

@@ -209,6 +209,9 @@ class Turn(Stored):
     #: The transcript as first heard, once corrected (`reflect edit`, or a rating the command
     #: grammar read better).
     heard: str | None = field(default=None, metadata=stored(check=(str,), optional=True))
+    #: The live recogniser's transcript, once the second pass (speech/second_pass.py) wrote
+    #: the answer anew from the audio.
+    heard_live: str | None = field(default=None, metadata=stored(check=(str,), optional=True))
     start_s: float | None = field(default=None, metadata=_OPTIONAL)  # into the audio heard
     end_s: float | None = field(default=None, metadata=_OPTIONAL)
     #: 1..10, the answer to a `rating: true` question.

@@ -112,14 +112,31 @@ class Journal:
             insert_summary(index, record.listed(0))
         return sid
 
-    def add_turn(self, sid: str, turn: Turn) -> None:
-        """Save one answer (stamped with the time now); returns once it is on disk. Touches only
-        this session's file."""
+    def add_turn(self, sid: str, turn: Turn) -> int:
+        """Save one answer (stamped with the time now); returns once it is on disk, with the
+        turn's id in the session (for `refine_turn`). Touches only this session's file."""
         record = replace(turn, at=stamp(self._clock())).to_dict()
         with self._folder.writing():
             if not (self.dir / session_name(sid)).exists():
                 raise JournalError(f"session {sid} is not in the journal")
-            self._folder.session_db(sid).table("turns", cache_size=0).insert(record)
+            return self._folder.session_db(sid).table("turns", cache_size=0).insert(record)
+
+    def refine_turn(self, sid: str, turn_id: int, answer: str, live: str) -> None:
+        """The second pass's transcript becomes the answer of a turn, the live one kept beside it
+        (`heard_live`); a turn corrected meanwhile (`heard` set) keeps its correction."""
+        with self._folder.writing():
+            if not (self.dir / session_name(sid)).exists():
+                raise JournalError(f"session {sid} is not in the journal")
+            table = self._folder.session_db(sid).table("turns", cache_size=0)
+            doc = table.get(doc_id=turn_id)
+            if doc is None:
+                raise JournalError(f"session {sid} has no turn {turn_id}")
+            turn = Turn.from_dict(doc)
+            if turn.heard is not None:  # corrected: the person's words win
+                turn = replace(turn, heard_live=live)
+            else:
+                turn = replace(turn, answer=answer, heard_live=None if answer == live else live)
+            table.update(turn.to_dict(), doc_ids=[turn_id])
 
     def extend_turn(self, sid: str, text: str, end_s: float | None = None) -> None:
         """Add what the person went on to say to the last answer (it had ended too early);

@@ -177,12 +177,23 @@ class SpeechListener:
             settings = replace(settings, early_end=False)
         if (since := self._join.continuing) is not None:
             self._rec.hear_again_from(since)
+            self._rec.keep_audio(since / self._rec.rate - CONTINUE_PREROLL_S, raw=True)
+        else:
+            self._rec.keep_audio(self._rec.now_s)
         self._join.ended(None)  # a new answer: none that could go on yet
         try:
-            return self._listen(settings, continues=since is not None)
+            return self._with_audio(self._listen(settings, continues=since is not None))
         finally:
             self._join.continuing = None
             self._rec.ungated = False
+            self._rec.take_audio()  # keeping stops
+
+    def _with_audio(self, heard: Heard) -> Heard:
+        """An answer with the audio it was heard in, for the second pass."""
+        if not isinstance(heard, Answer) or not heard.words:
+            return heard
+        audio, start_s = self._rec.take_audio()
+        return replace(heard, audio=audio, audio_start_s=start_s)
 
     def _listen(self, settings: ListenSettings, continues: bool) -> Heard:
         start = self._rec.now_s
@@ -332,9 +343,11 @@ class SpeechListener:
         if (kept := self._kept_command(names)) is not None:
             return kept  # type: ignore[return-value]
         self._join.ended(None)  # nothing heard here goes on over a question
+        self._rec.keep_audio(self._rec.now_s)
         with self._rec.every_command():  # while paused, any moment may be "continue"
             # No question waits while paused: what is said ends on the end silence alone.
-            return self._wait_for_command(names, replace(settings, early_end=False))
+            heard = self._wait_for_command(names, replace(settings, early_end=False))
+        return self._with_audio(heard)  # type: ignore[return-value]
 
     def _wait_for_command(
         self, names: tuple[str, ...], settings: ListenSettings

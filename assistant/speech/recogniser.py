@@ -44,6 +44,8 @@ RECENT_S = 8.0
 CONTINUE_PREROLL_S = 0.2
 #: Live audio kept while the model loads (s); beyond it the listener waits for the model.
 MAX_BACKLOG_S = 30.0
+#: An answer's audio kept for the second pass, at most (s): 29 MB; Vosk's words stand for the rest.
+MAX_KEPT_S = 900.0
 #: Over a prompt, a command phrase is taken once the speaker has been quiet this long (s).
 BARGE_QUIET_S = 0.06
 
@@ -128,6 +130,8 @@ class Recogniser:
         self.speech_since: int | None = None  # where the person's current speech began
         #: The assistant's voice is the person's here: the tail of a question cut by them.
         self.ungated = False
+        self._kept: list[np.ndarray] | None = None  # the answer's audio, for the second pass
+        self._kept_from = 0  # clock sample where it begins
 
     @property
     def now_s(self) -> float:
@@ -154,6 +158,8 @@ class Recogniser:
         text_samples = np.zeros_like(frame.samples) if gated else frame.samples
         self._recent.write(text_samples)
         self._raw.write(frame.samples)
+        if self._kept is not None and self.clock - self._kept_from <= MAX_KEPT_S * self.rate:
+            self._kept.append(text_samples)
         ended, speaking = self._hear_voice(frame.samples, gated) if self.vad else ((), False)
         utterance = self._text.accept(text_samples)
         partial = self._text.partial() if utterance is None else None
@@ -265,6 +271,21 @@ class Recogniser:
             return kept[: len(kept) - after]
 
         return audio
+
+    # -- the answer's audio, for the second pass ------------------------------------------------
+    def keep_audio(self, start_s: float, *, raw: bool = False) -> None:
+        """Keep what the free text hears from `start_s` (at most RECENT_S back) until
+        `take_audio`; `raw`: the part before now as heard (a continuation, heard again)."""
+        start = max(0, int(start_s * self.rate))
+        before = (self._raw if raw else self._recent).last(self.clock - start)
+        self._kept, self._kept_from = [before], self.clock - len(before)
+
+    def take_audio(self) -> tuple[np.ndarray, float]:
+        """The audio kept since `keep_audio` (16 kHz int16, silence where the assistant's voice
+        was) and where it begins on the clock (s); keeping stops."""
+        kept, self._kept = self._kept or [], None
+        audio = np.concatenate(kept) if kept else np.zeros(0, dtype=np.int16)
+        return audio, self._kept_from / self.rate
 
     # -- a continuation --------------------------------------------------------------------------
     def speaking_over_echo(self, began_by: int, min_voiced_s: float) -> int | None:

@@ -52,6 +52,7 @@ from assistant.safety.respond import Safeguards, load_safeguards
 from assistant.speech.commands import CommandSet, load_commands
 from assistant.speech.endpoint import PauseRules
 from assistant.speech.listener import SpeechListener
+from assistant.speech.second_pass import SecondPass
 from assistant.speech.smart_turns import turn_taking
 from assistant.speech.typed import TypedListener
 from assistant.speech.vad import VoiceActivity
@@ -207,6 +208,7 @@ def _run(
     pattern: str | None = None,
     minutes: float | str | None = None,
     dialogs_dir: Path = DIALOGS_DIR,
+    second_pass: SecondPass | None = None,
 ) -> FlowResult:
     """`safety`: with the safety check, as the CLI always runs (off: the loop alone).
     `first_run`: a journal that has not yet given its first-run notice (by default it has, so a
@@ -233,7 +235,7 @@ def _run(
         plan = plan_session(name, rehearsal, options, dialogs_dir, listen)
     session = plan.session(
         listener, spoken, journal, commands(dialogs_dir), printed.append, guards,
-        VoiceSettings() if audible else None,
+        VoiceSettings() if audible else None, second_pass,
     )  # fmt: skip
     try:
         outcome = session.run()

@@ -166,3 +166,21 @@ def test_a_session_that_died_before_its_first_answer_is_dropped_on_the_next_open
     statuses = {s.id: s.status for s in Journal(tmp_path).summaries()}
     assert dead not in statuses and statuses[with_turn] is Status.INTERRUPTED
     assert not (tmp_path / "sessions" / f"{dead}.json").exists()
+
+
+def test_the_second_pass_refines_a_turn_but_never_a_correction(tmp_path):
+    journal = Journal(tmp_path)
+    sid = journal.start("evening")
+    live = "he went out with good friends"
+    plain = journal.add_turn(sid, replace(TURN, answer=live))
+    corrected = journal.add_turn(sid, replace(TURN, answer="seven", heard="heaven", rating=7))
+    journal.refine_turn(sid, plain, "He went out with his friends.", live)
+    journal.refine_turn(sid, corrected, "Heaven.", "heaven")
+    journal.finish(sid, Status.COMPLETED)
+    first, second = Journal(tmp_path).find(sid).turns
+    assert (first.answer, first.heard_live) == ("He went out with his friends.", live)
+    assert (second.answer, second.heard, second.heard_live) == ("seven", "heaven", "heaven")
+    # An edit afterwards keeps the accurate text as what was heard, the live one beside it.
+    journal.correct(sid, {1: "He went out with his friends from work."})
+    first = Journal(tmp_path).find(sid).turns[0]
+    assert (first.heard, first.heard_live) == ("He went out with his friends.", live)
