@@ -30,6 +30,10 @@ def start_session(kind: str, args: argparse.Namespace, dialogs_dir: Path, data_d
     if not 80 <= args.rate <= 300:
         raise BadInputError(f"--rate {args.rate}: use 80 to 300 words per minute")
     voice = replace(VoiceSettings(), rate_wpm=args.rate)
+    if args.voice is not None:
+        from assistant.speech.voices import find_voice
+
+        voice = replace(voice, voice_name=find_voice(args.voice).name)  # one line if unknown
     # The model's load (0.7 s, in C++, off the GIL) overlaps importing the session's modules.
     started = None if args.typed else preload_model(args.model)
     from assistant.cli.session import run_session
