@@ -1,5 +1,5 @@
 """The neural voice: a Piper-format VITS model (ONNX) run with onnxruntime, fed the IPA phonemes
-of libespeak-ng (speech/phonemes.py). piper-tts itself is not used: it is GPL-3.0 and this
+of the espeak-ng program (speech/phonemes.py). piper-tts itself is not used: it is GPL-3.0 and this
 project is MIT; its file format is simple enough to read here.
 
 The model's .onnx.json maps each phoneme to ids; a sentence is "^" then each phoneme's ids each
@@ -27,7 +27,7 @@ from assistant.base.background import Background
 from assistant.base.errors import ReflectError
 from assistant.base.settings import VoiceSettings
 from assistant.speech.onnx_models import open_session
-from assistant.speech.phonemes import ipa
+from assistant.speech.phonemes import Phonemizer
 from assistant.speech.voice import SynthesisError, sentences
 
 #: The voice's own pace (length scale 1) in the speaking rate's unit, measured over the prompts
@@ -91,6 +91,8 @@ class NeuralModel:
         except ReflectError as exc:
             raise SynthesisError(str(exc)) from None
         self._speakers = any(i.name == "sid" for i in self._session.get_inputs())
+        self.phonemizer = Phonemizer(self.espeak_voice)
+        self.phonemizer.ipa("Hello.")  # started now, on the loading thread, not at first prompt
 
     def ids(self, phonemes: str) -> list[int]:
         """The model's input for one sentence's phonemes (unknown symbols are left out)."""
@@ -152,7 +154,7 @@ class NeuralSynth:
         try:
             for sentence in sentences(text):
                 for piece in pieces(sentence):
-                    phonemes = ipa(piece, model.espeak_voice)
+                    phonemes = model.phonemizer.ipa(piece)
                     if phonemes.strip():
                         parts.append(model.samples(model.ids(phonemes), noise, length, noise_w))
                 if parts and _SENTENCE_END.search(sentence):

@@ -1,82 +1,103 @@
-"""Text -> IPA phonemes with libespeak-ng (the library of the espeak-ng program the assistant
-already needs), called in process through ctypes: 0.1 ms a sentence, where starting the
-espeak-ng program per clause cost 0.2 s. The neural voice reads these phonemes.
+"""Text -> IPA phonemes from one long-running espeak-ng program (`-q --ipa`), for the neural
+voice. Starting the program per clause cost 0.2 s; kept running, a clause costs a pipe round
+trip. It is a separate process on purpose: pyttsx3 drives libespeak-ng inside this process, and
+the library can be initialised only once per process (a second initialisation, by ctypes here,
+left pyttsx3 with no audio at all).
 
-espeak_TextToPhonemes returns one clause per call and drops its punctuation, which the voice
-uses for its intonation and pauses; so the text is cut into clauses here and each clause's
-punctuation is put back after its phonemes.
+The program prints one line per clause and drops the punctuation, which the voice uses for its
+intonation and pauses; so the text is cut into clauses here, each is sent on its own line
+followed by a marker line, and its punctuation is put back after its phonemes.
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
+import os
 import re
+import select
+import subprocess
 import threading
 import unicodedata
 
 from assistant.base.errors import ModelMissingError
 
-_AUDIO_OUTPUT_SYNCHRONOUS = 2  # no sound device is opened
-_ESPEAK_INITIALIZE_DONT_EXIT = 0x8000  # a missing data folder raises, it does not exit()
-_CHARS_UTF8 = 1
-_PHONEMES_IPA = 0x02
 #: A clause and the punctuation that ends it (none at the end of the text).
-_CLAUSE = re.compile(r"([^.,;:!?]+)([.,;:!?]*)")
-
-_lock = threading.Lock()  # the library keeps one global state
-_library: ctypes.CDLL | None = None
-_voice = ""
+_CLAUSE = re.compile(r"([^.,;:!?\n]+)([.,;:!?]*)")
+_MARKER = "qwxzv vzxwq"  # a line whose phonemes end one clause's reply (no word says it)
+REPLY_TIMEOUT_S = 5.0
 
 
-def _open() -> ctypes.CDLL:
-    global _library
-    if _library is None:
-        name = ctypes.util.find_library("espeak-ng") or "libespeak-ng.so.1"
+class Phonemizer:
+    """One espeak-ng program for one espeak voice; thread-safe; restarted if it died."""
+
+    def __init__(self, voice: str = "en-us") -> None:
+        self._voice = voice
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._pending = b""
+        self._marker = ""
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._process is None or self._process.poll() is not None:
+            try:
+                self._process = subprocess.Popen(
+                    ["espeak-ng", "-q", "--ipa", "-v", self._voice],
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                )  # fmt: skip
+            except OSError as exc:
+                raise ModelMissingError(f"cannot start espeak-ng ({exc}); install it") from None
+            self._pending = b""
+            self._send([])  # the marker alone: its phonemes are learnt from its reply
+            self._marker = " ".join(self._reply_lines(marker_known=False))
+        return self._process
+
+    def _send(self, lines: list[str]) -> None:
+        assert self._process is not None and self._process.stdin is not None
+        data = "".join(f"{line}\n{_MARKER}\n" for line in lines) if lines else f"{_MARKER}\n"
         try:
-            lib = ctypes.CDLL(name)
+            self._process.stdin.write(data.encode("utf-8"))
+            self._process.stdin.flush()
         except OSError as exc:
-            raise ModelMissingError(
-                f"libespeak-ng is missing ({exc}); install the espeak-ng package"
-            ) from None
-        lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
-        lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
-        lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
-        lib.espeak_TextToPhonemes.argtypes = [
-            ctypes.POINTER(ctypes.c_void_p), ctypes.c_int, ctypes.c_int,
-        ]  # fmt: skip
-        if lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, None,
-                                 _ESPEAK_INITIALIZE_DONT_EXIT) <= 0:  # fmt: skip
-            raise ModelMissingError("libespeak-ng could not start (is espeak-ng-data installed?)")
-        _library = lib
-    return _library
+            raise ModelMissingError(f"espeak-ng stopped ({exc})") from None
 
+    def _reply_lines(self, marker_known: bool = True) -> list[str]:
+        """The non-empty lines printed for one clause, up to its marker line."""
+        assert self._process is not None and self._process.stdout is not None
+        fd = self._process.stdout.fileno()
+        lines: list[str] = []
+        while True:
+            while b"\n" in self._pending:
+                raw, self._pending = self._pending.split(b"\n", 1)
+                line = raw.decode("utf-8", "replace").strip()
+                if not marker_known and line:
+                    return [line]  # the marker's own phonemes, learnt at start
+                if line == self._marker:
+                    return lines
+                if line:
+                    lines.append(line)
+            ready, _, _ = select.select([fd], [], [], REPLY_TIMEOUT_S)
+            chunk = os.read(fd, 65536) if ready else b""
+            if not chunk:
+                self._process.kill()
+                raise ModelMissingError("espeak-ng gave no phonemes (stopped or stuck)")
+            self._pending += chunk
 
-def _clause_ipa(lib: ctypes.CDLL, text: str) -> str:
-    buffer = ctypes.create_string_buffer(text.encode("utf-8"))
-    pointer = ctypes.c_void_p(ctypes.addressof(buffer))
-    parts = []
-    while pointer.value:  # espeak may cut a long clause further: it moves the pointer on
-        found = lib.espeak_TextToPhonemes(ctypes.byref(pointer), _CHARS_UTF8, _PHONEMES_IPA)
-        if found:
-            parts.append(found.decode("utf-8").strip())
-    return " ".join(p for p in parts if p)
+    def ipa(self, text: str) -> str:
+        """The IPA of `text` as espeak-ng says it, its punctuation kept, in NFD form (how the
+        neural voice's phoneme table spells accents and stress marks)."""
+        clauses = [(c.strip(), p.strip()[:1]) for c, p in _CLAUSE.findall(text)]
+        out: list[str] = []
+        with self._lock:
+            self._start()
+            self._send([clause for clause, _ in clauses if clause])
+            for clause, punctuation in clauses:
+                if clause:
+                    out.append(" ".join(self._reply_lines()) + punctuation)
+                elif out:
+                    out[-1] += punctuation
+        return unicodedata.normalize("NFD", " ".join(part for part in out if part))
 
-
-def ipa(text: str, voice: str = "en-us") -> str:
-    """The IPA of `text` as espeak-ng says it with `voice`, its punctuation kept, in NFD form
-    (how the neural voice's phoneme table spells accents and stress marks)."""
-    global _voice
-    out = []
-    with _lock:
-        lib = _open()
-        if voice != _voice:  # another user of the library (pyttsx3) may have changed it too
-            if lib.espeak_SetVoiceByName(voice.encode()) != 0:
-                raise ModelMissingError(f"espeak-ng has no voice {voice!r}")
-            _voice = voice
-        for clause, punctuation in _CLAUSE.findall(text):
-            if clause.strip():
-                out.append(_clause_ipa(lib, clause) + punctuation.strip()[:1])
-            elif out and punctuation.strip():
-                out[-1] += punctuation.strip()[:1]
-    return unicodedata.normalize("NFD", " ".join(p for p in out if p))
+    def close(self) -> None:
+        with self._lock:
+            if self._process is not None and self._process.poll() is None:
+                self._process.kill()
+                self._process.wait()

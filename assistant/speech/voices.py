@@ -65,11 +65,10 @@ def _neural(voice: VoiceEntry, settings: VoiceSettings, style: Style) -> NeuralS
 def guide_synths(settings: VoiceSettings) -> list[Synthesizer]:
     """The guide's synthesisers, best first (settings.voice_name picks the first)."""
     voice = find_voice(settings.voice_name)
+    fallback: list[Synthesizer] = [Pyttsx3Synth(settings), EspeakCliSynth(settings)]
     if voice.kind == "neural":
-        # Not pyttsx3 after it: both drive libespeak-ng's one global state in this process, and
-        # pyttsx3 hung (no audio in 10 s) once the phonemiser had used it. The program is apart.
-        return [_neural(voice, settings, GUIDE), EspeakCliSynth(settings)]
-    return [Pyttsx3Synth(settings), EspeakCliSynth(settings)]
+        return [_neural(voice, settings, GUIDE), *fallback]
+    return fallback
 
 
 def partner_synths(settings: VoiceSettings) -> list[Synthesizer]:
@@ -87,7 +86,7 @@ def render_with(
     """`text` spoken by the voice `name` at `rate_wpm`, without falling back (tests and benches
     render speech with it): an Audio, or SynthesisError."""
     settings = replace(VoiceSettings(), voice_name=name, rate_wpm=rate_wpm)
-    if find_voice(name).kind == "espeak":  # the program: pyttsx3 is the same speech, in process
+    if find_voice(name).kind == "espeak":  # the program: the same speech as pyttsx3, no thread
         return EspeakCliSynth(replace(settings, voice=PARTNER_VOICE if partner else "")).render(
             text
         )
