@@ -1,19 +1,25 @@
 #!/usr/bin/env python3
-"""The voice's time here: what a hanging pyttsx3 costs a session before the espeak-ng program
-takes over (one bounded wait, then nothing), and how long each synthesiser takes to render one
-prompt.
+"""The voice's time here: the neural voice against espeak-ng (load time, memory added, the time
+from a prompt to its first audio, real-time factor on one thread, the first prompt after
+start-up), then what a hanging pyttsx3 costs a session before the espeak-ng program takes over
+(one bounded wait, then nothing), and how long each synthesiser takes to render one prompt.
 
 The test (tests/unit/speech/test_voice.py) checks that the fallback happens once and that the
 session never waits for the hanging engine; this measures the wall-clock cost, which a test
 cannot assert on a loaded machine.
 
     .venv/bin/python scripts/bench_voice.py [--timeout-s 0.5] [--repeats 3]
+
+Targets (issue 23): prompt to first audio, median at most 100 ms; memory added at most 120 MB;
+the first prompt after start-up no later than with pyttsx3.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,6 +33,84 @@ from assistant.base.settings import VoiceSettings  # noqa: E402
 from assistant.speech.voice import EspeakCliSynth, Pyttsx3Synth, Voice  # noqa: E402
 
 from hanging_tts import HangingEngine  # noqa: E402
+
+EVENING = ROOT / "dialogs" / "evening.yaml"
+#: Run in a fresh process: what `reflect` does from its start to the first prompt's first
+#: sentence rendered (the voice's load begun first, then the session's modules imported).
+FIRST_PROMPT = """
+import sys, time
+started = time.perf_counter()
+from assistant.speech import voices
+from assistant.base.settings import VoiceSettings
+from dataclasses import replace
+voices.preload(sys.argv[1])
+import assistant.cli.session
+synth = voices.guide_synths(replace(VoiceSettings(), voice_name=sys.argv[1]))[0]
+synth.render("What happened today that stirred up a feeling of insecurity, even a small one?")
+print(time.perf_counter() - started)
+"""
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def first_sentences() -> list[str]:
+    from assistant.dialog.script import load_script
+    from assistant.speech.voice import sentences, spoken
+
+    script = load_script(EVENING)
+    texts = [script.intro, *(s.prompt for s in script.states.values()), script.outro]
+    return [spoken(sentences(t)[0]) for t in texts if t.strip()]
+
+
+def neural_vs_espeak() -> None:
+    import onnxruntime  # noqa: F401  (a session has it loaded already, for the turn models)
+
+    from assistant.speech.neural_voice import NeuralModel, NeuralSynth
+    from assistant.speech.voices import BY_NAME
+
+    path = BY_NAME["joe"].model
+    assert path is not None
+    before = peak_mb()
+    started = time.perf_counter()
+    model = NeuralModel(path)
+    load_s = time.perf_counter() - started
+    neural = NeuralSynth(VoiceSettings(), path, model=_ready(model))
+    espeak = EspeakCliSynth(VoiceSettings())
+    texts = first_sentences()
+    rows = {}
+    for name, synth in (("joe (neural)", neural), ("espeak-ng program", espeak)):
+        synth.render("Hello.")  # warm: the first run of a model allocates its buffers
+        firsts, spent, audio_s = [], 0.0, 0.0
+        for text in texts:
+            started = time.perf_counter()
+            audio = synth.render(text)
+            firsts.append(time.perf_counter() - started)
+            spent += firsts[-1]
+            audio_s += audio.duration_s
+        rows[name] = (statistics.median(firsts), spent / audio_s)
+    added = peak_mb() - before
+    print(f"neural voice: loads in {load_s:.2f} s; peak memory added {added:.0f} MB "
+          f"(load + rendering {len(texts)} prompts; target <= 120)")  # fmt: skip
+    for name, (first_s, rtf) in rows.items():
+        print(f"{name:18s} prompt to first audio (its first sentence rendered), median of "
+              f"{len(texts)}: {first_s * 1000:.0f} ms; real-time factor, 1 thread: "
+              f"{rtf:.3f}")  # fmt: skip
+    for name in ("joe", "espeak"):
+        done = subprocess.run(
+            [sys.executable, "-c", FIRST_PROMPT, name], cwd=ROOT, capture_output=True,
+            text=True, check=True,
+        )  # fmt: skip
+        print(f"start-up to the first prompt's audio, voice {name}: "
+              f"{float(done.stdout.split()[-1]):.2f} s")  # fmt: skip
+
+
+def _ready(model):
+    from assistant.base.background import Background
+
+    return Background(lambda: model, name="bench-voice")
+
 
 TEXT = "What happened today that stirred up a feeling of insecurity, even a small one?"
 
@@ -71,6 +155,7 @@ def main() -> int:
     ap.add_argument("--timeout-s", type=float, default=0.5, help="the synthesis time bound")
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()
+    neural_vs_espeak()
     espeak = EspeakCliSynth(VoiceSettings())
     print(f"espeak-ng program renders one prompt in {render_s(espeak, args.repeats):.3f} s")
     pyttsx3 = Pyttsx3Synth(VoiceSettings())

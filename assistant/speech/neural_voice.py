@@ -92,7 +92,9 @@ class NeuralModel:
             raise SynthesisError(str(exc)) from None
         self._speakers = any(i.name == "sid" for i in self._session.get_inputs())
         self.phonemizer = Phonemizer(self.espeak_voice)
-        self.phonemizer.ipa("Hello.")  # started now, on the loading thread, not at first prompt
+        # Both started now, on the loading thread: the model's first run allocates its buffers
+        # (0.3 s more than the next), which the first prompt would otherwise wait for.
+        self.samples(self.ids(self.phonemizer.ipa("Hello.")), 0.667, 1.0, 0.8)
 
     def ids(self, phonemes: str) -> list[int]:
         """The model's input for one sentence's phonemes (unknown symbols are left out)."""
