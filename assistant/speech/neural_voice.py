@@ -40,6 +40,10 @@ _SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
 #: with the audio of one run (about 20 MB a second), so long sentences go in pieces cut at
 #: their commas, where a person pauses anyway.
 MAX_PIECE_WORDS = 12
+#: The model starts each run with 50-65 ms of near quiet: cut to this much (s), so a cue sounds
+#: at its planned time (breathing) and a prompt's first sound comes sooner.
+LEAD_S = 0.01
+_QUIET = 0.01  # of full scale: below it a sample is the model's lead-in
 _AFTER_COMMA = re.compile(r"(?<=[,;:])\s+")
 
 
@@ -118,6 +122,12 @@ class NeuralModel:
         return np.asarray(audio, dtype=np.float32).reshape(-1)
 
 
+def _without_lead_in(samples: np.ndarray, rate_hz: int) -> np.ndarray:
+    loud = np.flatnonzero(np.abs(samples) > _QUIET)
+    start = max(0, int(loud[0]) - round(LEAD_S * rate_hz)) if len(loud) else 0
+    return samples[start:]
+
+
 class NeuralSynth:
     """The Synthesizer of a neural voice (speech/voice.py's protocol): render(text, slow)."""
 
@@ -158,7 +168,8 @@ class NeuralSynth:
                 for piece in pieces(sentence):
                     phonemes = model.phonemizer.ipa(piece)
                     if phonemes.strip():
-                        parts.append(model.samples(model.ids(phonemes), noise, length, noise_w))
+                        run = model.samples(model.ids(phonemes), noise, length, noise_w)
+                        parts.append(_without_lead_in(run, model.rate_hz))
                 if parts and _SENTENCE_END.search(sentence):
                     parts.append(pause)
         except ReflectError as exc:
