@@ -35,6 +35,21 @@ from assistant.speech.voice import EspeakCliSynth, Pyttsx3Synth, Voice  # noqa: 
 from hanging_tts import HangingEngine  # noqa: E402
 
 EVENING = ROOT / "dialogs" / "evening.yaml"
+#: In a fresh process, what `reflect` does in full duplex (the microphone) from its start to the
+#: first sentence of its first prompt rendered: the voice's load begun (cli/start.py), the
+#: session's modules imported, the guide's synthesiser made, the sentence rendered.
+FIRST_SENTENCE = """
+import sys, time
+started = time.perf_counter()
+from dataclasses import replace
+from assistant.base.settings import VoiceSettings
+from assistant.speech import voices
+voices.preload(sys.argv[1])
+import assistant.cli.session
+synth = voices.guide_synths(replace(VoiceSettings(), voice_name=sys.argv[1]))[0]
+synth.render(sys.argv[2])
+print(time.perf_counter() - started)
+"""
 
 
 def peak_mb() -> float:
@@ -83,20 +98,37 @@ def neural_vs_espeak() -> None:
         print(f"{name:18s} prompt to first audio (its first sentence rendered), median of "
               f"{len(texts)}: {first_s * 1000:.0f} ms; real-time factor, 1 thread: "
               f"{rtf:.3f}")  # fmt: skip
-    for name in ("joe", "espeak"):
-        print(f"start-up to the first prompt's first audio sample, voice {name}: "
-              f"{first_prompt_s(name):.2f} s (median of 3)")  # fmt: skip
+    for sentence in ("Before we begin, one thing to know.", "What's on your mind tonight?"):
+        for name in ("joe", "espeak"):
+            times = [float(subprocess.run(
+                [sys.executable, "-c", FIRST_SENTENCE, name, sentence], cwd=ROOT,
+                capture_output=True, text=True, check=True).stdout.split()[-1])
+                for _ in range(3)]  # fmt: skip
+            print(f"start-up to {sentence!r} rendered (full duplex: the first sentence plays "
+                  f"as soon as it is), voice {name}: {statistics.median(times):.2f} s "
+                  f"(median of 3)")  # fmt: skip
+    for first_run in (False, True):
+        for name in ("joe", "espeak"):
+            said = "the privacy notice (first run)" if first_run else "the opening question"
+            print(f"start-up to the first audio sample in --audio-out, {said}, voice {name}: "
+                  f"{first_prompt_s(name, first_run):.2f} s (median of 3)")  # fmt: skip
 
 
-def first_prompt_s(voice: str, repeats: int = 3) -> float:
+def first_prompt_s(voice: str, first_run: bool, repeats: int = 3) -> float:
     """`reflect journal --typed --voice VOICE --audio-out` started until the first prompt's
-    audio is in the file (polled), as scripts/bench_speech.py times the spoken start."""
+    audio is in the file (polled), as scripts/bench_speech.py times the spoken start. Half
+    duplex, so the whole first prompt is rendered before it is written: on a first run the
+    privacy notice (6 sentences), after it the opening question (2 sentences)."""
     times = []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(repeats):
-            out = Path(tmp) / f"first{i}.wav"
+            out, data = Path(tmp) / f"first{i}.wav", str(Path(tmp) / f"d{i}")
+            if not first_run:  # the notice given once, by a silent session
+                subprocess.run([sys.executable, "-m", "assistant", "journal", "--typed",
+                                "--silent", "--data-dir", data], cwd=ROOT, input=b"",
+                               capture_output=True, check=True)  # fmt: skip
             cmd = [sys.executable, "-m", "assistant", "journal", "--typed", "--voice", voice,
-                   "--audio-out", str(out), "--data-dir", str(Path(tmp) / f"d{i}")]  # fmt: skip
+                   "--audio-out", str(out), "--data-dir", data]  # fmt: skip
             started = time.perf_counter()
             quiet = subprocess.DEVNULL
             proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE, stdout=quiet,
