@@ -127,7 +127,7 @@ def setup(journal: Journal, args: argparse.Namespace, dialogs_dir: Path) -> int:
     elif given:  # already checked by the parser
         now = (current.emergency_number, current.crisis_line, current.abuse_line)
         chosen = Resources(*(n if f is None else f for n, f in zip(now, flags, strict=True)))
-    elif sys.stdin.isatty():
+    elif sys.stdin.isatty() and args.voice is None:  # `setup --voice NAME` asks nothing more
         chosen = _ask_resources(current)
     else:
         chosen = current
