@@ -14,6 +14,8 @@ import argparse
 import sys
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support")]
 
@@ -27,6 +29,7 @@ from assistant.speech.voices import render_with  # noqa: E402
 from wer import plain_vosk_transcript, word_error_rate  # noqa: E402
 
 VOICES = ("joe", "espeak")
+QUIET_S = 0.4  # before and after each rendering: the gap between prompts
 #: What the safety flow says, and the words a listener must hear in it.
 NUMBERS = (
     ("Call 988 now.", "call nine eight eight now"),
@@ -48,7 +51,8 @@ def heard(model, text: str, voice: str, rate: int) -> tuple[str, float]:
     """What Vosk heard of `text` said by `voice`, and how long the speech was (s)."""
     audio = render_with(spoken(text), voice, rate)
     samples = to_int16(resample(audio.samples / 32768.0, audio.rate_hz, 16_000))
-    return plain_vosk_transcript(model, samples), audio.duration_s
+    quiet = np.zeros(int(QUIET_S * 16_000), dtype=np.int16)  # as around a prompt in a session
+    return plain_vosk_transcript(model, np.concatenate([quiet, samples, quiet])), audio.duration_s
 
 
 def corpus_wer(pairs: list[tuple[str, str]]) -> float:

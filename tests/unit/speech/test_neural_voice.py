@@ -113,7 +113,10 @@ def test_vosk_understands_the_voice_and_the_help_line_numbers(joe, model):
 def read_wav_of(audio) -> np.ndarray:
     from assistant.audio.wav import resample, to_int16
 
-    return to_int16(resample(audio.samples / 32768.0, audio.rate_hz, 16_000))
+    quiet = np.zeros(6400, dtype=np.int16)  # 0.4 s, as between prompts in a session
+    return np.concatenate(
+        [quiet, to_int16(resample(audio.samples / 32768.0, audio.rate_hz, 16_000)), quiet]
+    )
 
 
 def test_a_missing_model_falls_back_to_espeak_with_one_note(tmp_path):
