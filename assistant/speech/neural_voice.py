@@ -1,13 +1,13 @@
 """The neural voice: a Piper-format VITS model (ONNX) run with onnxruntime, fed the IPA phonemes
-of the espeak-ng program (speech/phonemes.py). piper-tts itself is not used: it is GPL-3.0 and this
-project is MIT; its file format is simple enough to read here.
+of the espeak-ng program (speech/phonemes.py). piper-tts itself is not used: it is GPL-3.0 and
+this project is MIT; its file format is simple enough to read here.
 
 The model's .onnx.json maps each phoneme to ids; a sentence is "^" then each phoneme's ids each
 followed by the pad "_", then "$". The model takes those ids (`input`, `input_lengths`) and
 three `scales`: noise (variation of the sound), length (1 is the voice's own pace, larger is
 slower) and noise_w (variation of the timing). It returns float samples at the model's rate.
 
-The model loads (0.5 s) on a thread from the moment the synthesiser is made; the first render
+The model loads (0.25 s) on a thread from the moment the synthesiser is made; the first render
 waits for it. A missing or broken model raises SynthesisError there, so the voice falls back
 to espeak-ng with a one-line note and the session goes on.
 """
@@ -31,7 +31,8 @@ from assistant.speech.phonemes import Phonemizer
 from assistant.speech.voice import SynthesisError, sentences
 
 #: The voice's own pace (length scale 1) in the speaking rate's unit, measured over the prompts
-#: of dialogs/evening.yaml against espeak-ng at the same --rate (scripts/voice_wer.py prints it).
+#: of dialogs/evening.yaml against espeak-ng at the same --rate: 91.8 s against 93.1 s at 150
+#: (scripts/voice_intelligibility.py prints both).
 NATURAL_WPM = 185
 #: Quiet after each sentence (s): the voice itself stops almost at once, a person breathes.
 SENTENCE_PAUSE_S = 0.3
