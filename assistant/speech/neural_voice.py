@@ -37,10 +37,12 @@ NATURAL_WPM = 185
 #: Quiet after each sentence (s): the voice itself stops almost at once, a person breathes.
 SENTENCE_PAUSE_S = 0.3
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
-#: Longest piece of a sentence given to the model at once (words): its working memory grows
-#: with the audio of one run (about 20 MB a second), so long sentences go in pieces cut at
-#: their commas, where a person pauses anyway.
-MAX_PIECE_WORDS = 12
+#: Longest piece of a sentence given to the model at once (words) where commas allow: its
+#: working memory grows with the audio of one run (about 20 MB a second), so long sentences go
+#: in pieces cut at their commas, where a person pauses anyway. Measured over evening.yaml's
+#: prompts and reprompts: peak memory added 215 MB with pieces of 12 words, 172 MB with 8, 173
+#: with 6 (of which the loaded model is 100 MB).
+MAX_PIECE_WORDS = 8
 #: The model starts each run with 50-65 ms of near quiet: cut to this much (s), so a cue sounds
 #: at its planned time (breathing) and a prompt's first sound comes sooner.
 LEAD_S = 0.01
