@@ -128,7 +128,7 @@ class Script:
 
 
 class _NullSink:
-    def play(self, audio) -> None:
+    def play(self, audio, gap_after=True) -> None:
         pass
 
     def close(self) -> None:
