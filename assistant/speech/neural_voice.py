@@ -122,9 +122,10 @@ class NeuralModel:
             raise SynthesisError(str(exc)) from None
         self._speakers = any(i.name == "sid" for i in self._session.get_inputs())
         self.phonemizer = Phonemizer(self.espeak_voice)
-        # Both started now, on the loading thread: the model's first run allocates its buffers
-        # (0.3 s more than the next), which the first prompt would otherwise wait for.
-        self.samples(self.ids(self.phonemizer.ipa("Hello.")), 0.667, 1.0, 0.8)
+        # The espeak-ng program started now, on the loading thread. No warm-up run of the model:
+        # without the memory arena its first run costs about 25 ms more than the next, less
+        # than a warm-up run (60 ms) the first prompt would wait for.
+        self.phonemizer.ipa("Hello.")
 
     def ids(self, phonemes: str) -> list[int]:
         """The model's input for one sentence's phonemes (unknown symbols are left out)."""
