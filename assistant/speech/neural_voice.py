@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,8 +51,9 @@ _QUIET = 0.01  # of full scale: below it a sample is the model's lead-in
 _AFTER_COMMA = re.compile(r"(?<=[,;:])\s+")
 #: A prompt's first piece is cut to at most this many words where a phrase begins (before one of
 #: _PHRASE_STARTS), so its first sound comes sooner: a run costs about 45 ms plus 17 ms a word
-#: here (idle machine), so 3 words are ready in about 90 ms, 8 in 185 ms. The cut is given a
-#: comma, so the voice pauses there briefly as a person does between phrases.
+#: here (idle machine), so 3 words are ready in about 90 ms, 8 in 185 ms. A clause longer than
+#: MAX_PIECE_WORDS is cut so too (peak memory added 135 MB instead of 155 over evening.yaml's
+#: first sentences). A cut is given a comma: the voice pauses there briefly, as a person does.
 OPENING_WORDS = 4
 _PHRASE_STARTS = frozenset(
     {"that", "and", "but", "or", "so", "because", "when", "if", "with", "about", "for", "while"}
@@ -60,9 +62,10 @@ _PHRASE_STARTS = frozenset(
 
 
 def pieces(sentence: str) -> list[str]:
-    """`sentence` cut at commas into pieces of at most MAX_PIECE_WORDS words where it can be."""
+    """`sentence` cut at commas into pieces of at most MAX_PIECE_WORDS words where it can be, a
+    longer clause cut where a phrase begins."""
     out: list[str] = []
-    for clause in _AFTER_COMMA.split(sentence.strip()):
+    for clause in _clauses(sentence):
         if out and len(out[-1].split()) + len(clause.split()) <= MAX_PIECE_WORDS:
             out[-1] += " " + clause
         else:
@@ -70,14 +73,25 @@ def pieces(sentence: str) -> list[str]:
     return [piece for piece in out if piece]
 
 
-def opening(piece: str) -> list[str]:
-    """A prompt's first piece as [its first phrase of 2-OPENING_WORDS words + ",", the rest]
-    when a phrase starts there and leaves 2 words or more; else [piece]."""
-    words = piece.split()
-    for cut in range(min(OPENING_WORDS, len(words) - 2), 1, -1):
+def _clauses(sentence: str) -> Iterator[str]:
+    for clause in _AFTER_COMMA.split(sentence.strip()):
+        while len(clause.split()) > MAX_PIECE_WORDS:
+            first, *rest = phrase_cut(clause, MAX_PIECE_WORDS)
+            if not rest:
+                break
+            yield first
+            clause = rest[0]
+        yield clause
+
+
+def phrase_cut(text: str, most_words: int) -> list[str]:
+    """[`text`'s first phrase of 2 to `most_words` words + ",", the rest] when a phrase starts
+    there (the latest such) and leaves 2 words or more; else [text]."""
+    words = text.split()
+    for cut in range(min(most_words, len(words) - 2), 1, -1):
         if words[cut].lower() in _PHRASE_STARTS and words[cut - 1][-1] not in ",;:":
             return [" ".join(words[:cut]) + ",", " ".join(words[cut:])]
-    return [piece]
+    return [text]
 
 
 @dataclass(frozen=True)
@@ -181,7 +195,7 @@ class NeuralSynth:
         """`text` in the pieces the voice renders one by one (each sentence's pieces, the first
         one cut at its opening phrase), so a prompt can be played as each is ready."""
         out = [piece for sentence in sentences(text) for piece in pieces(sentence)]
-        return [*opening(out[0]), *out[1:]] if out else out
+        return [*phrase_cut(out[0], OPENING_WORDS), *out[1:]] if out else out
 
     def render(self, text: str, slow: bool = False) -> Audio:
         try:
