@@ -148,3 +148,39 @@ def test_pyttsx3_still_speaks_beside_the_neural_voice(joe):
         assert pyttsx3.render("Hello again.").duration_s > 0.3
     finally:
         pyttsx3.close()
+
+
+def test_a_clause_too_long_for_one_run_is_cut_where_a_phrase_begins():
+    long = "What is one kind thing you could do for yourself tonight or tomorrow?"
+    assert pieces(long) == [
+        "What is one kind thing you could do,",
+        "for yourself tonight or tomorrow?",
+    ]
+    unbroken = "Notice the weight of your body resting on the chair beneath you now."
+    assert pieces(unbroken) == [unbroken]  # no phrase starts within 8 words: left whole
+
+
+def test_a_prompt_starts_with_its_opening_phrase_so_its_first_sound_comes_sooner(joe):
+    assert synth(joe).parts(TEXT) == [
+        "What happened today,", "that stirred up a feeling of insecurity,", "even a small one?"
+    ]  # fmt: skip
+    assert synth(joe).parts("Does that fear feel familiar? Take your time.") == [
+        "Does that fear feel familiar?", "Take your time."
+    ]  # fmt: skip
+
+
+def test_half_duplex_writes_a_prompts_pieces_with_no_gap_between_them(joe, tmp_path):
+    """Each piece is written as soon as it is rendered; only the prompt's end has the sink's
+    gap (0.4 s of exact zeros; within a prompt the longest quiet is a sentence's 0.3 s)."""
+    out = tmp_path / "out.wav"
+    voice = Voice([synth(joe)], WavSink(out), lambda t: None, lambda t: None)
+    try:
+        voice.say(TEXT)
+    finally:
+        voice.close()
+    samples = read_wav(out, rate_hz=None).samples
+    zero = np.concatenate([[0], (samples == 0).astype(np.int8), [0]])
+    edges = np.flatnonzero(np.diff(zero))
+    runs = edges[1::2] - edges[::2]  # lengths of the runs of exact zeros
+    assert int((runs >= round(0.4 * 22050)).sum()) == 1 and zero[-2] == 1  # at the end only
+    assert len(samples) / 22050 > 3.0  # the three pieces all written
