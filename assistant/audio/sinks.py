@@ -19,7 +19,8 @@ from assistant.base.errors import AudioDeviceError, BadInputError
 
 
 class AudioSink(Protocol):
-    def play(self, audio: Audio) -> None: ...
+    def play(self, audio: Audio, gap_after: bool = True) -> None:
+        """`gap_after` False: more of the same prompt follows at once (no pause between)."""
 
     def close(self) -> None: ...
 
@@ -34,7 +35,7 @@ class SpeakerSink:
         self._device = device
         self._slack_s = slack_s
 
-    def play(self, audio: Audio) -> None:
+    def play(self, audio: Audio, gap_after: bool = True) -> None:
         sd = self._sd
         try:
             sd.play(audio.samples, audio.rate_hz, device=self._device)
@@ -61,11 +62,11 @@ class WavSink:
         self._rate_hz = rate_hz
         self._gap = np.zeros(int(gap_s * rate_hz), dtype=np.int16)
 
-    def play(self, audio: Audio) -> None:
+    def play(self, audio: Audio, gap_after: bool = True) -> None:
         samples = audio.samples
         if audio.rate_hz != self._rate_hz:
             samples = to_int16(resample(samples / 32768.0, audio.rate_hz, self._rate_hz))
-        self._writer.write(np.concatenate([samples, self._gap]))
+        self._writer.write(np.concatenate([samples, self._gap]) if gap_after else samples)
 
     def close(self) -> None:
         self._writer.close()
@@ -103,7 +104,7 @@ class WavWriter:
 class NullSink:
     """--silent, or no speaker: prompts are only printed."""
 
-    def play(self, audio: Audio) -> None:
+    def play(self, audio: Audio, gap_after: bool = True) -> None:
         pass
 
     def close(self) -> None:

@@ -110,6 +110,8 @@ class VoiceSettings:
     #: espeak-ng voice (and variant) for the espeak-ng program; "" is its default. A rehearsal's
     #: partner speaks with another one, clearly different from the guide's.
     voice: str = ""
+    #: which voice speaks: a name in the table of speech/voices.py (`reflect voices`)
+    voice_name: str = "joe"
 
     def rate(self, slow: bool = False) -> int:
         """The speaking rate to use (words per minute)."""

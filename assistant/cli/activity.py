@@ -7,11 +7,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.base.errors import BadInputError
-from assistant.base.settings import PARTNER_VOICE, ListenSettings, VoiceSettings
+from assistant.base.settings import ListenSettings, VoiceSettings
 from assistant.breathe.bar import LiveBar
 from assistant.breathe.patterns import (
     DEFAULT_PATTERN,
@@ -33,7 +33,8 @@ from assistant.journal.store import Journal
 from assistant.safety.respond import Safeguards
 from assistant.speech.commands import CommandSet
 from assistant.speech.second_pass import SecondPass
-from assistant.speech.voice import EspeakCliSynth, Synthesizer, Voice
+from assistant.speech.voice import Synthesizer, Voice
+from assistant.speech.voices import partner_synths
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class Plan:
             practice, coaching = self.rehearsal
             synths: list[Synthesizer] = []
             if voice_settings is not None:
-                synths = [EspeakCliSynth(replace(voice_settings, voice=PARTNER_VOICE))]
+                synths = partner_synths(voice_settings)
             activity = Rehearse(practice, coaching, voice.speaking_as(synths))
         return Session(
             self.script, listener, voice, journal, commands, show_answer, safeguards,

@@ -95,6 +95,8 @@ COMMANDS: tuple[Command, ...] = (
             pause_options, _session("pause"), session=True),
     Command("scripts", "", "list the scripts", _none,
             lambda a, d, j: tools.list_scripts(d, NAMES)),
+    Command("voices", "", "list the voices (--voice NAME; reflect setup --voice NAME)", _none,
+            lambda a, d, j: tools.list_voices()),
     Command("devices", "", "list microphones and speakers", tools.devices_options,
             lambda a, d, j: tools.list_devices(a)),
     Command("history", "[--since YYYY-MM-DD] [--limit N]", "list saved sessions",
@@ -121,8 +123,8 @@ COMMANDS: tuple[Command, ...] = (
             _journal(tools.unlock, extra=True)),
     Command("repair", "", "rebuild a damaged index; name damaged sessions", _with_data_dir(_none),
             _journal(lambda journal, args: tools.repair(journal), repair=True)),
-    Command("setup", "[--emergency-number N --crisis-line TEXT --abuse-line TEXT]",
-            "where help is", _with_data_dir(tools.setup_options),
+    Command("setup", "[--emergency-number N --crisis-line TEXT --abuse-line TEXT --voice NAME]",
+            "where help is, and the voice", _with_data_dir(tools.setup_options),
             _journal(tools.setup, create=True, extra=True)),
 )  # fmt: skip
 BY_NAME = {command.name: command for command in COMMANDS}

@@ -87,6 +87,12 @@ def session_parser(name: str, description: str) -> argparse.ArgumentParser:
         default=VoiceSettings.rate_wpm,
         help="speaking rate in words per minute (default %(default)s)",
     )
+    p.add_argument(
+        "--voice",
+        metavar="NAME",
+        help="who speaks: a name from `reflect voices` (default: the one saved with "
+        f"`reflect setup --voice`, else {VoiceSettings.voice_name})",
+    )
     data_dir_option(p)
     return p
 

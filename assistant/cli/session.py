@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from assistant.audio import devices
@@ -34,7 +35,9 @@ from assistant.speech.model import load_model_in_background
 from assistant.speech.second_pass import SecondPass
 from assistant.speech.smart_turns import turn_taking
 from assistant.speech.typed import TypedListener
-from assistant.speech.voice import EspeakCliSynth, Pyttsx3Synth, Voice
+from assistant.speech.voice import Voice
+from assistant.speech.voices import BY_NAME as VOICES
+from assistant.speech.voices import guide_synths
 
 
 def _sink(args: argparse.Namespace, settings: VoiceSettings) -> tuple[AudioSink, str]:
@@ -80,6 +83,18 @@ def _transport(
             echo.close()
         raise
     return mic, note
+
+
+def _chosen_voice(
+    args: argparse.Namespace, journal: Journal, settings: VoiceSettings, console: Console
+) -> VoiceSettings:
+    """--voice NAME (checked when the options were read), else the one saved with `reflect
+    setup --voice`, else the default."""
+    name = getattr(args, "voice", None) or journal.config().get("voice")
+    if name and name not in VOICES:  # saved by another version
+        console.note(f"the saved voice {name!r} is unknown; using {settings.voice_name}")
+        name = None
+    return replace(settings, voice_name=name) if name else settings
 
 
 def run_session(
@@ -142,7 +157,8 @@ def run_session(
     journal = Journal(data_dir, passphrase=passphrase.ask, warn=console.note)
     if note:
         console.note(note)
-    synths = [] if args.silent else [Pyttsx3Synth(voice_settings), EspeakCliSynth(voice_settings)]
+    voice_settings = _chosen_voice(args, journal, voice_settings, console)
+    synths = [] if args.silent else guide_synths(voice_settings)
     voice = Voice(
         synths,
         sink,

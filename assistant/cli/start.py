@@ -37,9 +37,17 @@ def start_session(kind: str, args: argparse.Namespace, dialogs_dir: Path, data_d
                       file=sys.stderr)  # fmt: skip
     if not 80 <= args.rate <= 300:
         raise BadInputError(f"--rate {args.rate}: use 80 to 300 words per minute")
+    from assistant.speech import voices
+
     voice = replace(VoiceSettings(), rate_wpm=args.rate)
-    # The model's load (0.7 s, in C++, off the GIL) overlaps importing the session's modules.
+    if args.voice is not None:
+        voice = replace(voice, voice_name=voices.find_voice(args.voice).name)  # one line if not
+    # The models' loads (0.7 s, 0.5 s, in C++, off the GIL) overlap importing the session's
+    # modules. The voice is the one asked for, else the default (a voice saved with `reflect
+    # setup` is known once the journal is open: then it is loaded there).
     started = None if args.typed else preload_model(args.model)
+    if not args.silent:
+        voices.preload(voice.voice_name)
     from assistant.cli.session import run_session
 
     name = args.script if kind == "script" else kind

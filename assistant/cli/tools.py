@@ -31,7 +31,17 @@ from assistant.safety.resources import (
     check_emergency_number,
 )
 from assistant.safety.support_file import load_support, reserved_phrases
+from assistant.speech import voices
 from assistant.speech.commands import load_commands
+
+
+def list_voices() -> int:
+    """The voices: name, kind, installed or not; the default marked."""
+    for voice in voices.VOICES:
+        state = "installed" if voice.installed else "not installed (run ./scripts/run)"
+        default = " (default)" if voice.name == voices.DEFAULT_VOICE else ""
+        print(f"{voice.name:8s} {voice.kind:7s} {state:10s} {voice.about}{default}")
+    return 0
 
 
 def list_scripts(dialogs_dir: Path, commands: tuple[str, ...]) -> int:
@@ -110,6 +120,9 @@ def setup(journal: Journal, args: argparse.Namespace, dialogs_dir: Path) -> int:
     current = Resources.from_config(config)
     flags = (args.emergency_number, args.crisis_line, args.abuse_line)
     given = any(flag is not None for flag in flags)
+    if args.voice is not None and args.voice != config.get("voice"):
+        config = {**config, "voice": args.voice}
+        journal.set_config(config)
     if args.reset and given:
         raise BadInputError("--reset goes back to the default text; use it on its own")
     if args.reset:
@@ -117,13 +130,14 @@ def setup(journal: Journal, args: argparse.Namespace, dialogs_dir: Path) -> int:
     elif given:  # already checked by the parser
         now = (current.emergency_number, current.crisis_line, current.abuse_line)
         chosen = Resources(*(n if f is None else f for n, f in zip(now, flags, strict=True)))
-    elif sys.stdin.isatty():
+    elif sys.stdin.isatty() and args.voice is None:  # `setup --voice NAME` asks nothing more
         chosen = _ask_resources(current)
     else:
         chosen = current
     if chosen != current:
         journal.set_config({**config, **chosen.to_config()})
     default = "(not set: the default text is said)"
+    print(f"voice:            {config.get('voice') or voices.DEFAULT_VOICE}")
     print(f"emergency number: {chosen.emergency_number or default}")
     print(f"crisis line:      {chosen.crisis_line or default}")
     print(f"abuse line:       {chosen.abuse_line or default}")
@@ -361,3 +375,9 @@ def setup_options(p: argparse.ArgumentParser) -> None:
         '"National Domestic Abuse Helpline, call 0808 2000 247"',
     )
     p.add_argument("--reset", action="store_true", help="back to the default text")
+    p.add_argument(
+        "--voice",
+        metavar="NAME",
+        type=lambda name: voices.find_voice(name).name,
+        help="the voice sessions speak with from now on (reflect voices lists them)",
+    )

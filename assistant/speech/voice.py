@@ -1,10 +1,10 @@
 """The voice: text -> audio buffer -> the player (full duplex) or a sink (half duplex).
 
-Full duplex: a prompt is rendered sentence by sentence on a worker thread, each sentence queued on
-the player as soon as it is ready, so the first sound comes early; meanwhile the listener hears
-out the prompt (`Ears.hear_out`) and may stop it (barge-in). Once a prompt was interrupted, the
-prompts that follow before the next listen are printed, not spoken: the person is speaking.
-Half duplex (typed, or a WAV of the person's side only): a sink plays each prompt whole.
+A prompt is rendered part by part (sentences; a neural voice's pieces) on a worker thread, each
+played as soon as it is ready. Full duplex: queued on the player while the listener hears it out
+(`Ears.hear_out`) and may stop it (barge-in); after an interruption, prompts until the next listen
+are printed, not spoken: the person is speaking. Half duplex (typed, a WAV of the person's side):
+a sink plays the parts (pyttsx3 and espeak-ng render a prompt whole there, as one part).
 
 pyttsx3's runAndWait returns before its audio starts on the first call and is known to hang in
 some set-ups, so it is only used to synthesise into a file (no playback), on one worker thread,
@@ -133,9 +133,8 @@ class Pyttsx3Synth:
                 reply.put(exc)
 
     def _render(self, engine: Any, finished: threading.Event, text: str, path: str) -> Audio:
-        """One prompt into the file and back. With both cores busy pyttsx3's espeak driver now
-        and then writes a file with no samples (1 render in 20 here); asked once more, it
-        rendered whole (0 failures in 40)."""
+        """One prompt into the file and back. Both cores busy, pyttsx3's espeak driver now and
+        then writes no samples (1 render in 20); asked again, it rendered (0 failures in 40)."""
         for attempt in range(2):
             finished.clear()
             engine.save_to_file(text, path)
@@ -205,9 +204,8 @@ class Voice:
     `say(text, slow=True)` is for what must be taken in (the safety flow): spoken at the
     synthesisers' slow rate and shown through `show_clearly` (default: `show`).
 
-    With a `player` (full duplex) prompts go onto the one audio clock while the ears listen;
-    otherwise the sink plays them whole. `wait` is the real clock's sleep, for timed pauses when
-    nothing is played (typed mode): breathing in a terminal takes its time.
+    With a `player` (full duplex) prompts go onto the one audio clock while the ears listen.
+    `wait` is the real clock's sleep, for timed pauses when nothing is played (typed mode).
     """
 
     def __init__(
@@ -250,21 +248,26 @@ class Voice:
         if self._duplex:
             assert self._ears is not None
             if not self._ears.interrupted:
-                self._speak_over([spoken(part) for part in sentences(text)], slow)
+                self._speak_over(self._parts(text), slow)
             return
-        audio = self._render(spoken(text), slow)
-        if audio is not None:
-            self._play(audio)
+        futures = [self._worker.submit(self._render, p, slow) for p in self._parts(text, True)]
+        for i, audio in enumerate(future.result() for future in futures):
+            if audio is not None:
+                self._play(audio, more=i + 1 < len(futures))
+
+    def _parts(self, text: str, whole: bool = False) -> list[str]:
+        """`text` as spoken, in the first synthesiser's parts (`whole`: else all in one)."""
+        split = getattr(self._synths[0], "parts", None) if self._synths else None
+        return (split or ((lambda t: [t]) if whole else sentences))(spoken(text))
 
     def prepare(self, texts: Sequence[str], *, slow: bool = False) -> None:
-        """Render the sentences of prompts that will be said later, ahead, one after the other
-        on the render thread, so that when one is said its first sound comes at once (full
-        duplex: there the time from an answer's end to the next question counts)."""
+        """Render the parts of prompts said later, ahead on the render thread, so that each one's
+        first sound comes at once (full duplex: the time from an answer's end counts)."""
         if not self._duplex:
             return
         for text in texts:
-            for part in sentences(text):
-                key = (spoken(part), slow)
+            for part in self._parts(text):
+                key = (part, slow)
                 if key not in self._ahead:
                     self._ahead[key] = self._worker.submit(self._render, *key)
 
@@ -407,9 +410,9 @@ class Voice:
         """Print without speaking (a cue's words, a note during an exercise)."""
         self._show(text)
 
-    def _play(self, audio: Audio) -> None:
-        try:
-            self._sink.play(audio)
+    def _play(self, audio: Audio, more: bool = False) -> None:
+        try:  # `more`: the prompt goes on at once (a test's fake sink may know only play(audio))
+            self._sink.play(audio, gap_after=False) if more else self._sink.play(audio)
         except AudioDeviceError as exc:
             self._warn(f"{exc}; prompts are printed only from now on")
             self._sink.close()

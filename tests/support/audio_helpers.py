@@ -27,6 +27,18 @@ def speak(text: str, wpm: int = 150, voice: str = "en-us") -> np.ndarray:
     return samples[loud[0] : loud[-1] + 1] if len(loud) else samples
 
 
+def speak_as(text: str, name: str, wpm: int = 150) -> np.ndarray:
+    """`text` said by the assistant's voice `name` (speech/voices.py's table: "joe" is the neural
+    one) at `wpm`, as 16 kHz mono int16, its leading and trailing quiet trimmed as in speak()."""
+    from assistant.audio.wav import resample, to_int16
+    from assistant.speech.voices import render_with
+
+    audio = render_with(text, name, wpm)
+    samples = to_int16(resample(audio.samples / 32768.0, audio.rate_hz, RATE))
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > 300)
+    return samples[loud[0] : loud[-1] + 1] if len(loud) else samples
+
+
 def silence(seconds: float) -> np.ndarray:
     return np.zeros(int(seconds * RATE), dtype=np.int16)
 

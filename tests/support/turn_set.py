@@ -12,7 +12,7 @@ import numpy as np
 from assistant.audio.wav import read_wav
 from assistant.speech.vad import VadSettings, speech_segments
 
-from audio_helpers import RATE, silence, speak
+from audio_helpers import RATE, silence, speak, speak_as
 from paths import SHARED_SPEECH
 
 BETWEEN, MID, HOLDING, READING = "between sentences", "mid-clause", "holding", "reading"
@@ -55,9 +55,11 @@ GENERATED: list[tuple[list[str | float], str, int]] = [
 ]  # fmt: skip
 
 
-def generated() -> list[TurnAnswer]:
+def generated(voice: str | None = None) -> list[TurnAnswer]:
+    """`voice`: every answer said by that voice of the assistant's (speech/voices.py, e.g.
+    "joe") at its rate, in place of the espeak-ng voices listed."""
     out = []
-    for i, (parts, voice, wpm) in enumerate(GENERATED):
+    for i, (parts, lang, wpm) in enumerate(GENERATED):
         chunks, pauses, at = [], [], 0
         for j, part in enumerate(parts):
             if isinstance(part, float):
@@ -70,7 +72,7 @@ def generated() -> list[TurnAnswer]:
                 pauses.append(Pause(at / RATE, part, kind))
                 chunk = silence(part)
             else:
-                chunk = speak(part, wpm, voice)
+                chunk = speak(part, wpm, lang) if voice is None else speak_as(part, voice, wpm)
             chunks.append(chunk)
             at += len(chunk)
         out.append(TurnAnswer(f"generated {i + 1}", np.concatenate(chunks), tuple(pauses)))

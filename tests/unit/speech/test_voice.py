@@ -78,7 +78,7 @@ def test_a_failing_speaker_degrades_to_printing(tmp_path):
     """No sound card here, so a speaker that fails mid-session is a stand-in sink."""
 
     class BrokenSpeaker:
-        def play(self, audio):
+        def play(self, audio, gap_after=True):
             raise AudioDeviceError("device unplugged")
 
         def close(self):
