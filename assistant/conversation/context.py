@@ -66,6 +66,19 @@ class Context:
     safety: SafetyFlow | None = None  # set once the session has started, with safeguards
     #: History's line, for a session where answers are not the point (breathing, a break).
     summary: str | None = None
+    #: Answers saved so far in this session (counted as `record` saves them).
+    answers: int = 0
+
+    def __post_init__(self) -> None:
+        save = self.record
+
+        def record(
+            state: str, prompt: str, heard: Answer | None = None, extra: dict | None = None
+        ) -> None:
+            save(state, prompt, heard, extra)
+            self.answers += heard is not None
+
+        self.record = record
 
     @property
     def replies(self) -> dict[str, str]:
