@@ -123,9 +123,11 @@ class Session:
             self._heard_signals(heard.text)
 
     def _extend(self, heard: Answer, whole: str) -> None:
-        """What the person went on to say, added to the last turn (`whole`: the answer joined)."""
+        """What the person went on to say, added to the last turn (`whole`: the answer joined).
+        The whole answer is shown again, as it is stored now: the next question was printed
+        before they went on, so a part shown alone would read as the answer to that one."""
         self._journal.extend_turn(self.session_id, heard.text, heard.end_s or None)
-        self._show_answer(heard.text)
+        self._show_answer(whole)
         self._heard_signals(whole)
 
     def _heard_signals(self, text: str) -> None:

@@ -112,3 +112,33 @@ def test_skip_and_stop_said_over_a_question_cut_it_within_300_ms(tmp_path, model
     assert last["status"] == "stopped"
     assert [t["state"] for t in last["turns"]] == ["today"]
     assert "stop" not in last["turns"][0]["answer"].split()
+
+
+SECOND = "I was afraid that she had stopped caring about me."
+
+
+def test_an_answer_begun_as_the_question_ends_is_stored_under_that_question(tmp_path, model):
+    """People start answering about 0.2 s before a question ends. Speech that begins in a
+    question's last second belongs to that question, even when the answer before it ended on a
+    pause (where speech over the question's start goes on with that answer): the question plays
+    out, and the answer is heard from its first word."""
+    data = tmp_path / "journal"
+    quiet = silence(22)
+    out, _ = run(tmp_path, data, "quiet", quiet, model)
+    first_q = spans(out)[1]
+    before = silence(first_q[1] + 0.6)
+    answered = np.concatenate([before, speak(FIRST), silence(9)])
+    out, _ = run(tmp_path, data, "answered", answered, model)
+    answer_end = (len(before) + len(speak(FIRST))) / RATE
+    second_q = next(s for s in spans(out, gap_s=0.3) if s[0] > answer_end)
+    at = int((second_q[1] - 0.2) * RATE)  # 0.2 s before the question's last sound
+    heard = np.concatenate([answered[:at], speak(SECOND), silence(8)])
+    out, done = run(tmp_path, data, "early", heard, model)
+    assert not done.listener.continuations, "the question was cut as if the answer went on"
+    turns = done.session["turns"]
+    assert [t["state"] for t in turns[:2]] == ["today", "fear"]
+    assert "afraid" not in turns[0]["answer"] and "partner" in turns[0]["answer"]
+    assert "afraid" in turns[1]["answer"] and "caring" in turns[1]["answer"]
+    # The question was heard to its end (not cut), and what was shown is what was stored.
+    assert next(s for s in spans(out, gap_s=0.3) if s[0] > answer_end)[1] >= second_q[1] - 0.02
+    assert done.printed[:2] == [turns[0]["answer"], turns[1]["answer"]]
