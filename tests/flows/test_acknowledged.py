@@ -32,7 +32,7 @@ def onsets_s(samples: np.ndarray, gap_s: float = 0.3) -> list[tuple[float, float
 
 
 def stop_at(seconds: float, after_s: float) -> tuple[np.ndarray, float]:
-    """The word "stop" starting `seconds` in, then `after_s` of quiet; and where the word ends (s)."""
+    """The word stop said `seconds` in, then `after_s` of quiet; and where the word ends (s)."""
     word = speak("stop")
     return np.concatenate([silence(seconds), word, silence(after_s)]), seconds + len(word) / RATE
 
