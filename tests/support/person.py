@@ -14,8 +14,9 @@ from assistant.audio.duplex import Frame
 from assistant.audio.player import Player
 
 
-def question_script(turns: int, end_silence_s: float = 3.0) -> str:
-    """A script of `turns` plain questions (YAML text), for latency and turn-taking runs."""
+def question_script(turns: int, end_silence_s: float = 3.0, **listen: float) -> str:
+    """A script of `turns` plain questions (YAML text), for latency and turn-taking runs;
+    `listen`: more of its listen settings (a rule being tuned)."""
     states = "\n".join(
         f"    - {{name: q{i}, prompt: Question {i + 1}. What else comes to mind about it?}}"
         for i in range(turns)
@@ -24,9 +25,10 @@ def question_script(turns: int, end_silence_s: float = 3.0) -> str:
         f"    - {{trigger: next, source: q{i}, dest: {f'q{i + 1}' if i + 1 < turns else 'end'}}}"
         for i in range(turns)
     )
+    more = "".join(f", {key}: {value}" for key, value in listen.items())
     return (
         "description: turn-taking run\nintro: Hello.\noutro: Thank you.\n"
-        f"listen: {{end_silence_s: {end_silence_s}}}\nmachine:\n  initial: q0\n  states:\n"
+        f"listen: {{end_silence_s: {end_silence_s}{more}}}\nmachine:\n  initial: q0\n  states:\n"
         f"{states}\n    - {{name: end, final: true}}\n  transitions:\n{moves}\n"
     )
 
