@@ -204,7 +204,7 @@ def main() -> int:
     answers = {"tune": tune_part, "report": report_part}.get(args.part, list)(answers)
     rule = f"end silence {end_silence_s} s, listen {listen or 'as default'}"
     print(f"{args.part} part, {args.voice} at {speeds}: {len(answers)} answers; {rule}")
-    inside, thinking = 0, 0
+    inside, thinking, unexplained = 0, 0, 0
     wavs = [write(tmp / f"a{i}.wav", a.audio) for i, a in enumerate(answers)]
     rows = []
     with sound_card(tmp, dialogs, args.echo) as (pulse, env, data, speaker, mic):
@@ -238,8 +238,15 @@ def main() -> int:
                         thinking += 1
                         inside += any(a <= t < a + pause.length_s for t in sounds)
                 decided = [(t, line) for t, line in tail.since(sent) if t <= nxt + 0.05]
-                if not decided:
-                    raise SystemExit(f"no --show-turns line for turn {turn + 1}")
+                if not decided:  # the next sound was not a question after an ended answer
+                    lines = "; ".join(child.transcript[-3:])
+                    print(
+                        f"turn {turn + 1:2d}: a sound {nxt - end:.2f} s after the answer, "
+                        f"with no answer ended before it (last lines: {lines})",
+                        flush=True,
+                    )
+                    unexplained += 1
+                    continue
                 decided_at, line = decided[-1]
                 how, quiet, model_ms = TURN_LINE.search(line).groups()  # type: ignore[union-attr]
                 quiet_s = float(quiet)
@@ -270,6 +277,7 @@ def main() -> int:
         )
     early = sum(1 for r in rows if r[4] == "early")
     print(f"  pauses of 1.5-2.5 s the assistant began to speak inside: {inside} of {thinking}")
+    print(f"  turns with a sound after the answer but no ended answer before it: {unexplained}")
     print(f"  ended early {early} of {len(rows)}; stored turns {stored} for {args.turns} answers")
     shutil.rmtree(tmp, ignore_errors=True)
     return 0

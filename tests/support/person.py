@@ -12,9 +12,10 @@ import numpy as np
 
 from assistant.audio.duplex import Frame
 from assistant.audio.player import Player
+from assistant.base.settings import ListenSettings
 
 
-def question_script(turns: int, end_silence_s: float = 3.0, **listen: float) -> str:
+def question_script(turns: int, end_silence_s: float | None = None, **listen: float | bool) -> str:
     """A script of `turns` plain questions (YAML text), for latency and turn-taking runs;
     `listen`: more of its listen settings (a rule being tuned)."""
     states = "\n".join(
@@ -25,6 +26,7 @@ def question_script(turns: int, end_silence_s: float = 3.0, **listen: float) -> 
         f"    - {{trigger: next, source: q{i}, dest: {f'q{i + 1}' if i + 1 < turns else 'end'}}}"
         for i in range(turns)
     )
+    end_silence_s = end_silence_s or ListenSettings().end_silence_s  # the shipped one, unless
     more = "".join(f", {key}: {value}" for key, value in listen.items())
     return (
         "description: turn-taking run\nintro: Hello.\noutro: Thank you.\n"

@@ -33,7 +33,7 @@ class TurnRun:
 
 def run_turns(
     tmp: Path, answers: list[np.ndarray], model, commands, *, smart: bool = True,
-    end_silence_s: float = 3.0, **listen: float,
+    end_silence_s: float | None = None, **listen: float | bool,
 ) -> TurnRun:  # fmt: skip
     """`commands`: unused (the harness reads dialogs/commands.yaml), kept for the callers.
     `listen`: more listen settings of the script (a rule being tuned)."""
