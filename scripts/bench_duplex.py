@@ -45,7 +45,7 @@ from assistant.base.settings import DIALOGS_DIR, ListenSettings  # noqa: E402
 
 from audio_helpers import conversation, write  # noqa: E402
 from child import reflect  # noqa: E402
-from person import question_script  # noqa: E402
+from person import listen_overrides, question_script  # noqa: E402
 from pulse import MIC, Child, PulseServer  # noqa: E402
 from turn_set import generated, human, natural, report_part, tune_part  # noqa: E402
 
@@ -186,14 +186,14 @@ def main() -> int:
     ap.add_argument("--voice", default="espeak-ng", help="the voice the written answers speak in")
     ap.add_argument("--speeds", default="0.85,1.15", help="speaking rates, times each row's")
     ap.add_argument("--part", choices=("tune", "report", "all"), default="report")
-    ap.add_argument("--listen", action="append", default=[], help="KEY=SECONDS, a listen setting")
+    ap.add_argument("--listen", action="append", default=[], help="KEY=VALUE, a listen setting")
     args = ap.parse_args()
     if args.barge_in:
         return barge_in(args)
     tmp = Path(tempfile.mkdtemp(prefix="reflect-bench-"))
     dialogs = tmp / "dialogs"
     shutil.copytree(DIALOGS_DIR, dialogs)
-    listen = {k: float(v) for k, v in (item.split("=", 1) for item in args.listen)}
+    listen = listen_overrides(args.listen)
     end_silence_s = listen.pop("end_silence_s", ListenSettings().end_silence_s)
     text = question_script(args.turns, end_silence_s, **listen)
     if args.smart_off:

@@ -49,6 +49,7 @@ from assistant.speech.smart_turns import speech_with_trailing_quiet, turn_taking
 from assistant.speech.turn_model import TurnModel  # noqa: E402
 
 from audio_helpers import RATE, silence  # noqa: E402
+from person import listen_overrides  # noqa: E402
 from turn_run import run_turns  # noqa: E402
 from turn_set import generated, human, natural, report_part, tune_part  # noqa: E402
 
@@ -93,7 +94,7 @@ def model_alone(answers, threshold: float = THRESHOLD) -> None:
         print(f"     {source:28s} {sum(v)} of {len(v)}")
 
 
-def session(answers, vosk_model, commands, listen: dict[str, float]) -> None:
+def session(answers, vosk_model, commands, listen: dict[str, float | bool]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         audio = [a.audio for a in answers]
         run = run_turns(Path(tmp), audio, vosk_model, commands, **listen)
@@ -157,9 +158,9 @@ def main() -> int:
     ap.add_argument("--voice", default="espeak-ng", help="the voice the written answers speak in")
     ap.add_argument("--speeds", default="1.0", help="speaking rates, times each row's")
     ap.add_argument("--part", choices=("tune", "report", "all"), default="all")
-    ap.add_argument("--listen", action="append", default=[], help="KEY=SECONDS, a listen setting")
+    ap.add_argument("--listen", action="append", default=[], help="KEY=VALUE, a listen setting")
     args = ap.parse_args()
-    listen = {k: float(v) for k, v in (item.split("=", 1) for item in args.listen)}
+    listen = listen_overrides(args.listen)
     load = os.getloadavg()[0]
     print(f"machine: {os.cpu_count()} cores, load average {load:.2f}")
     speeds = tuple(float(x) for x in args.speeds.split(","))

@@ -35,6 +35,13 @@ def question_script(turns: int, end_silence_s: float | None = None, **listen: fl
     )
 
 
+def listen_overrides(items: list[str]) -> dict[str, float | bool]:
+    """KEY=VALUE items (a bench's --listen) as listen settings: true/false, else seconds."""
+    flags = {"true": True, "false": False}
+    pairs = (item.split("=", 1) for item in items)
+    return {k: flags[v.lower()] if v.lower() in flags else float(v) for k, v in pairs}
+
+
 @dataclass
 class Said:
     """One answer as the person said it, in clock samples."""
