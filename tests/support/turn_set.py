@@ -59,7 +59,7 @@ class TurnAnswer:
 GENERATED: list[tuple[list[str | float], str, int]] = [
     (["I waited for his message all evening.", 2.0, "In the end I went to bed feeling small."],
      "en-us", 150),
-    (["I felt left out because", 2.5, "they made plans without asking me."], "en-us", 140),
+    (["I felt left out because", 2.5, "they made plans and did not invite me."], "en-us", 140),
     (["When she came home late", 1.5, "I did not say anything at all."], "en-gb", 160),
     (["I think what I really needed was", 3.0, "a little more time with him."], "en-us", 130),
     (["It was fine.", 2.5, "Actually, no, it was not fine at all."], "en-us+f3", 150),
