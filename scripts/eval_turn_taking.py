@@ -109,7 +109,8 @@ def session(answers, vosk_model, commands, listen: dict[str, float | bool]) -> N
     judgements = run.detector.rules[-1].judgements  # SmartTurn's
     model_ms = [j.verdict.features_ms + j.verdict.model_ms for j in judgements
                 if j.verdict is not None]  # fmt: skip
-    print(f"   turn model calls {len(model_ms)}, median {statistics.median(model_ms):.0f} ms")
+    median_ms = f", median {statistics.median(model_ms):.0f} ms" if model_ms else ""
+    print(f"   turn model calls {len(model_ms)}{median_ms}")
     print(
         f"   end of speech to the next sound (audio time, no synthesis): median "
         f"{statistics.median(waits):.2f} s, p95 {np.quantile(waits, 0.95):.2f} s, "
