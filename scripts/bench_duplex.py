@@ -267,7 +267,8 @@ def main() -> int:
         sessions = json.loads(done.stdout)["sessions"]
     stored = len(sessions[-1]["turns"]) if sessions else 0
     room = "echo room" if args.echo else "clean room"
-    rule = "end silence only" if args.smart_off else "VAD + turn model"
+    early = listen.get("early_end", ListenSettings().early_end) and not args.smart_off
+    rule = "VAD + turn model" if early else f"VAD, end silence {end_silence_s} s only"
     print(f"{room}, {rule}, {len(rows)} turns, end of speech to the next question's first sound:")
     cols = list(zip(*rows, strict=True))
     for name, col in (("total", cols[0]), ("quiet waited", cols[1]), ("turn model", cols[2]),
