@@ -65,8 +65,9 @@ CONTINUE_AFTER_S = 0.25
 #: Speech that begins in a question's last this-many seconds answers it (people start about
 #: 0.2 s before a question ends): never joined to the answer before, the question plays out.
 ANSWER_LEAD_S = 1.0
-#: ... and is heard as the answer's start once voiced this long (s).
-ANSWER_BEGUN_S = 0.1
+#: ... and is heard as the answer's start once voiced this long (s): as for a continuation, a
+#: cough does not count.
+ANSWER_BEGUN_S = CONTINUE_AFTER_S
 _ANY = ListenSettings()  # the rules over timed audio read no setting
 
 
@@ -310,6 +311,9 @@ class SpeechListener:
     def _hear_out(self, pump: Callable[[bool], bool], player) -> bool:
         turn = HeardTurn()  # the free text is gated here; kept only to take what was heard
         join, live = self._join, self._rec.transport.live
+        # Only over the last prompt before a listen: heard again from a prompt before it, the
+        # audio would hold the whole prompt since (and its echo).
+        join.answering = None
         join_until = self._rec.clock + int(join.window_s * self._rec.rate)
         while True:
             more = pump(not live and not player.busy)
