@@ -9,6 +9,13 @@ to the first sound (from when that line appears: saving, the safety check, synth
 first sentence, output latency); and how many answers were stored whole.
 
     .venv/bin/python scripts/bench_duplex.py [--turns 20] [--echo] [--smart-off]
+        [--voice espeak-ng] [--speeds 0.85,1.15] [--part tune|report|all] [--listen KEY=S]
+
+The answers: the written ones spoken by `--voice` at each speed, the human recordings with
+lengthened pauses and the natural ones as they are (turn_set.py; REFLECT_SHARED_SPEECH points
+at ../shared/speech from a git worktree); `--part` picks the half a rule was tuned on or the
+other. It also counts the pauses of 1.5-2.5 s inside answers in which the assistant began to
+speak (heard at the speaker).
 
 With --barge-in, "skip" is said over each question (1 s into its sound; "stop" over the last) and
 it prints the time from the end of the command (heard on the microphone) to the question's last
@@ -34,13 +41,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support")]
 
-from assistant.base.settings import DIALOGS_DIR  # noqa: E402
+from assistant.base.settings import DIALOGS_DIR, ListenSettings  # noqa: E402
 
 from audio_helpers import conversation, write  # noqa: E402
 from child import reflect  # noqa: E402
-from person import question_script  # noqa: E402
+from person import listen_overrides, question_script  # noqa: E402
 from pulse import MIC, Child, PulseServer  # noqa: E402
-from turn_set import generated, human  # noqa: E402
+from turn_set import generated, human, natural, report_part, tune_part  # noqa: E402
 
 TURN_LINE = re.compile(r"turn: (\w[\w ]*) after ([\d.]+) s of quiet(?:.*? in (\d+) ms)?")
 
@@ -176,17 +183,28 @@ def main() -> int:
     ap.add_argument(
         "--barge-in", action="store_true", help="say skip over each question: how soon it stops"
     )
+    ap.add_argument("--voice", default="espeak-ng", help="the voice the written answers speak in")
+    ap.add_argument("--speeds", default="0.85,1.15", help="speaking rates, times each row's")
+    ap.add_argument("--part", choices=("tune", "report", "all"), default="report")
+    ap.add_argument("--listen", action="append", default=[], help="KEY=VALUE, a listen setting")
     args = ap.parse_args()
     if args.barge_in:
         return barge_in(args)
     tmp = Path(tempfile.mkdtemp(prefix="reflect-bench-"))
     dialogs = tmp / "dialogs"
     shutil.copytree(DIALOGS_DIR, dialogs)
-    text = question_script(args.turns)
+    listen = listen_overrides(args.listen)
+    end_silence_s = listen.pop("end_silence_s", ListenSettings().end_silence_s)
+    text = question_script(args.turns, end_silence_s, **listen)
     if args.smart_off:
         text = text.replace("listen: {", "listen: {early_end: false, ")
     (dialogs / "bench.yaml").write_text(text)
-    answers = generated() + human()
+    speeds = tuple(float(x) for x in args.speeds.split(","))
+    answers = generated(args.voice, speeds) + human() + natural()
+    answers = {"tune": tune_part, "report": report_part}.get(args.part, list)(answers)
+    rule = f"end silence {end_silence_s} s, listen {listen or 'as default'}"
+    print(f"{args.part} part, {args.voice} at {speeds}: {len(answers)} answers; {rule}")
+    inside, thinking, unexplained = 0, 0, 0
     wavs = [write(tmp / f"a{i}.wav", a.audio) for i, a in enumerate(answers)]
     rows = []
     with sound_card(tmp, dialogs, args.echo) as (pulse, env, data, speaker, mic):
@@ -201,6 +219,7 @@ def main() -> int:
                 pulse.play(wavs[turn % len(wavs)])  # returns once played to the end
                 said = mic.loud_runs(since=sent - 0.05)
                 end = said[-1][1] + mic.block_s
+                begun = said[0][0]
                 deadline = time.monotonic() + 12
                 nxt = None
                 while nxt is None and time.monotonic() < deadline:
@@ -211,9 +230,23 @@ def main() -> int:
                     raise SystemExit(f"no next prompt after turn {turn + 1}\n{child.stderr()}")
                 at = nxt
                 time.sleep(0.1)
+                answer = answers[turn % len(answers)]
+                sounds = [r[0] for r in speaker.loud_runs(since=begun) if r[0] < end]
+                for pause in answer.pauses:
+                    if 1.5 <= pause.length_s <= 2.5:
+                        a = begun + pause.at_s
+                        thinking += 1
+                        inside += any(a <= t < a + pause.length_s for t in sounds)
                 decided = [(t, line) for t, line in tail.since(sent) if t <= nxt + 0.05]
-                if not decided:
-                    raise SystemExit(f"no --show-turns line for turn {turn + 1}")
+                if not decided:  # the next sound was not a question after an ended answer
+                    lines = "; ".join(child.transcript[-3:])
+                    print(
+                        f"turn {turn + 1:2d}: a sound {nxt - end:.2f} s after the answer, "
+                        f"with no answer ended before it (last lines: {lines})",
+                        flush=True,
+                    )
+                    unexplained += 1
+                    continue
                 decided_at, line = decided[-1]
                 how, quiet, model_ms = TURN_LINE.search(line).groups()  # type: ignore[union-attr]
                 quiet_s = float(quiet)
@@ -234,7 +267,8 @@ def main() -> int:
         sessions = json.loads(done.stdout)["sessions"]
     stored = len(sessions[-1]["turns"]) if sessions else 0
     room = "echo room" if args.echo else "clean room"
-    rule = "end silence only" if args.smart_off else "VAD + turn model"
+    early = listen.get("early_end", ListenSettings().early_end) and not args.smart_off
+    rule = "VAD + turn model" if early else f"VAD, end silence {end_silence_s} s only"
     print(f"{room}, {rule}, {len(rows)} turns, end of speech to the next question's first sound:")
     cols = list(zip(*rows, strict=True))
     for name, col in (("total", cols[0]), ("quiet waited", cols[1]), ("turn model", cols[2]),
@@ -243,6 +277,8 @@ def main() -> int:
             f"  {name:13s} median {statistics.median(col):.3f} s, p95 {pct(list(col), 0.95):.3f} s"
         )
     early = sum(1 for r in rows if r[4] == "early")
+    print(f"  pauses of 1.5-2.5 s the assistant began to speak inside: {inside} of {thinking}")
+    print(f"  turns with a sound after the answer but no ended answer before it: {unexplained}")
     print(f"  ended early {early} of {len(rows)}; stored turns {stored} for {args.turns} answers")
     shutil.rmtree(tmp, ignore_errors=True)
     return 0

@@ -3,7 +3,12 @@
 espeak-ng speech made now, and excerpts of ../shared/speech with their pauses lengthened).
 Prints figures; not a test (tests/flows/test_turn_taking.py holds the assertions).
 
-    .venv/bin/python scripts/eval_turn_taking.py [--repeats 3]
+    .venv/bin/python scripts/eval_turn_taking.py [--repeats 3] [--voice espeak-ng]
+        [--speeds 0.85,1.0,1.2] [--part tune|report|all] [--listen early_end_probability=0.5]
+
+The set: the written answers spoken by `--voice` at each speed, the human recordings with
+lengthened pauses and the natural ones as they are (REFLECT_SHARED_SPEECH points at them from a
+git worktree); `--part` tunes on one half and reports on the other (turn_set.py).
 
 1. The turn model alone: at every pause inside an answer (after the speech and 0.2 s of its
    quiet, as the listener feeds it), how often it says "complete" at the listener's threshold,
@@ -44,27 +49,41 @@ from assistant.speech.smart_turns import speech_with_trailing_quiet, turn_taking
 from assistant.speech.turn_model import TurnModel  # noqa: E402
 
 from audio_helpers import RATE, silence  # noqa: E402
+from person import listen_overrides  # noqa: E402
 from turn_run import run_turns  # noqa: E402
-from turn_set import generated, human  # noqa: E402
+from turn_set import generated, human, natural, report_part, tune_part  # noqa: E402
 
 THRESHOLD = ListenSettings().early_end_probability
 
 
-def model_alone(answers) -> None:
+def model_alone(answers, threshold: float = THRESHOLD) -> None:
     model = TurnModel()
     inside: dict[str, list[bool]] = {}
     ends: dict[str, list[bool]] = {}
+    at_pauses: list[float] = []
+    at_ends: list[float] = []
     for a in answers:
         source = a.name.split()[0]
         for p in a.pauses:
             before = a.audio[: int(p.at_s * RATE)]
             heard = speech_with_trailing_quiet(np.concatenate([before, silence(0.7)]))
-            inside.setdefault(f"{source}, {p.kind}", []).append(
-                model.probability(heard) >= THRESHOLD
-            )
+            at_pauses.append(model.probability(heard))
+            inside.setdefault(f"{source}, {p.kind}", []).append(at_pauses[-1] >= threshold)
         heard = speech_with_trailing_quiet(np.concatenate([a.audio, silence(0.7)]))
-        ends.setdefault(source, []).append(model.probability(heard) >= THRESHOLD)
-    print(f"1. The turn model alone (complete at p >= {THRESHOLD}):")
+        at_ends.append(model.probability(heard))
+        ends.setdefault(source, []).append(at_ends[-1] >= threshold)
+    print("   the model's probability of a finished turn (quartiles):")
+    for name, values in (("at pauses", at_pauses), ("at true ends", at_ends)):
+        if values:
+            q = np.quantile(values, [0.25, 0.5, 0.75])
+            print(f"     {name:12s} {q[0]:.2f} / {q[1]:.2f} / {q[2]:.2f} over {len(values)}")
+    for t in (0.3, 0.5, 0.7, 0.8, 0.9):
+        cut = sum(v >= t for v in at_pauses)
+        early = sum(v >= t for v in at_ends)
+        print(f"     p >= {t:.1f}: complete at {cut} of {len(at_pauses)} pauses, "
+              f"{early} of {len(at_ends)} true ends")  # fmt: skip
+    threshold_text = threshold
+    print(f"1. The turn model alone (complete at p >= {threshold_text}):")
     total = [x for v in inside.values() for x in v]
     print(f"   pauses inside answers it would cut in on: {sum(total)} of {len(total)}")
     for kind, v in sorted(inside.items()):
@@ -75,9 +94,10 @@ def model_alone(answers) -> None:
         print(f"     {source:28s} {sum(v)} of {len(v)}")
 
 
-def session(answers, vosk_model, commands) -> None:
+def session(answers, vosk_model, commands, listen: dict[str, float | bool]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        run = run_turns(Path(tmp), [a.audio for a in answers], vosk_model, commands)
+        audio = [a.audio for a in answers]
+        run = run_turns(Path(tmp), audio, vosk_model, commands, **listen)
     split = len(run.turns) - len(answers)
     joined = sum(1 for s in run.said if s.cut_in)
     ends = Counter(line.split(" after")[0].removeprefix("turn: ") for line in run.explained)
@@ -89,11 +109,22 @@ def session(answers, vosk_model, commands) -> None:
     judgements = run.detector.rules[-1].judgements  # SmartTurn's
     model_ms = [j.verdict.features_ms + j.verdict.model_ms for j in judgements
                 if j.verdict is not None]  # fmt: skip
-    print(f"   turn model calls {len(model_ms)}, median {statistics.median(model_ms):.0f} ms")
+    median_ms = f", median {statistics.median(model_ms):.0f} ms" if model_ms else ""
+    print(f"   turn model calls {len(model_ms)}{median_ms}")
     print(
         f"   end of speech to the next sound (audio time, no synthesis): median "
-        f"{statistics.median(waits):.2f} s, max {max(waits):.2f} s over {len(waits)}"
+        f"{statistics.median(waits):.2f} s, p95 {np.quantile(waits, 0.95):.2f} s, "
+        f"max {max(waits):.2f} s over {len(waits)}"
     )
+    inside = [(a, s) for a, s in zip(answers, run.said, strict=False) if a.pauses]
+    thinking = [(p, s) for a, s in inside for p in a.pauses if 1.5 <= p.length_s <= 2.5]
+    started = sum(
+        1 for p, s in thinking
+        if any(s.start + p.at_s * RATE <= c < s.start + (p.at_s + p.length_s) * RATE
+               for c in s.cut_in)
+    )  # fmt: skip
+    print(f"   pauses of 1.5-2.5 s the assistant started speaking inside: {started} of "
+          f"{len(thinking)}")  # fmt: skip
 
 
 def listener_cpu(audio: np.ndarray, vosk_model, commands, smart: bool) -> float:
@@ -124,17 +155,27 @@ def cost(answers, vosk_model, commands, repeats: int) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--repeats", type=int, default=3, help="0: no cost figures")
+    ap.add_argument("--voice", default="espeak-ng", help="the voice the written answers speak in")
+    ap.add_argument("--speeds", default="1.0", help="speaking rates, times each row's")
+    ap.add_argument("--part", choices=("tune", "report", "all"), default="all")
+    ap.add_argument("--listen", action="append", default=[], help="KEY=VALUE, a listen setting")
     args = ap.parse_args()
+    listen = listen_overrides(args.listen)
     load = os.getloadavg()[0]
     print(f"machine: {os.cpu_count()} cores, load average {load:.2f}")
-    answers = generated() + human()
-    print(f"test set: {len(answers)} answers, {sum(len(a.pauses) for a in answers)} pauses")
+    speeds = tuple(float(x) for x in args.speeds.split(","))
+    answers = generated(args.voice, speeds) + human() + natural()
+    answers = {"tune": tune_part, "report": report_part}.get(args.part, list)(answers)
+    pauses = sum(len(a.pauses) for a in answers)
+    print(f"test set ({args.part}, {args.voice} at {speeds}): {len(answers)} answers, "
+          f"{pauses} pauses; listen {listen or 'as default'}")  # fmt: skip
     vosk_model = load_model()
     commands = load_commands(DIALOGS_DIR / "commands.yaml")
-    model_alone(answers)
-    session(answers, vosk_model, commands)
-    cost(answers, vosk_model, commands, args.repeats)
+    model_alone(answers, listen.get("early_end_probability", THRESHOLD))
+    session(answers, vosk_model, commands, listen)
+    if args.repeats:
+        cost(answers, vosk_model, commands, args.repeats)
     return 0
 
 

@@ -116,6 +116,10 @@ class MicDuplex:
     live = True
     #: Output waiting for the speaker beyond this is dropped, so the echo delay stays bounded (s).
     MAX_QUEUED_S = 0.25
+    #: Quiet waiting beyond this many blocks is dropped: the microphone's blocks come in bursts
+    #: under load, and what they pulled then stayed queued, so every prompt started up to
+    #: MAX_QUEUED_S late. Only silence is dropped, never speech.
+    KEEP_QUIET_BLOCKS = 2
 
     def __init__(
         self,
@@ -141,6 +145,7 @@ class MicDuplex:
         self._lock = threading.Lock()
         self._pending = np.zeros(0, np.int16)  # pulled, not yet taken by the speaker
         self._max_pending = int(self.MAX_QUEUED_S * rate_hz)
+        self._keep = self.KEEP_QUIET_BLOCKS * frame_samples
         self._speaker: object | None = None
         try:
             self._mic = sd.InputStream(
@@ -180,7 +185,11 @@ class MicDuplex:
         played = self.player.pull(frames)
         if self._speaker is not None:
             with self._lock:
-                self._pending = np.concatenate([self._pending, played])[-self._max_pending :]
+                pending = np.concatenate([self._pending, played])
+                extra = len(pending) - self._keep
+                if extra > 0 and not pending[:extra].any():
+                    pending = pending[extra:]  # only quiet was waiting: no need to wait
+                self._pending = pending[-self._max_pending :]
         self._queue.put((indata[:, 0].copy(), played))
 
     def _output(self, outdata, frames, time, status) -> None:

@@ -93,9 +93,12 @@ class Player:
         """Cut everything queued; returns the clock sample of the cut."""
         with self._lock:
             at = self._now
+            # What had not begun never played: kept, a cue placed 30 s ahead would push what is
+            # said next (the reply to "stop") 30 s late.
+            self.log = [p for p in self.log if p.start < at or p.cut]
             for i, played in enumerate(self.log):
                 if played.end > at and not played.cut:
-                    self.log[i] = Played(played.start, max(played.start, at), cut=True)
+                    self.log[i] = Played(played.start, at, cut=True)
             self._segments.clear()
         self.on_stop()
         return at

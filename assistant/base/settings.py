@@ -31,8 +31,10 @@ class ListenSettings:
     chunk_frames: int = 4_000  #: samples per chunk from a file of the person's side only
     #: samples per frame on the shared clock (microphone, --duplex): 40 ms, for a quick barge-in
     frame_samples: int = 640
-    #: Silence after the last word that ends an answer (s). Must exceed a thinking pause (~2.5 s).
-    end_silence_s: float = 3.0
+    #: Silence after the last word that ends an answer (s). Must exceed a thinking pause (~2.5 s):
+    #: 2.7 cut into none of the set's pauses of 1.5-2.5 s (scripts/eval_turn_taking.py), and the
+    #: join stays the safety net for longer ones.
+    end_silence_s: float = 2.7
     #: Silence with no word at all before the assistant asks once more, gently (s).
     no_answer_s: float = 20.0
     #: Longest single answer; a memo longer than this is saved and the script moves on (s).
@@ -45,8 +47,11 @@ class ListenSettings:
     early_end_after_s: float = 0.7
     #: How sure the turn model must be that the turn is complete to end it early (0 to 1).
     early_end_probability: float = 0.8
-    #: False: only end_silence_s ends an answer (a journal entry, where pauses are part of it).
-    early_end: bool = True
+    #: False: only end_silence_s ends an answer. Off by default: on the natural-speech set (human
+    #: recordings, espeak-ng at two rates) Smart Turn said "complete" at as many thinking pauses
+    #: as true ends (median 0.43 at pauses, 0.25 at ends), so an early end mostly cut into pauses.
+    #: A script (or a voice it judges better) turns it on with `early_end: true`.
+    early_end: bool = False
     #: "Give me a minute", "let me think": the question stays open this long without a
     #: reprompt (s).
     hold_floor_s: float = 30.0

@@ -51,7 +51,8 @@ def on_command(ctx: Context, command: Command, place: Place, state: StateSpec) -
 
 def stop(ctx: Context) -> Status:
     if not ctx.farewell(stopped=True):  # after a concern: where help is, not only "stopping"
-        ctx.say(ctx.replies["stopped"])
+        # Never "everything is saved" where the session ends with nothing kept.
+        ctx.say(ctx.replies["stopped" if ctx.answers else "stopped_empty"])
     return Status.STOPPED
 
 

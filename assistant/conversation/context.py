@@ -69,6 +69,19 @@ class Context:
     summary: str | None = None
     #: An answer with the second pass's accurate text, waited for (unchanged without one).
     accurate: Callable[[Answer], Answer] = lambda heard: heard
+    #: Answers saved so far in this session (counted as `record` saves them).
+    answers: int = 0
+
+    def __post_init__(self) -> None:
+        save = self.record
+
+        def record(
+            state: str, prompt: str, heard: Answer | None = None, extra: dict | None = None
+        ) -> None:
+            save(state, prompt, heard, extra)
+            self.answers += heard is not None
+
+        self.record = record
 
     @property
     def replies(self) -> dict[str, str]:

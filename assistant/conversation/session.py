@@ -71,7 +71,6 @@ class Session:
             breathing or Breathing(), safeguards, accurate=self._refining.accurate,
         )  # fmt: skip
         self.session_id = ""  # known once the session is in the journal
-        self._answers = 0
         self._signals: set[str] = set()  # strong-insecurity signals heard in the answers
 
     @property
@@ -84,7 +83,10 @@ class Session:
         resources = Resources()
         if guards:
             resources = Resources.from_config(self._journal.config())
-            first_run_notice(self._journal, ctx.voice, guards.support, resources)
+            first_run_notice(
+                self._journal, ctx.voice, guards.support, resources,
+                cut=lambda: ctx.listener.interrupted,  # a command said over it stopped it
+            )  # fmt: skip
         sid = self.session_id = self._journal.start(self._script.name)
         if guards:
             record = partial(self._record, SAFETY_STATE)
@@ -100,7 +102,7 @@ class Session:
             noticed = self._finish(status)
         if guards and status is not Status.INTERRUPTED:  # nobody to say it to after input ended
             suggest_counsellor(self._journal, ctx.voice, guards.support, resources)
-        return Outcome(sid, Status.SAFETY if noticed else status, self._answers)
+        return Outcome(sid, Status.SAFETY if noticed else status, ctx.answers)
 
     def _finish(self, status: Status) -> list[str]:
         """The session's end in the journal; the concerns noticed."""
@@ -134,14 +136,15 @@ class Session:
             self._refining.add(turn_id, state, heard)
         if heard is not None:
             self._show_answer(heard.text)
-            self._answers += 1
             self._heard_signals(heard.text)
 
     def _extend(self, heard: Answer, whole: str) -> None:
-        """What the person went on to say, added to the last turn (`whole`: the answer joined)."""
+        """What the person went on to say, added to the last turn (`whole`: the answer joined).
+        The whole answer is shown again, as it is stored now: the next question was printed
+        before they went on, so a part shown alone would read as the answer to that one."""
         self._journal.extend_turn(self.session_id, heard.text, heard.end_s or None)
         self._refining.extend(heard)
-        self._show_answer(heard.text)
+        self._show_answer(whole)
         self._heard_signals(whole)
 
     def _settle(self, listen: ListenSettings | None) -> Choice | None:

@@ -5,7 +5,7 @@ suggestion of a counsellor. Both remember in the journal that they were said.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from assistant.events import Speaker
@@ -28,14 +28,23 @@ class JournalState(Protocol):
 
 
 def first_run_notice(
-    journal: JournalState, voice: Speaker, support: Support, resources: Resources
-) -> None:
+    journal: JournalState,
+    voice: Speaker,
+    support: Support,
+    resources: Resources,
+    cut: Callable[[], bool] = lambda: False,
+) -> bool:
     """Before the very first session: what this is and is not, and where help is; slowly and
-    set apart, like everything about where help is."""
+    set apart, like everything about where help is. `cut`: the person spoke over it (a command
+    stopped it), so it was not heard to the end and is said again next time. True when it was
+    heard whole now."""
     if journal.flag(NOTICE_FLAG):
-        return
+        return False
     voice.say(support.help.fill(support.notice, resources), slow=True)
-    journal.set_flag(NOTICE_FLAG, True)  # only once it has been said in full
+    if cut():
+        return False
+    journal.set_flag(NOTICE_FLAG, True)  # only once it has been heard to the end
+    return True
 
 
 def strong_session(signals: set[str], support: Support) -> bool:

@@ -12,7 +12,9 @@ from assistant.base.numbers import number_words
 from assistant.base.text import normalize, phrase_key
 
 COMMANDS = ("repeat", "skip", "back", "pause", "continue", "stop", "breathe")
-REPLIES = ("paused", "go_on", "resumed", "stopped", "first", "movingon", "typed_long")
+REPLIES = (
+    "paused", "go_on", "resumed", "stopped", "stopped_empty", "first", "movingon", "typed_long",
+)  # fmt: skip
 TOP_KEYS = {"commands", "closing", "courtesy", "farewell", "replies"}
 
 

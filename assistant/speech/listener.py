@@ -15,6 +15,16 @@ echo), the question stops and the next listen hears the rest from where their sp
 returns it with `continues`, for the session to join to the same turn. Half duplex nothing can be
 heard over a question, so there the end silence alone ends an answer.
 
+Where speech belongs, the one rule (full duplex): speech that begins while a question plays
+1. in its last ANSWER_LEAD_S (once the whole question is queued, so its end is known) answers
+   that question: the question plays out and the next listen hears the answer from its start;
+2. else, if the join is armed and it begins within the join window of the question's start, goes
+   on with the answer before: the question stops, the part is joined, the question is asked again;
+3. else it is not an answer (the free text is gated over the assistant's voice); a command said
+   on its own is a barge-in whenever it comes.
+After the question, speech answers it, except after the goodbye (rule 2 listens on for the join
+window there, since no answer is due).
+
 Full duplex: while the assistant speaks (`hear_out`), frames keep coming. The free-text recogniser
 is fed silence wherever the assistant's voice or its echo may be, so no answer holds the
 assistant's words; the command recogniser hears everything, and a command said over a prompt
@@ -52,6 +62,12 @@ from assistant.speech.vad import VoiceActivity
 #: Over the next question, speech that goes on with an answer ended early counts once it has
 #: lasted this long (s): a cough or an "mm" does not stop the question.
 CONTINUE_AFTER_S = 0.25
+#: Speech that begins in a question's last this-many seconds answers it (people start about
+#: 0.2 s before a question ends): never joined to the answer before, the question plays out.
+ANSWER_LEAD_S = 1.0
+#: ... and is heard as the answer's start once voiced this long (s): as for a continuation, a
+#: cough does not count.
+ANSWER_BEGUN_S = CONTINUE_AFTER_S
 _ANY = ListenSettings()  # the rules over timed audio read no setting
 
 
@@ -64,6 +80,7 @@ class _Join:
     armed: bool = False  # the prompt now playing may be cut by a continuation
     linger: bool = False  # and after it, for the join window: it is the goodbye
     continuing: int | None = None  # a continuation began here; for the next listen
+    answering: int | None = None  # an answer to the question began here, over its end
     window_s: float = ListenSettings().join_window_s  # the current script's, once known
     cuts: list[tuple[int, int]] = field(default_factory=list)  # (speech start, cut), samples
 
@@ -175,16 +192,19 @@ class SpeechListener:
             # Half duplex nothing is heard over the next question, so an answer cut too early
             # could not be joined again: only the end silence ends it.
             settings = replace(settings, early_end=False)
-        if (since := self._join.continuing) is not None:
+        continues = self._join.continuing is not None
+        since = self._join.continuing if continues else self._join.answering
+        if since is not None:
             self._rec.hear_again_from(since)
+            self._rec.ungated = True  # the prompt's tail (and its echo) is theirs now
             self._rec.keep_audio(since / self._rec.rate - CONTINUE_PREROLL_S, raw=True)
         else:
             self._rec.keep_audio(self._rec.now_s)
         self._join.ended(None)  # a new answer: none that could go on yet
         try:
-            return self._with_audio(self._listen(settings, continues=since is not None))
+            return self._with_audio(self._listen(settings, continues, begun=since is not None))
         finally:
-            self._join.continuing = None
+            self._join.continuing = self._join.answering = None
             self._rec.ungated = False
             self._rec.take_audio()  # keeping stops
 
@@ -195,11 +215,12 @@ class SpeechListener:
         audio, start_s = self._rec.take_audio()
         return replace(heard, audio=audio, audio_start_s=start_s)
 
-    def _listen(self, settings: ListenSettings, continues: bool) -> Heard:
+    def _listen(self, settings: ListenSettings, continues: bool, begun: bool) -> Heard:
+        """`begun`: the person's speech began over the prompt (heard again from its start)."""
         start = self._rec.now_s
-        audio = self._rec.audio_since(start - CONTINUE_PREROLL_S if continues else start)
+        audio = self._rec.audio_since(start - CONTINUE_PREROLL_S if begun else start)
         turn = HeardTurn(start, asked=True, continues=continues, audio=audio)
-        if continues:
+        if begun:
             turn.voice(start)  # speaking now, though no word is out yet
         while True:
             heard = self._hear(turn)
@@ -260,6 +281,7 @@ class SpeechListener:
         if (kept := self._kept_command()) is not None:
             return kept
         self._join.ended(None)  # nothing heard here goes on over a question
+        self._join.answering = None  # nor answers one
         with self._rec.every_command():  # "stop" may come at any moment
             return self._attend(pump)
 
@@ -300,6 +322,9 @@ class SpeechListener:
     def _hear_out(self, pump: Callable[[bool], bool], player) -> bool:
         turn = HeardTurn()  # the free text is gated here; kept only to take what was heard
         join, live = self._join, self._rec.transport.live
+        # Only over the last prompt before a listen: heard again from a prompt before it, the
+        # audio would hold the whole prompt since (and its echo).
+        join.answering = None
         join_until = self._rec.clock + int(join.window_s * self._rec.rate)
         while True:
             more = pump(not live and not player.busy)
@@ -312,11 +337,25 @@ class SpeechListener:
                 self._kept.barged = turn.pending
                 self._kept.barge_ins.append((turn.pending, player.stop()))
                 return True
+            if not more and self._answer_begun(player):
+                join.armed = join.linger = False  # it answers this question: not joined
             if join.armed and self._goes_on(join_until, player):
                 return True
             if not heard.more:
                 player.stop()
                 return False
+
+    def _answer_begun(self, player) -> bool:
+        """Speech began in the last ANSWER_LEAD_S of the prompt (all of it queued, so its end is
+        known): the answer to it, heard from its start by the next listen."""
+        if self._join.answering is not None or not player.busy:
+            return self._join.answering is not None
+        end = player.end
+        since = self._rec.speaking_over_echo(end, ANSWER_BEGUN_S)
+        if since is None or since < end - int(ANSWER_LEAD_S * self._rec.rate):
+            return False
+        self._join.answering = since
+        return True
 
     def _goes_on(self, join_until: int, player) -> bool:
         """The person has been speaking for CONTINUE_AFTER_S over the question's start, louder
@@ -343,6 +382,7 @@ class SpeechListener:
         if (kept := self._kept_command(names)) is not None:
             return kept  # type: ignore[return-value]
         self._join.ended(None)  # nothing heard here goes on over a question
+        self._join.answering = None  # nor answers one
         self._rec.keep_audio(self._rec.now_s)
         with self._rec.every_command():  # while paused, any moment may be "continue"
             # No question waits while paused: what is said ends on the end silence alone.

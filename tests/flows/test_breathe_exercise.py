@@ -225,6 +225,12 @@ def test_stop_said_20_s_into_an_exercise_ends_it_within_300_ms(tmp_path, model):
     )  # fmt: skip
     cut_s = began + record["actual_s"]
     assert 0 <= cut_s - stop_end <= 0.3, f"ended {cut_s - stop_end:.3f} s after the word"
+    # The acknowledgement ("All right, we'll stop here.") follows at once, not after the cues
+    # that were placed ahead and cut (it came 30.7 s late while they still counted as played).
+    reply = next((a for a in starts if a > cut_s), None)
+    assert reply is not None, "no acknowledgement within the 6 s after the word"
+    assert reply - stop_end <= 1.0, f"acknowledged {reply - stop_end:.2f} s after the word"
+    assert len(read_wav(out, RATE).samples) >= (reply + 1.0) * RATE  # it was heard, not cut
 
 
 def test_pause_in_an_evening_leads_to_breathing_then_the_same_question(tmp_path, model):

@@ -48,7 +48,8 @@ def test_a_finished_answer_is_followed_quickly_and_a_cut_answer_joined(tmp_path,
     # espeak-ng endings get far less; scripts/eval_turn_taking.py counts them).
     quick = speak("That was the hardest part of my day.", voice="en-gb")
     long_pause = conversation(["I don't know.", 3.4, "Maybe I was just tired, and a bit scared."])
-    run = run_turns(tmp_path, [quick, quick, long_pause, quick], model, commands)
+    # The early end is off by default (settings.py says why); a script turns it on.
+    run = run_turns(tmp_path, [quick, quick, long_pause, quick], model, commands, early_end=True)
     waits = [(s.next_sound - s.end) / RATE for s in (run.said[0], run.said[1], run.said[3])]
     print(f"end of a finished answer to the next question's first sound: {waits}")
     assert statistics.median(waits) <= 1.2

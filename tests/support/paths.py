@@ -7,5 +7,6 @@ ROOT = Path(__file__).resolve().parents[2]
 TESTS = ROOT / "tests"
 DATA = TESTS / "data"
 SUPPORT = TESTS / "support"
-#: ../shared/speech beside the repository; REFLECT_SHARED_SPEECH names it for a git worktree.
+#: ../shared/speech beside the checkout; REFLECT_SHARED_SPEECH for a checkout elsewhere (a git
+#: worktree), so a bench can find them.
 SHARED_SPEECH = Path(os.environ.get("REFLECT_SHARED_SPEECH") or ROOT.parent / "shared" / "speech")

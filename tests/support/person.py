@@ -12,10 +12,12 @@ import numpy as np
 
 from assistant.audio.duplex import Frame
 from assistant.audio.player import Player
+from assistant.base.settings import ListenSettings
 
 
-def question_script(turns: int, end_silence_s: float = 3.0) -> str:
-    """A script of `turns` plain questions (YAML text), for latency and turn-taking runs."""
+def question_script(turns: int, end_silence_s: float | None = None, **listen: float | bool) -> str:
+    """A script of `turns` plain questions (YAML text), for latency and turn-taking runs;
+    `listen`: more of its listen settings (a rule being tuned)."""
     states = "\n".join(
         f"    - {{name: q{i}, prompt: Question {i + 1}. What else comes to mind about it?}}"
         for i in range(turns)
@@ -24,11 +26,20 @@ def question_script(turns: int, end_silence_s: float = 3.0) -> str:
         f"    - {{trigger: next, source: q{i}, dest: {f'q{i + 1}' if i + 1 < turns else 'end'}}}"
         for i in range(turns)
     )
+    end_silence_s = end_silence_s or ListenSettings().end_silence_s  # the shipped one, unless
+    more = "".join(f", {key}: {value}" for key, value in listen.items())
     return (
         "description: turn-taking run\nintro: Hello.\noutro: Thank you.\n"
-        f"listen: {{end_silence_s: {end_silence_s}}}\nmachine:\n  initial: q0\n  states:\n"
+        f"listen: {{end_silence_s: {end_silence_s}{more}}}\nmachine:\n  initial: q0\n  states:\n"
         f"{states}\n    - {{name: end, final: true}}\n  transitions:\n{moves}\n"
     )
+
+
+def listen_overrides(items: list[str]) -> dict[str, float | bool]:
+    """KEY=VALUE items (a bench's --listen) as listen settings: true/false, else seconds."""
+    flags = {"true": True, "false": False}
+    pairs = (item.split("=", 1) for item in items)
+    return {k: flags[v.lower()] if v.lower() in flags else float(v) for k, v in pairs}
 
 
 @dataclass

@@ -33,11 +33,12 @@ class TurnRun:
 
 def run_turns(
     tmp: Path, answers: list[np.ndarray], model, commands, *, smart: bool = True,
-    end_silence_s: float = 3.0,
+    end_silence_s: float | None = None, **listen: float | bool,
 ) -> TurnRun:  # fmt: skip
-    """`commands`: unused (the harness reads dialogs/commands.yaml), kept for the callers."""
+    """`commands`: unused (the harness reads dialogs/commands.yaml), kept for the callers.
+    `listen`: more listen settings of the script (a rule being tuned)."""
     path = tmp / "turns.yaml"
-    path.write_text(question_script(len(answers), end_silence_s))
+    path.write_text(question_script(len(answers), end_silence_s, **listen))
     person = Person(answers)
     explained: list[str] = []
     vad, detector = turn_taking(explained.append) if smart else (None, PauseRules(Silence()))

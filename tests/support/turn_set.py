@@ -1,21 +1,43 @@
 """Answers with thinking pauses inside them, for turn-taking: none may be split into two stored
-answers. Written for this project: espeak-ng speech made at test time (several voices and
-rates), and excerpts of the human recordings in ../shared/speech with their natural pauses
-lengthened. Each pause is marked as between sentences or mid-clause."""
+answers. Written for this project: speech made at test time by a voice named (espeak-ng by
+default, through the project's Synthesizer protocol, so a neural voice is one switch: add it to
+VOICES), at several rates and speakers; excerpts of the human recordings in ../shared/speech
+with their natural pauses lengthened; and the natural ones as they are (the MFA clips, with real
+fillers and pauses; LibriSpeech, read). Each pause is marked as between sentences, mid-clause,
+holding the floor, reading or natural.
+
+`tune_part` / `report_part` split any list of answers in two, so a rule tuned on one part is
+reported on the other."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import numpy as np
 
-from assistant.audio.wav import read_wav
+from assistant.audio.wav import read_wav, resample, to_int16
+from assistant.base.settings import VoiceSettings
 from assistant.speech.vad import VadSettings, speech_segments
+from assistant.speech.voice import EspeakCliSynth, Pyttsx3Synth, Synthesizer
+from assistant.speech.voices import guide_synths, partner_synths
 
-from audio_helpers import RATE, silence, speak, speak_as
+from audio_helpers import RATE, silence
 from paths import SHARED_SPEECH
 
 BETWEEN, MID, HOLDING, READING = "between sentences", "mid-clause", "holding", "reading"
+NATURAL = "natural"
+#: The voices the set can be rendered with, by name. Each row's speaker (an espeak-ng variant)
+#: is passed as VoiceSettings.voice to espeak-ng only; another voice speaks as its default.
+VOICES: dict[str, Callable[[VoiceSettings], Synthesizer]] = {
+    "espeak-ng": EspeakCliSynth,
+    "pyttsx3": Pyttsx3Synth,
+    "joe": lambda settings: guide_synths(replace(settings, voice_name="joe"))[0],
+    "joe-partner": lambda settings: partner_synths(replace(settings, voice_name="joe"))[0],
+}
+#: A pause in a natural recording counts from this long (s).
+NATURAL_PAUSE_S = 0.4
 
 
 @dataclass(frozen=True)
@@ -40,7 +62,7 @@ class TurnAnswer:
 GENERATED: list[tuple[list[str | float], str, int]] = [
     (["I waited for his message all evening.", 2.0, "In the end I went to bed feeling small."],
      "en-us", 150),
-    (["I felt left out because", 2.5, "they made plans without asking me."], "en-us", 140),
+    (["I felt left out because", 2.5, "they made plans and did not invite me."], "en-us", 140),
     (["When she came home late", 1.5, "I did not say anything at all."], "en-gb", 160),
     (["I think what I really needed was", 3.0, "a little more time with him."], "en-us", 130),
     (["It was fine.", 2.5, "Actually, no, it was not fine at all."], "en-us+f3", 150),
@@ -55,11 +77,26 @@ GENERATED: list[tuple[list[str | float], str, int]] = [
 ]  # fmt: skip
 
 
-def generated(voice: str | None = None) -> list[TurnAnswer]:
-    """`voice`: every answer said by that voice of the assistant's (speech/voices.py, e.g.
-    "joe") at its rate, in place of the espeak-ng voices listed."""
+def rendered(text: str, synth: Synthesizer) -> np.ndarray:
+    """`text` spoken by `synth` at 16 kHz, its own leading and trailing silence trimmed (so the
+    gaps added are the gaps the listener hears)."""
+    audio = synth.render(text)
+    samples = audio.samples
+    if audio.rate_hz != RATE:
+        samples = to_int16(resample(samples / 32768.0, audio.rate_hz, RATE))
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > 300)
+    return samples[loud[0] : loud[-1] + 1] if len(loud) else samples
+
+
+def generated(voice: str = "espeak-ng", speeds: tuple[float, ...] = (1.0,)) -> list[TurnAnswer]:
+    """The written answers spoken by the voice named, once at each speed (times the row's rate)."""
+    if voice not in VOICES:
+        raise ValueError(f"no voice {voice!r}; the set knows {', '.join(VOICES)}")
     out = []
-    for i, (parts, lang, wpm) in enumerate(GENERATED):
+    rows = [(parts, who, round(wpm * k)) for k in speeds for parts, who, wpm in GENERATED]
+    for i, (parts, who, wpm) in enumerate(rows):
+        speaker = who if voice == "espeak-ng" else ""
+        synth = VOICES[voice](VoiceSettings(rate_wpm=wpm, voice=speaker))
         chunks, pauses, at = [], [], 0
         for j, part in enumerate(parts):
             if isinstance(part, float):
@@ -72,11 +109,60 @@ def generated(voice: str | None = None) -> list[TurnAnswer]:
                 pauses.append(Pause(at / RATE, part, kind))
                 chunk = silence(part)
             else:
-                chunk = speak(part, wpm, lang) if voice is None else speak_as(part, voice, wpm)
+                chunk = rendered(part, synth)
             chunks.append(chunk)
             at += len(chunk)
         out.append(TurnAnswer(f"generated {i + 1}", np.concatenate(chunks), tuple(pauses)))
+        close = getattr(synth, "close", None)
+        if close:
+            close()
     return out
+
+
+def natural(lengthen_s: float = 2.0) -> list[TurnAnswer]:
+    """The recordings of people speaking freely or reading one utterance, as they are (their
+    own pauses from NATURAL_PAUSE_S), and the MFA clips once more with their longest pause
+    lengthened to `lengthen_s` (a thinking pause in real, hesitant speech). Empty without
+    ../shared."""
+    out = []
+    names = sorted(p.stem for p in SHARED_SPEECH.glob("mfa_clip_*.wav"))
+    names += sorted(p.stem for p in SHARED_SPEECH.glob("ls_*.wav"))
+    for name in names:
+        samples = read_wav(SHARED_SPEECH / f"{name}.wav", RATE).samples
+        segments = speech_segments(samples, VadSettings(min_silence_ms=96))
+        if not segments:
+            continue
+        first, last = segments[0][0], segments[-1][1]
+        clip = samples[int(first * RATE) : int(last * RATE)]
+        gaps = [
+            (b[0] - a[1], a[1] - first)
+            for a, b in pairwise(segments)
+            if b[0] - a[1] >= NATURAL_PAUSE_S
+        ]
+        pauses = tuple(Pause(at, length, NATURAL) for length, at in gaps)
+        out.append(TurnAnswer(f"natural {name}", clip, pauses))
+        if name.startswith("mfa_clip") and gaps:
+            length, at = max(gaps)
+            cut = int(at * RATE)
+            longer = np.concatenate(
+                [clip[:cut], silence(lengthen_s), clip[cut + int(length * RATE) :]]
+            )
+            lengthened = Pause(at, lengthen_s, NATURAL)
+            moved = lengthen_s - length
+            rest = tuple(p if p.at_s < at else Pause(p.at_s + moved, p.length_s, p.kind)
+                         for p in pauses if p.at_s != at)  # fmt: skip
+            out.append(TurnAnswer(f"natural {name} longer", longer, (lengthened, *rest)))
+    return out
+
+
+def tune_part(answers: list[TurnAnswer]) -> list[TurnAnswer]:
+    """Every other answer, from the first: the part a rule is tuned on."""
+    return answers[::2]
+
+
+def report_part(answers: list[TurnAnswer]) -> list[TurnAnswer]:
+    """The other answers: the part a tuned rule is reported on."""
+    return answers[1::2]
 
 
 def human(pause_s: tuple[float, ...] = (2.0, 3.0, 1.5, 2.5)) -> list[TurnAnswer]:

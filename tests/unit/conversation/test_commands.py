@@ -49,10 +49,13 @@ def test_back_at_the_first_question_says_there_is_nothing_before(tmp_path):
     assert r.voice.said == [REPLIES["first"]]
 
 
-def test_stop_says_so(tmp_path):
+def test_stop_says_so_and_never_that_something_is_saved_when_nothing_was(tmp_path):
     r, state = setup(tmp_path, [])
     assert on_command(r.ctx, command("stop"), Place(), state) is Status.STOPPED
-    assert r.voice.said == [REPLIES["stopped"]]
+    assert r.voice.said == [REPLIES["stopped_empty"]]  # as the closing note: nothing kept
+    r.ctx.record(state.name, state.prompt, Answer("a late reply"))
+    assert on_command(r.ctx, command("stop"), Place(), state) is Status.STOPPED
+    assert r.voice.said[-1] == REPLIES["stopped"]
 
 
 def test_stop_after_a_concern_says_where_help_is_instead(tmp_path):

@@ -71,7 +71,7 @@ def test_stop_pause_and_the_end_of_input(tmp_path):
     status, r, _ = rehearse([command("pause"), command("continue"), command("stop")])
     assert status is Status.STOPPED
     assert r.voice.said[2:] == [REPLIES["paused"], REPLIES["resumed"], WORRY.ask,
-                                REPLIES["stopped"]]  # fmt: skip
+                                REPLIES["stopped_empty"]]  # fmt: skip
     assert rehearse([])[0] is Status.INTERRUPTED
 
 

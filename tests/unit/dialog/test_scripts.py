@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.base.errors import BadInputError, BadScriptError
-from assistant.base.settings import DIALOGS_DIR
+from assistant.base.settings import DIALOGS_DIR, ListenSettings
 from assistant.dialog.machine import Dialog
 from assistant.dialog.script import find_script, load_script, script_paths
 from assistant.speech.commands import load_commands
@@ -75,7 +75,7 @@ def test_journal_is_one_long_open_prompt():
 
 def test_per_state_listen_settings_override_the_script(tmp_path):
     script = load_script(write(tmp_path, GOOD))
-    assert script.states["first"].listen.end_silence_s == 3.0
+    assert script.states["first"].listen.end_silence_s == ListenSettings().end_silence_s
     assert script.states["second"].listen.end_silence_s == 4.0
 
 

@@ -27,7 +27,8 @@ from assistant.speech.smart_turns import SmartTurn
 from assistant.speech.turn_model import TurnVerdict
 from assistant.speech.turns import HeardTurn, TurnEnd
 
-S = ListenSettings()
+#: The rules' mechanics, at fixed settings (the shipped ones are tuned elsewhere).
+S = ListenSettings(end_silence_s=3.0, early_end=True)
 SKIP = Command("skip", "skip")
 
 

@@ -11,6 +11,9 @@ from assistant.speech.smart_turns import TRAILING_S, SmartTurn
 from assistant.speech.turn_model import TurnVerdict
 from assistant.speech.turns import HeardTurn, TurnEnd
 
+#: The early end as a script turns it on (off by default), at a fixed end silence.
+ON = ListenSettings(end_silence_s=3.0, early_end=True)
+
 
 class Judge:
     def __init__(self, probability: float) -> None:
@@ -37,7 +40,7 @@ def _rules(judge: Judge) -> tuple[PauseRules, SmartTurn]:
 
 def test_ends_early_once_per_pause_when_complete() -> None:
     judge = Judge(0.9)
-    (det, smart), s = _rules(judge), ListenSettings()
+    (det, smart), s = _rules(judge), ON
     assert det.decide(_view("I felt calm today"), 2.5, s) is None  # pause too short
     assert det.decide(_view("I felt calm today"), 2.75, s) is TurnEnd.EARLY
     assert judge.calls == len(TRAILING_S)  # one judgement: the mean over trailing lengths
@@ -46,7 +49,7 @@ def test_ends_early_once_per_pause_when_complete() -> None:
 
 def test_unsure_model_waits_for_the_end_silence_and_asks_once() -> None:
     judge = Judge(0.5)
-    (det, _), s = _rules(judge), ListenSettings()
+    (det, _), s = _rules(judge), ON
     for now in (2.8, 3.0, 4.0, 4.9):
         assert det.decide(_view("I felt calm today"), now, s) is None
     assert det.decide(_view("I felt calm today"), 5.0, s) is TurnEnd.SILENCE
@@ -58,7 +61,7 @@ def test_unsure_model_waits_for_the_end_silence_and_asks_once() -> None:
 
 def test_words_veto_mid_clause_and_holding() -> None:
     judge = Judge(0.99)
-    s = ListenSettings()
+    s = ON
     for text in ("I felt calm because", "it was the", "well give me a minute"):
         det, _ = _rules(judge)
         assert det.decide(_view(text), 2.8, s) is None, text
@@ -73,7 +76,7 @@ def test_early_end_can_be_switched_off_per_script() -> None:
 
 
 def test_holding_the_floor_keeps_the_question_open_without_a_reprompt() -> None:
-    base, s = Silence(), ListenSettings()
+    base, s = Silence(), ON
     assert base.decide(_view("hold on"), 2.0 + 29.0, s) is None
     assert base.decide(_view("hold on let me think"), 32.0, s) is TurnEnd.NO_ANSWER
     assert base.decide(_view("I was sad hold on"), 32.0, s) is TurnEnd.SILENCE
