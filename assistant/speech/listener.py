@@ -148,9 +148,10 @@ class SpeechListener:
         the person goes on speaking over the question's start, the question stops and what they
         say is the same answer (listen's next result, with `continues`). `last`: it is the
         goodbye, so listen on for the whole join window even after it (no answer is due)."""
-        # The goodbye only after an early end: after the end silence a reply to it ("thank
-        # you") is far more likely than more of the answer.
-        may = self._join.ended_early if last else self._join.may_go_on
+        # The goodbye too: with the early end off, a pause longer than the end silence in the
+        # last answer would otherwise lose what follows it (a "thank you" said back is joined
+        # to the answer instead, the smaller harm).
+        may = self._join.may_go_on
         self._join.armed = may and self._rec.vad is not None
         self._join.linger = last and self._join.armed
 
@@ -337,8 +338,8 @@ class SpeechListener:
                 self._kept.barged = turn.pending
                 self._kept.barge_ins.append((turn.pending, player.stop()))
                 return True
-            if not more and self._answer_begun(player):
-                join.armed = join.linger = False  # it answers this question: not joined
+            if not more and not join.linger and self._answer_begun(player):
+                join.armed = False  # it answers this question: not joined (no goodbye answered)
             if join.armed and self._goes_on(join_until, player):
                 return True
             if not heard.more:
