@@ -76,7 +76,6 @@ class _Join:
     """An answer that ended on a pause may go on over the next question (see arm_join)."""
 
     may_go_on: bool = False  # the last answer ended on a pause: the person may go on
-    ended_early: bool = False  # on the turn model's word
     armed: bool = False  # the prompt now playing may be cut by a continuation
     linger: bool = False  # and after it, for the join window: it is the goodbye
     continuing: int | None = None  # a continuation began here; for the next listen
@@ -86,7 +85,6 @@ class _Join:
 
     def ended(self, end: TurnEnd | None) -> None:
         self.may_go_on = end in (TurnEnd.EARLY, TurnEnd.SILENCE)
-        self.ended_early = end is TurnEnd.EARLY
 
 
 @dataclass
