@@ -36,7 +36,7 @@ def _readings(heads, x) -> list[Reading]:
 def safety_scores(rows, readings, rule_concerns, t) -> dict[str, float]:
     caught, hard, everyday = [], [], []
     for r, reading, rules in zip(rows, readings, rule_concerns, strict=True):
-        concerns = decide(rules, reading, t)
+        concerns = decide(rules, reading, t, len(r["text"].split()))
         if r["category"] != "ordinary":
             caught.append(any(c.category == NAMES[_cat(r)] for c in concerns))
         elif r["family"] == "everyday":

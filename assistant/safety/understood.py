@@ -3,12 +3,16 @@ model (assistant/understand) read every answer together.
 
 - The model raises a concern the rules have no words for: its category head at or over the
   `raise` threshold; at HELP when its urgency head says so, else ASK (a gentle direct question).
+  Not from a reply of under RAISE_WORDS words ("no", "not really", "my dad"): the model was
+  trained on answers, and the rules read short clear signs ("I want to die").
 - A rule's clear sign about the speaker (HELP, not reported) always stands: the context head
   once read "I want to die" as a figure of speech, so it is not trusted with those.
 - A rule's weaker sign (ASK) or a concern about someone else stands, with the rule's level,
   unless the model reads the answer as context (the past, someone else, a figure of speech, a
   job, a denial: the context head at or over `context`) AND its category head does not find
-  that concern. So a present-tense plan, which the category head finds, is never lowered.
+  that concern. So a present-tense plan, which the category head finds, is never lowered. A
+  short answer (under CONTEXT_WORDS words) is never lowered either: a past or someone else's
+  story takes words to tell, and the context head read "I'm just a burden" as context.
 - An answer mostly in another language: the model reads English only. `foreign` says so, so
   the flow can say it plainly with the help line; no concern is raised from it.
 """
@@ -23,6 +27,8 @@ from assistant.understand.model import TextModel, shared_model
 __all__ = ["MODEL_FAMILY", "Reading", "UnderstoodCheck", "decide"]
 
 MODEL_FAMILY = "model"  # the family of a concern only the model raised
+CONTEXT_WORDS = 8  # shorter answers are never lowered as context
+RAISE_WORDS = 4  # shorter replies are left to the rules
 #: The rules' category names and the model's.
 _MODEL_NAMES = {"self-harm": "self_harm", "abuse": "abuse", "eating": "eating"}
 
@@ -45,13 +51,18 @@ def read(model: TextModel, text: str) -> Reading:
     )
 
 
-def decide(rules: list[Concern], reading: Reading, thresholds: dict[str, float]) -> list[Concern]:
-    """The concerns to act on, from the rules' and the model's reading (see the module doc)."""
-    found = {c: p >= thresholds["raise"] for c, p in reading.concern.items()}
+def decide(
+    rules: list[Concern], reading: Reading, thresholds: dict[str, float], words: int
+) -> list[Concern]:
+    """The concerns to act on, from the rules' and the model's reading of an answer of `words`
+    words (see the module doc)."""
+    raising = words >= RAISE_WORDS
+    found = {c: raising and p >= thresholds["raise"] for c, p in reading.concern.items()}
 
     def lowered(c: Concern) -> bool:
         clear = c.level is Level.HELP and not c.reported
-        return not clear and reading.context >= thresholds["context"]
+        context = words >= CONTEXT_WORDS and reading.context >= thresholds["context"]
+        return not clear and context
 
     kept = [c for c in rules if found[c.category] or not lowered(c)]
     for category in CATEGORIES:
@@ -85,4 +96,5 @@ class UnderstoodCheck:
     def check_all(self, text: str) -> list[Concern]:
         if not text.strip() or self.foreign(text):
             return []
-        return decide(self.rules.check_all(text), read(self.model, text), self.model.thresholds)
+        reading = read(self.model, text)
+        return decide(self.rules.check_all(text), reading, self.model.thresholds, len(text.split()))

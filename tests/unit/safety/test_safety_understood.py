@@ -13,6 +13,7 @@ T = {"raise": 0.5, "context": 0.5, "urgent": 0.5}
 NONE = {"self-harm": 0.0, "abuse": 0.0, "eating": 0.0}
 ASK = Concern("self-harm", reported=False, level=Level.ASK, family="burden")
 HELP = Concern("self-harm", reported=False, level=Level.HELP, family="intent")
+LONG = 12  # words: long enough to tell a past or someone else's story
 
 
 def reading(context: float = 0.0, urgent: float = 0.0, **found: float) -> Reading:
@@ -20,30 +21,35 @@ def reading(context: float = 0.0, urgent: float = 0.0, **found: float) -> Readin
 
 
 def test_context_lowers_a_rules_concern_the_model_does_not_find():
-    assert decide([ASK], reading(context=0.6), T) == []
+    assert decide([ASK], reading(context=0.6), T, LONG) == []
     reported = Concern("abuse", reported=True, level=Level.HELP)  # a friend's story
-    assert decide([reported], reading(context=0.6), T) == []
+    assert decide([reported], reading(context=0.6), T, LONG) == []
+
+
+def test_a_short_answer_is_never_lowered_as_context():
+    """The context head read "I'm just a burden" (four words) as context."""
+    assert decide([ASK], reading(context=0.9), T, 4) == [ASK]
 
 
 def test_a_rules_clear_sign_about_the_speaker_is_never_lowered():
-    assert decide([HELP], reading(context=1.0), T) == [HELP]
+    assert decide([HELP], reading(context=1.0), T, LONG) == [HELP]
 
 
 def test_a_concern_the_model_finds_is_never_lowered():
     """A present-tense plan: the category head finds it, whatever the context head says."""
-    kept = decide([HELP], reading(context=0.9, self_harm=0.8), T)
+    kept = decide([HELP], reading(context=0.9, self_harm=0.8), T, LONG)
     assert kept == [HELP] and kept[0].family == "intent"
 
 
 def test_without_context_the_rules_stand():
-    assert decide([ASK, HELP], reading(context=0.2), T) == [HELP, ASK]
+    assert decide([ASK, HELP], reading(context=0.2), T, LONG) == [HELP, ASK]
 
 
 def test_the_model_raises_what_the_rules_have_no_words_for():
-    asked = decide([], reading(eating=0.7, urgent=0.2), T)
+    asked = decide([], reading(eating=0.7, urgent=0.2), T, LONG)
     assert asked == [Concern("eating", reported=False, level=Level.ASK)]
     assert asked[0].family == MODEL_FAMILY
-    helped = decide([], reading(abuse=0.7, urgent=0.9), T)
+    helped = decide([], reading(abuse=0.7, urgent=0.9), T, LONG)
     assert helped == [Concern("abuse", reported=False, level=Level.HELP)]
 
 
