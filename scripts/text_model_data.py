@@ -16,21 +16,47 @@ sys.path.insert(0, str(ROOT))
 from assistant.understand.encoder import Encoder, spoken_form  # noqa: E402
 
 CORPUS = ROOT / "corpus"
-AUTHORS = ("author_a", "author_b", "author_c")
+#: Every author's folder (corpus/blind/ is not one): authors are kept apart in training.
+AUTHORS = tuple(sorted(p.name for p in CORPUS.glob("author_*") if p.is_dir()))
+#: Safety files: author_a-c wrote safety_pos_*/safety_neg_*; author_d everyday_short and
+#: concerns_short. Every yaml file but coaching.yaml holds safety answers.
+COACHING_FILE = "coaching.yaml"
+CATEGORY_NAMES = ("ordinary", "self_harm", "abuse", "eating")
+LEVELS = {"ordinary": ("none",), "self_harm": ("help", "ask"), "abuse": ("help", "ask"),
+          "eating": ("help", "ask")}  # fmt: skip
 CACHE = ROOT / ".cache" / "text_model_embeddings.npz"
 
 
+def _items(path: Path) -> list[dict]:
+    """A file's items: a list, or a mapping with `items`."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data["items"] if isinstance(data, dict) else data
+
+
+def valid(item: dict) -> bool:
+    """Text, a known category and a level that fits it, and a family."""
+    category = item.get("category")
+    return (isinstance(item.get("text"), str) and bool(item["text"].strip())
+            and category in LEVELS and item.get("level") in LEVELS[category]
+            and bool(item.get("family")))  # fmt: skip
+
+
 def safety_rows(author: str) -> list[dict]:
-    rows = []
-    for path in sorted((CORPUS / author).glob("safety_*.yaml")):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]:
-            rows.append({**item, "author": author})
+    """The author's safety answers; invalid labels and exact repeats of a text left out."""
+    rows, seen = [], set()
+    for path in sorted((CORPUS / author).glob("*.yaml")):
+        if path.name == COACHING_FILE:
+            continue
+        for item in _items(path):
+            if valid(item) and item["text"] not in seen:
+                seen.add(item["text"])
+                rows.append({**item, "author": author})
     return rows
 
 
 def coaching_rows(author: str) -> list[dict]:
-    items = yaml.safe_load((CORPUS / author / "coaching.yaml").read_text(encoding="utf-8"))
-    return [{**item, "author": author} for item in items["items"]]
+    path = CORPUS / author / COACHING_FILE
+    return [{**item, "author": author} for item in _items(path)] if path.exists() else []
 
 
 def _key(text: str) -> str:

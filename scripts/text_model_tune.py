@@ -13,12 +13,15 @@ from assistant.coach.analyse import assess
 from assistant.coach.rules import load_coaching
 from assistant.coach.score import LABELS
 from assistant.safety.check import load_safety
-from assistant.safety.understood import Reading, decide
+from assistant.safety.understood import SHORT_WORDS, Reading, decide
 
 NAMES = {1: "self-harm", 2: "abuse", 3: "eating"}
 RAISE = np.round([*np.arange(0.30, 0.96, 0.05), 0.98], 2)
 CONTEXT = np.round(np.arange(0.50, 0.96, 0.05), 2)
 URGENT = 0.5
+#: A concern only the model raised is HELP (not ASK) only this sure (a policy, not tuned: the
+#: left-out scores count a concern as caught at either level).
+HELP_SURE = 0.95
 #: The issue's targets are 0.10 and 0.005; no setting reached 0.005 on everyday answers with a
 #: useful recall on left-out authors (0.77 at 0.002), so one in a hundred is allowed here.
 HARD_FA, EVERYDAY_FA, BLAME_PRECISION = 0.10, 0.01, 0.90
@@ -34,16 +37,20 @@ def _readings(heads, x) -> list[Reading]:
 
 
 def safety_scores(rows, readings, rule_concerns, t) -> dict[str, float]:
-    caught, hard, everyday = [], [], []
+    caught, hard, everyday, short = [], [], [], []
     for r, reading, rules in zip(rows, readings, rule_concerns, strict=True):
-        concerns = decide(rules, reading, t, len(r["text"].split()))
+        words = len(r["text"].split())
+        concerns = decide(rules, reading, t, words)
         if r["category"] != "ordinary":
             caught.append(any(c.category == NAMES[_cat(r)] for c in concerns))
         elif r["family"] == "everyday":
             everyday.append(bool(concerns))
+            if words < SHORT_WORDS:
+                short.append(bool(concerns))
         else:
             hard.append(bool(concerns))
-    return {"recall": np.mean(caught), "hard": np.mean(hard), "everyday": np.mean(everyday)}
+    return {"recall": np.mean(caught), "hard": np.mean(hard), "everyday": np.mean(everyday),
+            "short": np.mean(short) if short else 0.0, "n_short": len(short)}  # fmt: skip
 
 
 def _cat(r) -> int:
@@ -61,36 +68,50 @@ def choose(folds, safety_data, train_safety, train_coach, settings):
         rows += te
         readings += _readings(heads, xt)
         rule_concerns += [rules.check_all(r["text"]) for r in te]
+        cte = coaching_rows(out)
+        if not cte:  # an author of safety answers only (author_d)
+            continue
         ctr = [r for a in trained_on for r in coaching_rows(a)]
         cheads = train_coach(ctr, embed([r["text"] for r in ctr]).astype(np.float64), settings)
-        cte = coaching_rows(out)
         xc = embed([r["text"] for r in cte]).astype(np.float64)
         crow += cte
         columns = [predict(cheads[label], xc) for label in LABELS]
         cprob += [dict(zip(LABELS, ps, strict=True)) for ps in zip(*columns, strict=True)]
     lines = [f"left-out safety answers: {len(rows)}; coaching sentences: {len(crow)}"]
     none = {c: 0.0 for c in NAMES.values()}
-    never = {"raise": 2.0, "context": 2.0, "urgent": URGENT}
+    never = {"raise": 2.0, "raise_short": 2.0, "context": 2.0, "urgent": URGENT, "help_sure": 2.0}
     base = safety_scores(rows, [Reading(none, 0.0, 0.0)] * len(rows), rule_concerns, never)
     lines.append(f"rules alone: {_line(base)}")
-    best, best_key = None, None
-    grid = [{"raise": r_t, "context": c_t, "urgent": URGENT} for r_t in RAISE for c_t in CONTEXT]
-    for t in grid:
-        s = safety_scores(rows, readings, rule_concerns, t)
-        ok = s["hard"] <= HARD_FA and s["everyday"] <= EVERYDAY_FA
-        score = s["recall"] - (0 if ok else s["hard"] + 10 * s["everyday"])
-        key = (ok, round(score, 3))
-        if best_key is None or key > best_key:
-            best, best_key, best_s = t, key, s
+    # First `raise` and `context` (short answers at the highest bar), then the short answers'
+    # own bar: two small grids rather than one large one.
+    first = [{"raise": r_t, "raise_short": RAISE[-1], "context": c_t, "urgent": URGENT,
+              "help_sure": HELP_SURE} for r_t in RAISE for c_t in CONTEXT]  # fmt: skip
+    best, best_s = _best(first, rows, readings, rule_concerns)
+    second = [{**best, "raise_short": s_t} for s_t in RAISE]
+    best, best_s = _best(second, rows, readings, rule_concerns)
     lines.append(f"chosen {best}: {_line(best_s)}")
     thresholds = {k: float(v) for k, v in best.items()}
     thresholds.update(_coach(crow, cprob, lines))
     return thresholds, lines
 
 
+def _best(grid, rows, readings, rule_concerns):
+    """The setting of the most recall within the false-alarm limits (or nearest to them)."""
+    best, best_key, best_s = None, None, None
+    for t in grid:
+        s = safety_scores(rows, readings, rule_concerns, t)
+        ok = s["hard"] <= HARD_FA and max(s["everyday"], s["short"]) <= EVERYDAY_FA
+        score = s["recall"] - (0 if ok else s["hard"] + 10 * s["everyday"])
+        key = (ok, round(score, 3))
+        if best_key is None or key > best_key:
+            best, best_key, best_s = t, key, s
+    return best, best_s
+
+
 def _line(s) -> str:
     return (f"recall {s['recall']:.3f}, hard look-alikes {s['hard']:.3f}, "
-            f"everyday {s['everyday']:.4f}")  # fmt: skip
+            f"everyday {s['everyday']:.4f} (of them under {SHORT_WORDS} words: "
+            f"{s['short']:.4f} of {s['n_short']})")  # fmt: skip
 
 
 def _coach(rows, probs, lines) -> dict[str, float]:

@@ -3,8 +3,8 @@
 dialogs/text_model.npz and dialogs/text_model.yaml. Deterministic (fixed seeds, one thread).
 
 Authors are kept apart: the settings (network size, thresholds, how rules and model combine)
-are chosen with each author left out in turn (trained on the other two, scored on the one left
-out); the weights written are then trained on all three with those settings.
+are chosen with each author left out in turn (trained on the others, scored on the one left
+out); the weights written are then trained on all of them with those settings.
 corpus/blind/ is never read here.
 
     OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python scripts/train_text_model.py [--report]
@@ -127,7 +127,7 @@ def main() -> int:
     n_coach = len(crows)
     save(heads, classes, thresholds, lexicon(AUTHORS),
          f"{len(rows)} safety answers and {n_coach} coaching sentences of {', '.join(AUTHORS)}",
-         "each author left out in turn (trained on the other two)")  # fmt: skip
+         "each author left out in turn (trained on the others)")  # fmt: skip
     print(f"wrote {MODEL_PATH} and its weights")
     return 0
 

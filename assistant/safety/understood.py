@@ -2,9 +2,13 @@
 model (assistant/understand) read every answer together.
 
 - The model raises a concern the rules have no words for: its category head at or over the
-  `raise` threshold; at HELP when its urgency head says so, else ASK (a gentle direct question).
-  Not from a reply of under RAISE_WORDS words ("no", "not really", "my dad"): the model was
-  trained on answers, and the rules read short clear signs ("I want to die").
+  `raise` threshold, or over the higher `raise_short` for a short answer (under SHORT_WORDS
+  words: people answer the evening's questions in a few words, "That I do not matter.", and a
+  few words give the model little to read). Not from a reply of under RAISE_WORDS words ("no",
+  "not really", "my dad"): the rules read short clear signs ("I want to die").
+- A concern only the model raised is ASK (a gentle direct question), never HELP on weak
+  evidence: HELP only when the answer is not short, the category head is at least `help_sure`
+  and the urgency head says so.
 - A rule's clear sign about the speaker (HELP, not reported) always stands: the context head
   once read "I want to die" as a figure of speech, so it is not trusted with those.
 - A rule's weaker sign (ASK) or a concern about someone else stands, with the rule's level,
@@ -29,6 +33,7 @@ __all__ = ["MODEL_FAMILY", "Reading", "UnderstoodCheck", "decide"]
 MODEL_FAMILY = "model"  # the family of a concern only the model raised
 CONTEXT_WORDS = 8  # shorter answers are never lowered as context
 RAISE_WORDS = 4  # shorter replies are left to the rules
+SHORT_WORDS = 12  # shorter answers need the model surer to raise, and never raise HELP
 #: The rules' category names and the model's.
 _MODEL_NAMES = {"self-harm": "self_harm", "abuse": "abuse", "eating": "eating"}
 
@@ -56,8 +61,9 @@ def decide(
 ) -> list[Concern]:
     """The concerns to act on, from the rules' and the model's reading of an answer of `words`
     words (see the module doc)."""
-    raising = words >= RAISE_WORDS
-    found = {c: raising and p >= thresholds["raise"] for c, p in reading.concern.items()}
+    short = words < SHORT_WORDS
+    bar = thresholds["raise_short"] if short else thresholds["raise"]
+    found = {c: words >= RAISE_WORDS and p >= bar for c, p in reading.concern.items()}
 
     def lowered(c: Concern) -> bool:
         clear = c.level is Level.HELP and not c.reported
@@ -67,7 +73,8 @@ def decide(
     kept = [c for c in rules if found[c.category] or not lowered(c)]
     for category in CATEGORIES:
         if found[category] and not any(c.category == category for c in kept):
-            level = Level.HELP if reading.urgent >= thresholds["urgent"] else Level.ASK
+            sure = not short and reading.concern[category] >= thresholds["help_sure"]
+            level = Level.HELP if sure and reading.urgent >= thresholds["urgent"] else Level.ASK
             kept.append(Concern(category, reported=False, level=level, family=MODEL_FAMILY))
     return sorted(kept, key=_priority)
 

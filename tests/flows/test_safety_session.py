@@ -34,13 +34,10 @@ EVENING = find_script("evening", DIALOGS_DIR)
 PROMPT = {name: state.prompt for name, state in EVENING.states.items()}
 
 
-#: Known changes with the learned text model (issue 22), kept visible rather than hidden by new
-#: inputs: the issue asks that a friend's story raise nothing, so "My friend said she wanted to
-#: kill herself." (8 words, read as someone else's) is lowered; and the model raises a few
-#: ordinary answers the rules did not ("My dad was often away when I was small.": abuse, ASK;
-#: about 2% of everyday answers on the held-out set).
-FRIEND_LOWERED = "issue 22: the text model lowers a friend's story (someone else's concern)"
-MODEL_ALARM = "issue 22: a false alarm of the text model on an ordinary answer of this test"
+#: Someone else's concern told now, in a few words: the rules' reported variant (issue 22: a
+#: friend's story told at length is read as someone else's and raises nothing; a short
+#: present-tense one is never lowered as context).
+FRIEND_NOW = "My friend wants to kill herself."
 
 
 def help_for(category: str, reported: bool = False, resources: Resources | None = None) -> str:
@@ -142,7 +139,6 @@ def test_a_disclosure_stops_the_script_and_says_slowly_where_help_is(category, d
     ]
 
 
-@pytest.mark.xfail(strict=True, reason=MODEL_ALARM)
 def test_an_ordinary_evening_is_not_interrupted(data_dir):
     answers = [
         "He didn't text back for hours.",
@@ -158,15 +154,25 @@ def test_an_ordinary_evening_is_not_interrupted(data_dir):
     assert session["safety"] == [] and session["concerns"] == []
 
 
-@pytest.mark.xfail(strict=True, reason=FRIEND_LOWERED)
 def test_a_concern_about_someone_else_uses_the_reported_variant(data_dir):
-    _, said, session = run(["My friend said she wanted to kill herself.", "stop"], data_dir)
+    _, said, session = run([FRIEND_NOW, "stop"], data_dir)
     texts = said.texts()
     assert HELP.openers["self-harm"]["reported"] in texts
     assert HELP.openers["self-harm"]["self"] not in texts
     assert help_for("self-harm", reported=True) in texts
     assert ASK_SAFE not in texts  # asked of the person's own concern only
     assert session["status"] == "safety" and session["safety"] == ["self-harm"]
+
+
+def test_a_friends_story_told_at_length_raises_nothing(data_dir):
+    """Issue 22 changed this on purpose: a friend's story (told, in the past, at length) is the
+    hard look-alike "other people"; the text model reads it as someone else's and the rules'
+    reported concern is lowered, so the evening goes on to its next question."""
+    _, said, session = run(["My friend said she wanted to kill herself.", "stop"], data_dir)
+    assert PROMPT["fear"] in said.texts()  # on to the next question
+    assert not any(isinstance(t, tuple) for t in said)  # no help said slowly
+    assert session["status"] != "safety"
+    assert session["safety"] == [] and session["concerns"] == []
 
 
 def test_after_abuse_relationship_tips_are_left_out(tmp_path):
@@ -225,13 +231,12 @@ machine:
     assert outcome.status == "safety"
 
 
-@pytest.mark.xfail(strict=True, reason=FRIEND_LOWERED)
 @pytest.mark.parametrize("fine", ["I'm fine.", "im fine"])  # typed without the apostrophe too
 def test_im_fine_is_met_with_one_more_gentle_check(data_dir, fine):
     """About someone else there is no direct question at once: a first "I'm fine" at the choice
     is checked once more, gently, and directly."""
     _, said, session = run(
-        ["My friend said she wanted to kill herself.", fine, "yes", "my dad", "stop"],
+        [FRIEND_NOW, fine, "yes", "my dad", "stop"],
         data_dir,
     )
     assert after(said, help_for("self-harm", reported=True))[:6] == [
@@ -244,7 +249,7 @@ def test_im_fine_is_met_with_one_more_gentle_check(data_dir, fine):
     ]
     assert ASK_SAFE == "Are you safe right now?"
     assert turns(session) == [
-        ("today", "My friend said she wanted to kill herself."),
+        ("today", FRIEND_NOW),
         (SAFETY_STATE, fine),
         (SAFETY_STATE, "yes"),  # saved as the answer to "are you safe", not taken as "breathe"
         ("fear", "my dad"),
@@ -653,7 +658,6 @@ def test_the_first_run_notice_is_said_once(tmp_path):
     assert notice not in second.texts() and second.texts()[0] == EVENING.intro
 
 
-@pytest.mark.xfail(strict=True, reason=MODEL_ALARM)
 def test_the_counsellor_is_suggested_once_after_three_strong_sessions(tmp_path):
     def evening(first_answer: str) -> list[str]:
         return run([first_answer, "stop"], tmp_path)[1].texts()
@@ -700,7 +704,6 @@ def test_after_abuse_the_counsellor_suggestion_never_mentions_couples(tmp_path):
     assert "Refuge, call 0808 2000 247" in HELP.fill(SUPPORT.counsellor.say_after_abuse, resources)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 22: changed with the text model, not yet examined")
 def test_after_a_serious_concern_questions_about_the_past_are_left_out(data_dir):
     """ "Where might that fear come from?" digs into the past: not after self-harm or abuse."""
     assert (
@@ -715,7 +718,7 @@ def test_after_a_serious_concern_questions_about_the_past_are_left_out(data_dir)
     assert [t[0] for t in turns(session)] == ["today", "fear", "need"]
     # a concern about someone else leaves the person's own questions as they were
     _, said, _ = run(
-        ["a late reply", "My friend said she wanted to kill herself.", "continue", "stop"],
+        ["a late reply", FRIEND_NOW, "continue", "stop"],
         data_dir / "b",
     )
     assert after(said, CONTINUING)[:1] == [PROMPT["roots"]]

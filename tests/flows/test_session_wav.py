@@ -22,11 +22,6 @@ EVENING = find_script("evening", DIALOGS_DIR)
 #: one process, differed by a word ("have" / "however") here. Allow two words in ~60.
 VOSK_JITTER = 0.035
 
-#: The learned text model (issue 22) raises a concern on ordinary answers of these sessions:
-#: "That I do not matter." (self-harm), "My father often cancelled on me when I was a child."
-#: (abuse). Kept visible; see NOTES-understanding.md, Known weak.
-MODEL_ALARM = "issue 22: the text model raises a concern on an ordinary answer of this test"
-
 
 def test_an_evening_with_pauses_and_commands(tmp_path, model):
     wav = conversation(
@@ -82,7 +77,6 @@ def test_an_evening_with_pauses_and_commands(tmp_path, model):
     assert result.said.texts().count("In that moment, what were you afraid might happen?") == 2
 
 
-@pytest.mark.xfail(strict=True, reason=MODEL_ALARM)
 def test_an_evening_completed_as_accurately_as_a_plain_vosk_loop(tmp_path, model):
     answers = [
         "He cancelled our dinner plans at the last minute.",
@@ -113,7 +107,6 @@ def test_an_evening_completed_as_accurately_as_a_plain_vosk_loop(tmp_path, model
     assert session["id"] in history and "completed" in history and "6 answers" in history
 
 
-@pytest.mark.xfail(strict=True, reason=MODEL_ALARM)
 def test_a_spoken_rating_unclear_then_skipped(tmp_path, model):
     """An unclear reply to the rating is asked once more; "skip" then keeps no rating."""
     parts: list[str | float] = [1.0]

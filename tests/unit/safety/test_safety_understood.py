@@ -9,7 +9,7 @@ from assistant.base.settings import DIALOGS_DIR
 from assistant.safety.check import Concern, Level, load_safety
 from assistant.safety.understood import MODEL_FAMILY, Reading, UnderstoodCheck, decide
 
-T = {"raise": 0.5, "context": 0.5, "urgent": 0.5}
+T = {"raise": 0.5, "raise_short": 0.8, "help_sure": 0.9, "context": 0.5, "urgent": 0.5}
 NONE = {"self-harm": 0.0, "abuse": 0.0, "eating": 0.0}
 ASK = Concern("self-harm", reported=False, level=Level.ASK, family="burden")
 HELP = Concern("self-harm", reported=False, level=Level.HELP, family="intent")
@@ -49,8 +49,21 @@ def test_the_model_raises_what_the_rules_have_no_words_for():
     asked = decide([], reading(eating=0.7, urgent=0.2), T, LONG)
     assert asked == [Concern("eating", reported=False, level=Level.ASK)]
     assert asked[0].family == MODEL_FAMILY
-    helped = decide([], reading(abuse=0.7, urgent=0.9), T, LONG)
+    helped = decide([], reading(abuse=0.95, urgent=0.9), T, LONG)
     assert helped == [Concern("abuse", reported=False, level=Level.HELP)]
+
+
+def test_a_model_only_concern_is_help_only_when_the_model_is_sure_of_a_long_answer():
+    """Weak evidence asks first: urgent, but the category head under `help_sure`."""
+    asked = decide([], reading(abuse=0.7, urgent=0.9), T, LONG)
+    assert asked == [Concern("abuse", reported=False, level=Level.ASK)]
+
+
+def test_a_short_answer_needs_the_model_surer_and_never_gets_help_from_it():
+    """ "That I do not matter." (five words): over `raise`, under `raise_short`: nothing."""
+    assert decide([], reading(self_harm=0.7, urgent=0.9), T, 5) == []
+    sure = decide([], reading(self_harm=0.99, urgent=0.99), T, 5)
+    assert sure == [Concern("self-harm", reported=False, level=Level.ASK)]
 
 
 @pytest.fixture(scope="module")
