@@ -16,15 +16,17 @@ from assistant.safety.check import load_safety
 from assistant.safety.understood import SHORT_WORDS, Reading, decide
 
 NAMES = {1: "self-harm", 2: "abuse", 3: "eating"}
-RAISE = np.round([*np.arange(0.30, 0.96, 0.05), 0.98], 2)
+RAISE = np.round([*np.arange(0.30, 0.96, 0.05), 0.98, 0.99, 0.995], 3)
 CONTEXT = np.round(np.arange(0.50, 0.96, 0.05), 2)
 URGENT = 0.5
 #: A concern only the model raised is HELP (not ASK) only this sure (a policy, not tuned: the
 #: left-out scores count a concern as caught at either level).
 HELP_SURE = 0.95
-#: The issue's targets are 0.10 and 0.005; no setting reached 0.005 on everyday answers with a
-#: useful recall on left-out authors (0.77 at 0.002), so one in a hundred is allowed here.
-HARD_FA, EVERYDAY_FA, BLAME_PRECISION = 0.10, 0.01, 0.90
+#: The issue's targets: 0.10 on hard look-alikes, 0.005 on everyday answers. Everyday answers
+#: (long and short apart) come first: they are what the assistant hears every evening, and a
+#: question about abuse after "my dad was often away" is the costliest mistake there. No setting
+#: reaches 0.10 on look-alikes with a useful recall, so there the nearest wins.
+HARD_FA, EVERYDAY_FA, BLAME_PRECISION = 0.10, 0.005, 0.90
 
 
 def _readings(heads, x) -> list[Reading]:
@@ -100,9 +102,10 @@ def _best(grid, rows, readings, rule_concerns):
     best, best_key, best_s = None, None, None
     for t in grid:
         s = safety_scores(rows, readings, rule_concerns, t)
-        ok = s["hard"] <= HARD_FA and max(s["everyday"], s["short"]) <= EVERYDAY_FA
+        everyday_ok = max(s["everyday"], s["short"]) <= EVERYDAY_FA
+        ok = everyday_ok and s["hard"] <= HARD_FA
         score = s["recall"] - (0 if ok else s["hard"] + 10 * s["everyday"])
-        key = (ok, round(score, 3))
+        key = (everyday_ok, ok, round(score, 3))
         if best_key is None or key > best_key:
             best, best_key, best_s = t, key, s
     return best, best_s

@@ -12,6 +12,11 @@ safety (1,340 answers: 370 concerns, 370 hard look-alikes, 600 everyday evening 
 coaching (400 sentences): blame recall 0.97 at precision 0.96, faux feelings recall 0.90,
   errors on I-statements 9/400, feelings 9/400, requests 14/400: the targets are met.
 
+RE-SCORED, NOT BLIND (a second helper, after adding corpus/author_d's short answers and the
+short-answer policy; the set had been seen once before): recall 309/370 = 0.835, false alarms
+on look-alikes 55/370 = 0.149, everyday 10/600 = 0.017 (an intermediate model, 252d6d8, had
+314/370, 56/370, 11/600). The bounds below are these figures. Coaching: unchanged.
+
 Slow (about 1,740 sentences through the encoder), so it runs in the slow tier with the e2e tests.
 """
 
@@ -50,9 +55,9 @@ def test_safety_on_the_held_out_set_stays_at_its_measured_level():
         else:
             hard.append(bool(raised))
     assert (len(caught), len(hard), len(everyday)) == (370, 370, 600)
-    assert sum(caught) >= 307, f"recall {sum(caught)}/370 (was 307)"
-    assert sum(hard) <= 54, f"false alarms on look-alikes {sum(hard)}/370 (was 54)"
-    assert sum(everyday) <= 12, f"false alarms on everyday answers {sum(everyday)}/600 (was 12)"
+    assert sum(caught) >= 309, f"recall {sum(caught)}/370 (was 309)"
+    assert sum(hard) <= 55, f"false alarms on look-alikes {sum(hard)}/370 (was 55)"
+    assert sum(everyday) <= 10, f"false alarms on everyday answers {sum(everyday)}/600 (was 10)"
 
 
 @pytest.fixture(scope="module")
