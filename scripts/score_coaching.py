@@ -1,5 +1,6 @@
 """Score the coaching detectors on a labelled YAML list (keys text, blame, i_statement, feeling,
-faux_feeling, request): per label precision, recall and errors, then each error.
+faux_feeling, request): per label precision, recall and errors, with the rules alone and with the
+rules and the learned text model (as a rehearsal uses them), then each error of the latter.
 
     .venv/bin/python scripts/score_coaching.py FILE
 """
@@ -23,13 +24,17 @@ def main(argv: list[str]) -> int:
         return 2
     try:
         items = load_labelled(Path(argv[0]))
-        scores = score(items, load_coaching(DIALOGS_DIR / "coaching.yaml"))
+        rules = load_coaching(DIALOGS_DIR / "coaching.yaml")
+        alone = score(items, rules, model=False)
+        scores = score(items, rules)
     except ReflectError as exc:
         print(exc, file=sys.stderr)
         return exc.exit_code
     print(f"{argv[0]}: {len(items)} sentences")
-    for s in scores.values():
-        print("  " + s.line())
+    for name, result in (("rules alone", alone), ("rules + model", scores)):
+        print(f" {name}:")
+        for s in result.values():
+            print("  " + s.line())
     for s in scores.values():
         for wrong in s.wrong or []:
             print(f"  {s.label}: {wrong}")

@@ -16,9 +16,12 @@ from assistant.coach.findings import Assessment, Finding, Kind, StartUp
 from assistant.coach.phrases import overlaps, sentences
 from assistant.coach.rules import BlameGroup, CoachRules
 from assistant.coach.timing import WordTime, hesitation, pace_wpm, sentence_breaks, word_times
+from assistant.coach.understood import LABELS, combine, model_labels
 
 #: The rest of a blamed clause ends after this many words at most (or at rules.clause_ends).
 REST_WORDS = 6
+#: A label only the text model found quotes this many words from the start of the attempt.
+QUOTE_WORDS = 10
 
 
 def number(n: int) -> str:
@@ -57,9 +60,15 @@ class _Blame:
 
 
 def assess(
-    text: str, rules: CoachRules, times: Iterable[Mapping] | list[WordTime] | None = None
+    text: str,
+    rules: CoachRules,
+    times: Iterable[Mapping] | list[WordTime] | None = None,
+    *,
+    model: bool = True,
 ) -> Assessment:
-    """Everything the coaching finds in one attempt (`times`: the model's words with times)."""
+    """Everything the coaching finds in one attempt (`times`: the speech model's words with
+    times). `model`: the learned text model has its say in the labels (understood.py); without
+    it, the phrase rules alone (as the training script compares them)."""
     timed = _timed(times)
     said = _sentences(text, rules, timed)
     all_words = [w for s in said for w in s.split()]
@@ -99,12 +108,15 @@ def assess(
             else blame.group.reword_plain.format(feeling=felt)
         )
         add(Kind.BLAME, quote, what=blame.group.what, suggestion=reword)
+    if model and said:
+        _understood(text, said, rules, findings, add, feeling_word)
     subjects = _subjects(said, rules)
     if subjects["you"] >= 2 and subjects["you"] > subjects["i"]:
         add(Kind.YOU_FOCUS, f'"you" {number(subjects["you"])} times, "I" {_times(subjects["i"])}')
-    if not feeling and not faux_seen:
+    kinds = {f.kind for f in findings}
+    if not kinds & {Kind.FEELING, Kind.FAUX_FEELING}:
         add(Kind.NO_FEELING, "")
-    if not requests and not negatives:
+    if not kinds & {Kind.REQUEST, Kind.NEGATIVE_REQUEST}:
         add(Kind.NO_REQUEST, "")
     if len(said) > rules.length.max_sentences:
         add(Kind.LONG, plural(len(said), "sentence", "sentences"))
@@ -136,6 +148,32 @@ def assess(
         hesitations=heard.count,
         subjects=subjects,
     )
+
+
+def _understood(
+    text: str, said: list[str], rules: CoachRules, findings: list[Finding], add, feeling: str
+) -> None:
+    """Where the model and the rules differ on a label: a finding the combined reading does not
+    carry is taken out; one only the model found quotes the start of the attempt."""
+    found = {label: any(f.kind is kind for f in findings) for label, kind in LABELS.items()}
+    wanted = combine(found, model_labels(text))
+    for label, kind in LABELS.items():
+        if found[label] and not wanted[label]:
+            findings[:] = [f for f in findings if f.kind is not kind]
+        elif wanted[label] and not found[label]:
+            quote = " ".join(said[0].split()[:QUOTE_WORDS])
+            if kind is Kind.BLAME:
+                # the group that names plain blame, else the last (the most general)
+                group = next((g for g in rules.blame if g.what == "blame"), rules.blame[-1])
+                suggestion = group.reword_plain.format(feeling=feeling)
+                add(kind, quote, what=group.what, suggestion=suggestion)
+            elif kind is Kind.FAUX_FEELING:
+                words = set(" ".join(said).split())  # a faux word said outside the frames
+                word = next((w for w in rules.faux_words if w in words), None)
+                info = rules.faux_words[word or next(iter(rules.faux_words))]
+                add(kind, quote, under=_or(info.under), needs=_or(info.needs))
+            else:
+                add(kind, quote)
 
 
 def _start_up(findings: list[Finding]) -> StartUp:

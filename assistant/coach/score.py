@@ -6,23 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.base.datafile import Reader, load_list
+from assistant.base.datafile import Reader, load_list, load_yaml
+from assistant.base.errors import BadScriptError
 from assistant.coach.analyse import assess
-from assistant.coach.findings import Kind
 from assistant.coach.rules import CoachRules
+from assistant.coach.understood import LABELS
 
-#: The labels of a corpus entry and the finding kind each one is scored by.
-LABELS = {
-    "blame": Kind.BLAME,
-    "i_statement": Kind.I_STATEMENT,
-    "feeling": Kind.FEELING,
-    "faux_feeling": Kind.FAUX_FEELING,
-    "request": Kind.REQUEST,
-}
+__all__ = ["LABELS", "LabelScore", "detected", "load_labelled", "score"]
 
 
-def detected(text: str, rules: CoachRules) -> dict[str, bool]:
-    found = assess(text, rules)
+def detected(text: str, rules: CoachRules, *, model: bool = True) -> dict[str, bool]:
+    found = assess(text, rules, model=model)
     return {label: found.has(kind) for label, kind in LABELS.items()}
 
 
@@ -60,10 +54,12 @@ class LabelScore:
         )
 
 
-def score(items: list[dict], rules: CoachRules) -> dict[str, LabelScore]:
+def score(items: list[dict], rules: CoachRules, *, model: bool = True) -> dict[str, LabelScore]:
+    """`model`: the rules and the learned text model, as a rehearsal uses them; False: the rules
+    alone."""
     scores = {label: LabelScore(label, wrong=[]) for label in LABELS}
     for item in items:
-        got = detected(item["text"], rules)
+        got = detected(item["text"], rules, model=model)
         for label, s in scores.items():
             want, have = bool(item.get(label, False)), got[label]
             if want and have:
@@ -81,9 +77,16 @@ def score(items: list[dict], rules: CoachRules) -> dict[str, LabelScore]:
 
 def load_labelled(path: Path) -> list[dict]:
     """A YAML list of {text, blame, i_statement, feeling, faux_feeling, request} (missing labels
-    are false); mistakes are one line naming file:line."""
-    items = load_list(path)
+    are false), or a mapping whose `items` is that list (as corpus/ holds them); mistakes are
+    one line naming file:line."""
     r = Reader(path)
+    try:
+        items = load_list(path)
+    except BadScriptError:
+        top = load_yaml(path)
+        items = top.get("items")
+        if not isinstance(items, list):
+            raise r.error(top, None, "items", "expected the list of labelled sentences") from None
     for i, item in enumerate(items):
         if not isinstance(item, dict) or not isinstance(item.get("text"), str):
             raise r.error(items, i, f"[{i}]", "expected a mapping with a text and labels")

@@ -22,7 +22,7 @@ RESERVED = {
     "numbers",  # number words and rating fillers (assistant/base/numbers.py)
     "pause_rule",
     "safety",
-    "safety_learned",  # the learned safety layer's settings (assistant/safety/learned.py)
+    "text_model",  # the learned text model's heads and thresholds (assistant/understand)
     "support",
     "themes",
     "turn",

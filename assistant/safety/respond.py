@@ -42,10 +42,10 @@ from assistant.dialog.outcomes import Choice
 from assistant.events import Answer, Command, EndOfInput, Listener, Speaker
 from assistant.safety.asking import Noticed, Outcome, Question, asks_first
 from assistant.safety.check import CATEGORIES, Concern, Level, SafetyCheck, load_safety
-from assistant.safety.learned import CombinedCheck, LearnedCheck
 from assistant.safety.resources import Resources
 from assistant.safety.support import Support
 from assistant.safety.support_file import load_support, reserved_phrases
+from assistant.safety.understood import UnderstoodCheck
 from assistant.speech.commands import load_commands
 from assistant.speech.typed import TypedListener
 
@@ -89,7 +89,7 @@ class Variants:
 class Safeguards:
     """The check every answer passes, and what is said when it fires."""
 
-    check: SafetyCheck | CombinedCheck  # the rules, and with the learned layer, both
+    check: SafetyCheck | UnderstoodCheck  # the rules, and with the learned text model, both
     support: Support
 
 
@@ -99,10 +99,10 @@ class _CheckLoading:
     waits for them (and a broken dialogs/safety.yaml stops us there)."""
 
     def __init__(self, path: Path, after: Background | None) -> None:
-        def work() -> CombinedCheck:
+        def work() -> UnderstoodCheck:
             if after is not None:
                 after.wait()
-            return CombinedCheck(load_safety(path), LearnedCheck())
+            return UnderstoodCheck(load_safety(path))
 
         self._check = Background(work, name="reflect-safety")
 
@@ -113,8 +113,8 @@ class _CheckLoading:
 
 
 def load_safeguards(dialogs_dir: Path, *, after: Background | None = None) -> Safeguards:
-    """The check every answer passes (the rules and the learned layer; its sentence model loads
-    on the first answer) and what is said when it fires. The commands are read too, so an
+    """The check every answer passes (the rules and the learned text model; its encoder
+    loads on the first answer) and what is said when it fires. The commands are read too, so an
     "I'm fine" phrase that is also a command is refused. `after` (spoken sessions: the speech
     model's load): the rules compile on a thread after it; else now, so a broken file stops
     the program before the journal is used."""
@@ -122,7 +122,7 @@ def load_safeguards(dialogs_dir: Path, *, after: Background | None = None) -> Sa
     support = load_support(dialogs_dir / "support.yaml", CATEGORIES, reserved_phrases(commands))
     path = dialogs_dir / "safety.yaml"
     if after is None:
-        return Safeguards(CombinedCheck(load_safety(path), LearnedCheck()), support)
+        return Safeguards(UnderstoodCheck(load_safety(path)), support)
     return Safeguards(_CheckLoading(path, after), support)  # type: ignore[arg-type]
 
 
@@ -150,6 +150,7 @@ class SafetyFlow:
         self._choosing = support.choosing
         self._replies = support.replies
         self._skips = support.skips
+        self._english_only = support.english_only
         self._breathing = support.breathing
         # The person types (--typed, tests) or speaks: "type stop", or "say stop".
         self._answering = support.answering[
@@ -189,6 +190,10 @@ class SafetyFlow:
     def review(self, text: str, listen: ListenSettings, *, paused: bool = False) -> Choice | None:
         """Check a saved answer. While paused after a concern, a reply that says the person may
         still not be safe ("I'm scared", "help") is answered too, though no rule matched."""
+        foreign = getattr(self._check, "foreign", None)  # the rules alone read no language
+        if foreign is not None and foreign(text):
+            self._say(self._help.fill(self._english_only, self._resources))
+            return None
         concern = self._pressing(text)
         if concern and asks_first(concern):
             return self._ask_first(concern, listen, paused=paused)

@@ -120,5 +120,6 @@ class Support:
     skips: Skips
     breathing: Breathing
     notice: str  # said once, on the first run
+    english_only: str  # an answer mostly in another language: the check reads English only
     counsellor: Counsellor
     strong: StrongSignals

@@ -35,7 +35,7 @@ from assistant.speech.commands import CommandSet
 TOP_KEYS = {
     "answering", "ask_first", "openers", "acknowledge", "help", "abuse", "gentle", "offer",
     "choice", "choice_short", "choices", "continuing", "fine", "still_unsafe", "unclear", "quiet",
-    "stopped", "closing", "breathing", "notice", "counsellor", "strong",
+    "stopped", "closing", "breathing", "notice", "counsellor", "strong", "english_only",
 }  # fmt: skip
 HELP_KEYS = {
     "self", "reported", "again", "default_emergency", "crisis", "default_crisis", "abuse",
@@ -324,6 +324,7 @@ def load_support(
         ),
         breathing=_breathing(r, top, _patterns_beside(path)),
         notice=r.text(top, "notice", "notice", PLACEHOLDERS),
+        english_only=r.text(top, "english_only", "english_only", PLACEHOLDERS),
         counsellor=Counsellor(
             after_sessions=r.number(
                 counsellor, "after_sessions", "counsellor.after_sessions", 1, whole=True

@@ -35,6 +35,12 @@ EVENING = find_script("evening", DIALOGS_DIR)
 PROMPT = {name: state.prompt for name, state in EVENING.states.items()}
 
 
+#: Someone else's concern told now, in a few words: the rules' reported variant (issue 22: a
+#: friend's story told at length is read as someone else's and raises nothing; a short
+#: present-tense one is never lowered as context).
+FRIEND_NOW = "My friend wants to kill herself."
+
+
 def help_for(category: str, reported: bool = False, resources: Resources | None = None) -> str:
     """What to do now, as said after a concern of this category."""
     return HELP.what_to_do(resources or Resources(), category=category, reported=reported)
@@ -155,13 +161,24 @@ def test_an_ordinary_evening_is_not_interrupted(data_dir):
 
 
 def test_a_concern_about_someone_else_uses_the_reported_variant(data_dir):
-    _, said, session = run(["My friend said she wanted to kill herself.", "stop"], data_dir)
+    _, said, session = run([FRIEND_NOW, "stop"], data_dir)
     texts = said.texts()
     assert HELP.openers["self-harm"]["reported"] in texts
     assert HELP.openers["self-harm"]["self"] not in texts
     assert help_for("self-harm", reported=True) in texts
     assert ASK_SAFE not in texts  # asked of the person's own concern only
     assert session["status"] == "safety" and session["safety"] == ["self-harm"]
+
+
+def test_a_friends_story_told_at_length_raises_nothing(data_dir):
+    """Issue 22 changed this on purpose: a friend's story (told, in the past, at length) is the
+    hard look-alike "other people"; the text model reads it as someone else's and the rules'
+    reported concern is lowered, so the evening goes on to its next question."""
+    _, said, session = run(["My friend said she wanted to kill herself.", "stop"], data_dir)
+    assert PROMPT["fear"] in said.texts()  # on to the next question
+    assert not any(isinstance(t, tuple) for t in said)  # no help said slowly
+    assert session["status"] != "safety"
+    assert session["safety"] == [] and session["concerns"] == []
 
 
 def test_after_abuse_relationship_tips_are_left_out(tmp_path):
@@ -225,7 +242,7 @@ def test_im_fine_is_met_with_one_more_gentle_check(data_dir, fine):
     """About someone else there is no direct question at once: a first "I'm fine" at the choice
     is checked once more, gently, and directly."""
     _, said, session = run(
-        ["My friend said she wanted to kill herself.", fine, "yes", "my dad", "stop"],
+        [FRIEND_NOW, fine, "yes", "my dad", "stop"],
         data_dir,
     )
     assert after(said, help_for("self-harm", reported=True))[:6] == [
@@ -238,7 +255,7 @@ def test_im_fine_is_met_with_one_more_gentle_check(data_dir, fine):
     ]
     assert ASK_SAFE == "Are you safe right now?"
     assert turns(session) == [
-        ("today", "My friend said she wanted to kill herself."),
+        ("today", FRIEND_NOW),
         (SAFETY_STATE, fine),
         (SAFETY_STATE, "yes"),  # saved as the answer to "are you safe", not taken as "breathe"
         ("fear", "my dad"),
@@ -709,7 +726,7 @@ def test_after_a_serious_concern_questions_about_the_past_are_left_out(data_dir)
     assert [t[0] for t in turns(session)] == ["today", "fear", "need"]
     # a concern about someone else leaves the person's own questions as they were
     _, said, _ = run(
-        ["a late reply", "My friend said she wanted to kill herself.", "continue", "stop"],
+        ["a late reply", FRIEND_NOW, "continue", "stop"],
         data_dir / "b",
     )
     assert after(said, CONTINUING)[:1] == [PROMPT["roots"]]

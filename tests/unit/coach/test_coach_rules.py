@@ -1,6 +1,7 @@
 """The coaching rules (dialogs/coaching.yaml): each rule firing and not firing, the labelled
 corpus (tests/data/coaching_corpus.yaml) scored per label, pace and hesitation from word times, the
-partner's reply kind, the feedback text, and rule-file mistakes named by file:line and key."""
+partner's reply kind, the feedback text, and rule-file mistakes named by file:line and key.
+The rules alone (model=False): with the learned text model: tests/unit/coach/test_coach_model.py."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 from assistant.base.errors import BadScriptError
 from assistant.base.settings import DIALOGS_DIR
-from assistant.coach.analyse import assess
+from assistant.coach.analyse import assess as assess_with_model
 from assistant.coach.feedback import feedback
 from assistant.coach.findings import Kind, ReplyKind, StartUp
 from assistant.coach.rules import load_coaching
@@ -23,6 +24,10 @@ from paths import DATA
 COACHING = DIALOGS_DIR / "coaching.yaml"
 CORPUS = DATA / "coaching_corpus.yaml"
 ERRORS_MAX = 0.03
+
+
+def assess(text: str, rules, times=None):
+    return assess_with_model(text, rules, times, model=False)
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +145,7 @@ def test_start_up_picks_the_reply_kind(rules, text, start_up, reply):
 def test_corpus_errors_per_label(rules, capsys):
     items = load_labelled(CORPUS)
     assert len(items) >= 200
-    scores = score(items, rules)
+    scores = score(items, rules, model=False)
     with capsys.disabled():
         print(f"\ncoaching corpus, {len(items)} sentences:")
         for s in scores.values():

@@ -1,0 +1,1 @@
+"""One learned text model for every part that must understand a sentence (safety and coach)."""
