@@ -15,7 +15,11 @@ from turn_set import HOLDING, generated, human
 
 def test_thinking_pauses_never_split_an_answer(tmp_path, model, commands):
     answers = generated() + human()
-    run = run_turns(tmp_path, [a.audio for a in answers], model, commands)
+    # Turn-taking alone: the safety check's text model raises a concern on two of Vosk's
+    # garblings of these espeak-ng answers ("he said he would call he did it so i called him
+    # instead" reads as abuse), which would end the run in the safety flow. Those false alarms
+    # are the text model's known weakness (README, safety), not what this test measures.
+    run = run_turns(tmp_path, [a.audio for a in answers], model, commands, safety=False)
     assert run.status == "completed"
     assert len(run.said) == len(answers)  # every answer was asked for and said to its end
     assert all(s.end > s.start for s in run.said)

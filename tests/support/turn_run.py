@@ -33,17 +33,19 @@ class TurnRun:
 
 def run_turns(
     tmp: Path, answers: list[np.ndarray], model, commands, *, smart: bool = True,
-    end_silence_s: float | None = None, **listen: float | bool,
+    end_silence_s: float | None = None, safety: bool = True, **listen: float | bool,
 ) -> TurnRun:  # fmt: skip
     """`commands`: unused (the harness reads dialogs/commands.yaml), kept for the callers.
-    `listen`: more listen settings of the script (a rule being tuned)."""
+    `listen`: more listen settings of the script (a rule being tuned). `safety`: off, the turns
+    alone (a concern raised on a misheard answer would end the run in the safety flow)."""
     path = tmp / "turns.yaml"
     path.write_text(question_script(len(answers), end_silence_s, **listen))
     person = Person(answers)
     explained: list[str] = []
     vad, detector = turn_taking(explained.append) if smart else (None, PauseRules(Silence()))
     done = run_spoken(
-        load_script(path), person, data_dir=tmp / "journal", model=model, turns=(vad, detector)
+        load_script(path), person, data_dir=tmp / "journal", model=model, turns=(vad, detector),
+        safety=safety,
     )
     [session] = done.stored
     return TurnRun(
