@@ -11,24 +11,10 @@ from assistant.base.settings import DIALOGS_DIR
 from assistant.safety.notices import NOTICE_FLAG
 from assistant.speech.commands import load_commands
 
-from audio_helpers import RATE, silence, speak
+from audio_helpers import RATE, silence, sound_spans, speak
 from flows import run_wav
 
 REPLIES = load_commands(DIALOGS_DIR / "commands.yaml").replies
-
-
-def onsets_s(samples: np.ndarray, gap_s: float = 0.3) -> list[tuple[float, float]]:
-    """Stretches of the assistant's sound (start, end) in seconds, gaps under gap_s joined."""
-    block = RATE // 100
-    loud = np.abs(samples[: len(samples) // block * block].reshape(-1, block)).max(axis=1) > 300
-    out: list[list[float]] = []
-    for i in np.flatnonzero(loud):
-        t = i / 100
-        if out and t - out[-1][1] <= gap_s:
-            out[-1][1] = t + 0.01
-        else:
-            out.append([t, t + 0.01])
-    return [(a, b) for a, b in out]
 
 
 def stop_at(seconds: float, after_s: float) -> tuple[np.ndarray, float]:
@@ -43,7 +29,7 @@ def reply_after(done, word_end_s: float) -> float:
     assert done.audio_out is not None
     cuts = [at for _, at in done.listener.barge_ins]
     since = max([word_end_s] + [at / RATE for at in cuts])
-    start = next((a for a, _ in onsets_s(done.audio_out.samples) if a > since), None)
+    start = next((a for a, _ in sound_spans(done.audio_out.samples, gap_s=0.3) if a > since), None)
     assert start is not None, "no reply at all"
     return start - word_end_s
 

@@ -16,25 +16,12 @@ from assistant.dialog.script import find_script
 from assistant.speech.commands import load_commands
 
 from audio_helpers import RATE, silence, speak
+from audio_helpers import sound_spans as spans
 from flows import run_wav
 
 EVENING = find_script("evening", DIALOGS_DIR)
 REPLIES = load_commands(DIALOGS_DIR / "commands.yaml").replies
 FIRST = "Yesterday my partner did not reply to my messages."
-
-
-def spans(samples: np.ndarray, gap_s: float = 0.5) -> list[tuple[float, float]]:
-    """Stretches of sound (start, end) in seconds, 10 ms blocks, gaps under gap_s joined."""
-    block = RATE // 100
-    loud = np.abs(samples[: len(samples) // block * block].reshape(-1, block)).max(axis=1) > 300
-    out: list[list[float]] = []
-    for i in np.flatnonzero(loud):
-        t = i / 100
-        if out and t - out[-1][1] <= gap_s:
-            out[-1][1] = t + 0.01
-        else:
-            out.append([t, t + 0.01])
-    return [(a, b) for a, b in out]
 
 
 def run(tmp: Path, data: Path, name: str, samples: np.ndarray, model) -> tuple[np.ndarray, object]:

@@ -39,6 +39,20 @@ def speak_as(text: str, name: str, wpm: int = 150) -> np.ndarray:
     return samples[loud[0] : loud[-1] + 1] if len(loud) else samples
 
 
+def sound_spans(samples: np.ndarray, gap_s: float = 0.5) -> list[tuple[float, float]]:
+    """Stretches of sound (start, end) in seconds, 10 ms blocks, gaps under gap_s joined."""
+    block = RATE // 100
+    loud = np.abs(samples[: len(samples) // block * block].reshape(-1, block)).max(axis=1) > 300
+    out: list[list[float]] = []
+    for i in np.flatnonzero(loud):
+        t = i / 100
+        if out and t - out[-1][1] <= gap_s:
+            out[-1][1] = t + 0.01
+        else:
+            out.append([t, t + 0.01])
+    return [(a, b) for a, b in out]
+
+
 def silence(seconds: float) -> np.ndarray:
     return np.zeros(int(seconds * RATE), dtype=np.int16)
 
