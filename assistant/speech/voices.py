@@ -7,7 +7,6 @@ one line and goes on with the next synthesiser (speech/voice.py, Voice._render).
 
 from __future__ import annotations
 
-import atexit
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -58,17 +57,7 @@ def find_voice(name: str) -> VoiceEntry:
 def _load(path: Path) -> Background[NeuralModel]:
     if path not in _loads:
         _loads[path] = Background(lambda: NeuralModel(path), name="reflect-voice")
-        if len(_loads) == 1:
-            atexit.register(_finish_loads)
     return _loads[path]
-
-
-def _finish_loads() -> None:
-    """At exit, let a load still under way finish: onnxruntime aborts the process (no exit
-    status of ours, a C++ message) when the interpreter ends while it builds a session, as when
-    a session stops at once on a missing Vosk model."""
-    for load in _loads.values():
-        load.wait()
 
 
 def preload(name: str) -> None:
